@@ -1,0 +1,30 @@
+# The two commands of the README. Everything else is a helper for them.
+.PHONY: run test build-release build-debug format bench clean
+
+DB ?= var/securebase.db
+
+run: build-release
+	@mkdir -p var
+	./build/release/securebase migrate --database "sqlite://$(DB)"
+	./build/release/securebase admin seed-demo --database "sqlite://$(DB)"
+	./build/release/securebase serve --database "sqlite://$(DB)" --address 127.0.0.1 --port 8080 --insecure-cookies
+
+test:
+	scripts/bootstrap --test
+	cmake --preset debug
+	cmake --build --preset debug
+	scripts/run-tests
+
+build-release:
+	scripts/bootstrap
+	cmake --preset release
+	cmake --build --preset release
+
+bench: build-release
+	bench/run-all
+
+format:
+	clang-format -i $$(git ls-files '*.h' '*.cc')
+
+clean:
+	rm -rf build

@@ -1,0 +1,273 @@
+#include "accounts/accounts.h"
+
+#include <algorithm>
+#include <boost/json.hpp>
+
+#include "core/strings.h"
+
+namespace sb::accounts {
+namespace {
+
+Error unauthenticated() { return Error{ErrorCode::kUnauthenticated, "please sign in first", ""}; }
+
+int64_t backoff_seconds(size_t failures, size_t free_failures) {
+  if (failures < free_failures) return 0;
+  // 1 s after the first failure past the free ones, doubling each time, at most an hour.
+  const size_t exponent = std::min<size_t>(failures - free_failures, 12);
+  return std::min<int64_t>(int64_t{1} << exponent, 3600);
+}
+
+ThrottleState throttle_from(const std::vector<int64_t>& recent, size_t free_failures,
+                            size_t hourly_limit, int64_t now) {
+  ThrottleState state;
+  if (recent.empty()) return state;
+  if (recent.size() >= hourly_limit) {
+    // The oldest failure still counted leaves the window first.
+    state.throttled = true;
+    state.retry_after_seconds = std::max<int64_t>(1, recent.back() + 3600 - now);
+    return state;
+  }
+  const int64_t wait = backoff_seconds(recent.size(), free_failures);
+  const int64_t until = recent.front() + wait;
+  if (wait > 0 && now < until) {
+    state.throttled = true;
+    state.retry_after_seconds = until - now;
+  }
+  return state;
+}
+
+}  // namespace
+
+std::optional<Role> parse_role(const std::string& s) {
+  if (s == "member") return Role::kMember;
+  if (s == "clinician") return Role::kClinician;
+  if (s == "admin") return Role::kAdmin;
+  return std::nullopt;
+}
+
+const char* role_name(Role r) {
+  switch (r) {
+    case Role::kMember:
+      return "member";
+    case Role::kClinician:
+      return "clinician";
+    case Role::kAdmin:
+      return "admin";
+  }
+  return "member";
+}
+
+Result<std::string> normalize_email(const std::string& raw) {
+  std::string email = to_lower(trim(raw));
+  if (email.empty()) return invalid("email", "Please enter your e-mail address.");
+  const auto at = email.find('@');
+  if (email.size() > 254 || at == std::string::npos || at == 0 || at != email.rfind('@') ||
+      email.find('.', at) == std::string::npos || email.back() == '.' ||
+      email.find_first_of(" \t\r\n<>\"") != std::string::npos) {
+    return invalid("email", "That does not look like an e-mail address (name@example.org).");
+  }
+  return email;
+}
+
+Status Accounts::check_new_password(const std::string& password) {
+  if (password.size() < kMinPasswordLength) {
+    return invalid("password", "Please choose a password of at least " +
+                                   std::to_string(kMinPasswordLength) + " characters.");
+  }
+  if (password.size() > kMaxPasswordLength) {
+    return invalid("password", "Please choose a password of at most " +
+                                   std::to_string(kMaxPasswordLength) + " characters.");
+  }
+  return ok_status();
+}
+
+Result<IssuedSession> Accounts::issue(std::optional<int64_t> user_id, const std::string& email,
+                                      Role role) {
+  IssuedSession issued;
+  issued.token = crypto::random_token(32);  // 256 bits
+  issued.visitor.csrf_token = crypto::random_token(32);
+  auto id = repo_.create_session(crypto::sha256_hex(issued.token), issued.visitor.csrf_token,
+                                 user_id, clock_.now());
+  if (!id) return id.error();
+  issued.visitor.session_id = *id;
+  issued.visitor.user_id = user_id;
+  issued.visitor.email = email;
+  issued.visitor.role = role;
+  return issued;
+}
+
+Result<Visitor> Accounts::resolve(const std::string& token) {
+  Visitor anonymous;
+  if (token.empty() || token.size() > 128) return anonymous;
+  auto found = repo_.find_session(crypto::sha256_hex(token));
+  if (!found) return found.error();
+  if (!found->has_value()) return anonymous;
+  const store::SessionRecord& s = **found;
+  const int64_t now = clock_.now();
+  if (now - s.last_seen_at > kIdleTimeoutSeconds || now - s.created_at > kAbsoluteTimeoutSeconds) {
+    auto st = repo_.delete_session(s.id);
+    if (!st) return st.error();
+    return anonymous;
+  }
+  // Writing on every request would make each page view a write; a minute's slack is harmless.
+  if (now - s.last_seen_at >= 60) {
+    auto st = repo_.touch_session(s.id, now);
+    if (!st) return st.error();
+  }
+  Visitor v;
+  v.session_id = s.id;
+  v.csrf_token = s.csrf_token;
+  if (s.user_id) {
+    auto user = repo_.find_user(*s.user_id);
+    if (!user) return user.error();
+    if (!user->has_value()) return anonymous;
+    v.user_id = (*user)->id;
+    v.email = (*user)->email;
+    v.role = parse_role((*user)->role).value_or(Role::kMember);
+  }
+  return v;
+}
+
+Result<IssuedSession> Accounts::start_anonymous() { return issue(std::nullopt, "", Role::kMember); }
+
+Result<IssuedSession> Accounts::sign_up(const std::string& raw_email, const std::string& password,
+                                        const Visitor& current, Role role) {
+  auto email = normalize_email(raw_email);
+  if (!email) return email.error();
+  if (auto st = check_new_password(password); !st) return st.error();
+  auto hash = crypto::hash_password(password, policy_);
+  if (!hash) return hash.error();
+  auto id = repo_.create_user(*email, *hash, role_name(role), clock_.now());
+  if (!id) {
+    if (id.error().code == ErrorCode::kAlreadyExists) {
+      return invalid("email",
+                     "An account with this e-mail address already exists. Sign in instead.");
+    }
+    return id.error();
+  }
+  // A new token on every change of identity, so a planted cookie never becomes a signed-in one.
+  auto issued = issue(*id, *email, role);
+  if (issued && current.session_id != 0) (void)repo_.delete_session(current.session_id);
+  return issued;
+}
+
+ThrottleState Accounts::throttle_state(const std::string& email, const std::string& address) {
+  const int64_t now = clock_.now();
+  const std::string key = to_lower(trim(email));
+  auto by_account = repo_.failures_for_account(key, now - 3600);
+  auto by_address = repo_.failures_for_address(address, now - 3600);
+  if (!by_account || !by_address) return {true, 60};  // fail closed
+  auto a = throttle_from(*by_account, kFreeFailuresBeforeBackoff, kMaxAccountFailuresPerHour, now);
+  auto b = throttle_from(*by_address, kFreeAddressFailuresBeforeBackoff, kMaxAddressFailuresPerHour,
+                         now);
+  return {a.throttled || b.throttled, std::max(a.retry_after_seconds, b.retry_after_seconds)};
+}
+
+Result<IssuedSession> Accounts::sign_in(const std::string& raw_email, const std::string& password,
+                                        const std::string& address, const Visitor& current) {
+  const std::string key = to_lower(trim(raw_email));
+  if (key.empty()) return invalid("email", "Please enter your e-mail address.");
+  if (password.empty()) return invalid("password", "Please enter your password.");
+  auto throttle = throttle_state(key, address);
+  if (throttle.throttled) {
+    return Error{ErrorCode::kThrottled,
+                 "Too many attempts. Please wait " + std::to_string(throttle.retry_after_seconds) +
+                     " seconds and try again.",
+                 std::to_string(throttle.retry_after_seconds)};
+  }
+  auto user = repo_.find_user_by_email(key);
+  if (!user) return user.error();
+  // Unknown accounts cost the same hash as known ones, so timing does not reveal which exist.
+  static const std::string kDummyHash = *crypto::hash_password("not-a-real-password", policy_);
+  const std::string& hash = user->has_value() ? (*user)->password_hash : kDummyHash;
+  const bool match = crypto::verify_password(password, hash);
+  if (!user->has_value() || !match) {
+    (void)repo_.record_login_failure(key, address, clock_.now());
+    return Error{ErrorCode::kUnauthenticated, "That e-mail address and password do not match.",
+                 "password"};
+  }
+  const store::UserRecord& u = **user;
+  (void)repo_.clear_login_failures(key);
+  if (crypto::password_needs_rehash(u.password_hash, policy_)) {
+    if (auto rehashed = crypto::hash_password(password, policy_)) {
+      (void)repo_.update_password(u.id, *rehashed, u.password_changed_at);
+    }
+  }
+  auto issued = issue(u.id, u.email, parse_role(u.role).value_or(Role::kMember));
+  if (issued && current.session_id != 0) (void)repo_.delete_session(current.session_id);
+  return issued;
+}
+
+Status Accounts::sign_out(const Visitor& visitor) {
+  if (visitor.session_id == 0) return ok_status();
+  return repo_.delete_session(visitor.session_id);
+}
+
+Status Accounts::change_password(const Visitor& visitor, const std::string& current_password,
+                                 const std::string& new_password) {
+  if (!visitor.signed_in()) return unauthenticated();
+  auto user = repo_.find_user(*visitor.user_id);
+  if (!user) return user.error();
+  if (!user->has_value()) return unauthenticated();
+  if (!crypto::verify_password(current_password, (*user)->password_hash)) {
+    return invalid("current_password", "Your current password is not right.");
+  }
+  if (auto st = check_new_password(new_password); !st) {
+    return invalid("new_password", st.error().message);
+  }
+  auto hash = crypto::hash_password(new_password, policy_);
+  if (!hash) return hash.error();
+  if (auto st = repo_.update_password(*visitor.user_id, *hash, clock_.now()); !st) return st;
+  // Other devices signed in with the old password are signed out.
+  return repo_.delete_user_sessions(*visitor.user_id, visitor.session_id);
+}
+
+Result<std::string> Accounts::export_json(const Visitor& visitor) {
+  if (!visitor.signed_in()) return unauthenticated();
+  auto user = repo_.find_user(*visitor.user_id);
+  if (!user) return user.error();
+  if (!user->has_value()) return unauthenticated();
+  auto sessions = repo_.user_sessions(*visitor.user_id);
+  if (!sessions) return sessions.error();
+
+  boost::json::object account;
+  account["email"] = (*user)->email;
+  account["role"] = (*user)->role;
+  account["created_at"] = iso8601((*user)->created_at);
+  account["password_changed_at"] = iso8601((*user)->password_changed_at);
+  boost::json::array session_list;
+  for (const auto& s : *sessions) {
+    session_list.push_back(
+        {{"started_at", iso8601(s.created_at)}, {"last_seen_at", iso8601(s.last_seen_at)}});
+  }
+  boost::json::object doc;
+  doc["format"] = "securebase-export";
+  doc["version"] = 1;
+  doc["exported_at"] = iso8601(clock_.now());
+  doc["account"] = std::move(account);
+  doc["sessions"] = std::move(session_list);
+  return boost::json::serialize(doc);
+}
+
+Status Accounts::delete_account(const Visitor& visitor, const std::string& password) {
+  if (!visitor.signed_in()) return unauthenticated();
+  auto user = repo_.find_user(*visitor.user_id);
+  if (!user) return user.error();
+  if (!user->has_value()) return unauthenticated();
+  if (!crypto::verify_password(password, (*user)->password_hash)) {
+    return invalid("password", "Your password is not right; nothing was deleted.");
+  }
+  return repo_.delete_user(*visitor.user_id);
+}
+
+Result<int64_t> Accounts::create_user(const std::string& raw_email, const std::string& password,
+                                      Role role) {
+  auto email = normalize_email(raw_email);
+  if (!email) return email.error();
+  if (auto st = check_new_password(password); !st) return st.error();
+  auto hash = crypto::hash_password(password, policy_);
+  if (!hash) return hash.error();
+  return repo_.create_user(*email, *hash, role_name(role), clock_.now());
+}
+
+}  // namespace sb::accounts

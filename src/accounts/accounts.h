@@ -1,0 +1,89 @@
+// Accounts, sessions and sign-in throttling: the rules, independent of HTTP.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "accounts/crypto.h"
+#include "core/clock.h"
+#include "core/result.h"
+#include "store/accounts_repo.h"
+
+namespace sb::accounts {
+
+inline constexpr int64_t kIdleTimeoutSeconds = 30 * 60;
+inline constexpr int64_t kAbsoluteTimeoutSeconds = 12 * 60 * 60;
+inline constexpr int kMaxAccountFailuresPerHour = 100;
+inline constexpr int kFreeFailuresBeforeBackoff = 5;
+inline constexpr int kMaxAddressFailuresPerHour = 1000;
+inline constexpr int kFreeAddressFailuresBeforeBackoff = 30;
+inline constexpr size_t kMinPasswordLength = 10;
+inline constexpr size_t kMaxPasswordLength = 256;
+
+enum class Role { kMember, kClinician, kAdmin };
+std::optional<Role> parse_role(const std::string& s);
+const char* role_name(Role r);
+
+// Who is making a request, after the session cookie has been checked.
+struct Visitor {
+  int64_t session_id = 0;  // 0: no session yet
+  std::string csrf_token;
+  std::optional<int64_t> user_id;
+  std::string email;
+  Role role = Role::kMember;
+  bool signed_in() const { return user_id.has_value(); }
+};
+
+// A freshly issued session: the raw token goes into the cookie and nowhere else.
+struct IssuedSession {
+  std::string token;
+  Visitor visitor;
+};
+
+struct ThrottleState {
+  bool throttled = false;
+  int64_t retry_after_seconds = 0;
+};
+
+class Accounts {
+ public:
+  Accounts(store::Database& db, const Clock& clock, crypto::PasswordPolicy policy = {})
+      : repo_(db), clock_(clock), policy_(policy) {}
+
+  // Resolves a session cookie; expired or unknown tokens give an anonymous Visitor.
+  Result<Visitor> resolve(const std::string& token);
+  // A new anonymous session, so that a visitor can hold a CSRF token and anonymous work.
+  Result<IssuedSession> start_anonymous();
+
+  Result<IssuedSession> sign_up(const std::string& email, const std::string& password,
+                                const Visitor& current, Role role = Role::kMember);
+  Result<IssuedSession> sign_in(const std::string& email, const std::string& password,
+                                const std::string& address, const Visitor& current);
+  Status sign_out(const Visitor& visitor);
+  Status change_password(const Visitor& visitor, const std::string& current_password,
+                         const std::string& new_password);
+  // Everything stored about the signed-in user, as a JSON document.
+  Result<std::string> export_json(const Visitor& visitor);
+  Status delete_account(const Visitor& visitor, const std::string& password);
+
+  // For the command line: an account created by an operator.
+  Result<int64_t> create_user(const std::string& email, const std::string& password, Role role);
+
+  Result<int64_t> count_users() { return repo_.count_users(); }
+
+  ThrottleState throttle_state(const std::string& email, const std::string& address);
+
+ private:
+  Result<IssuedSession> issue(std::optional<int64_t> user_id, const std::string& email, Role role);
+  Status check_new_password(const std::string& password);
+
+  store::AccountsRepo repo_;
+  const Clock& clock_;
+  crypto::PasswordPolicy policy_;
+};
+
+// Normalises and checks an e-mail address; the error names the field "email".
+Result<std::string> normalize_email(const std::string& raw);
+
+}  // namespace sb::accounts

@@ -1,0 +1,55 @@
+#include "accounts/crypto.h"
+
+#include <sodium.h>
+
+#include <cstdlib>
+#include <vector>
+
+namespace sb::crypto {
+
+void init() {
+  if (sodium_init() < 0) std::abort();  // no safe way to go on without a working RNG
+}
+
+std::string random_token(size_t bytes) {
+  std::vector<unsigned char> raw(bytes);
+  randombytes_buf(raw.data(), raw.size());
+  std::string out(sodium_base64_ENCODED_LEN(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+  sodium_bin2base64(out.data(), out.size(), raw.data(), raw.size(),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(std::char_traits<char>::length(out.c_str()));
+  return out;
+}
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return hex;
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+Result<std::string> hash_password(std::string_view password, const PasswordPolicy& policy) {
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(), policy.ops_limit,
+                            policy.mem_limit, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    return Error{ErrorCode::kUnavailable, "not enough memory to hash the password", ""};
+  }
+  return std::string(out);
+}
+
+bool verify_password(std::string_view password, const std::string& encoded_hash) {
+  return crypto_pwhash_str_verify(encoded_hash.c_str(), password.data(), password.size()) == 0;
+}
+
+bool password_needs_rehash(const std::string& encoded_hash, const PasswordPolicy& policy) {
+  return crypto_pwhash_str_needs_rehash(encoded_hash.c_str(), policy.ops_limit, policy.mem_limit) !=
+         0;
+}
+
+}  // namespace sb::crypto

@@ -1,0 +1,166 @@
+// The securebase command: serve, migrate, version, admin and irt subcommands.
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "accounts/accounts.h"
+#include "core/clock.h"
+#include "store/database.h"
+#include "web/app.h"
+#include "web/server.h"
+
+namespace {
+
+constexpr const char* kDefaultDatabase = "sqlite://var/securebase.db";
+
+std::string database_url(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("SECUREBASE_DATABASE_URL"); env && *env) return env;
+  return kDefaultDatabase;
+}
+
+int fail(const std::string& message) {
+  std::cerr << "securebase: " << message << "\n";
+  return 1;
+}
+
+std::unique_ptr<sb::store::Database> open_store(const std::string& url, size_t pool, int& rc) {
+  auto db = sb::store::Database::open(url, pool);
+  if (!db) {
+    rc = fail(db.error().message);
+    return nullptr;
+  }
+  return std::move(*db);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  sb::crypto::init();
+  CLI::App app{"SecureBase: understand your attachment style and grow toward secure attachment."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", SECUREBASE_VERSION);
+
+  std::string db_flag;
+  auto add_db = [&](CLI::App* cmd) {
+    cmd->add_option("--database", db_flag,
+                    "Store URL: sqlite://PATH (embedded, default var/securebase.db) or "
+                    "postgresql://USER@HOST:PORT/DB. Also SECUREBASE_DATABASE_URL.");
+  };
+
+  // serve
+  auto* serve = app.add_subcommand("serve", "Serve the web application over HTTP.");
+  add_db(serve);
+  sb::web::ServerConfig server_config;
+  sb::web::AppConfig app_config;
+  size_t pool_size = 8;
+  bool insecure_cookies = false, no_access_log = false;
+  serve->add_option("--address", server_config.address, "Address to listen on.")
+      ->envname("SECUREBASE_ADDRESS")
+      ->capture_default_str();
+  serve->add_option("--port", server_config.port, "Port to listen on (0 picks a free one).")
+      ->envname("SECUREBASE_PORT")
+      ->capture_default_str();
+  serve
+      ->add_option("--content", app_config.content_dir,
+                   "Folder with templates/, pages/ and static/.")
+      ->envname("SECUREBASE_CONTENT")
+      ->capture_default_str();
+  serve->add_option("--io-threads", server_config.io_threads, "Socket threads (0: one per core).");
+  serve->add_option("--workers", server_config.worker_threads,
+                    "Worker threads for handlers (0: four per core, at least 8).");
+  serve->add_option("--pool-size", pool_size, "Store connections in the pool.")
+      ->capture_default_str();
+  serve->add_flag(
+      "--insecure-cookies", insecure_cookies,
+      "Send the session cookie without Secure, for plain-HTTP use on this machine only.");
+  serve->add_flag("--no-access-log", no_access_log, "Do not write the JSON-lines access log.");
+
+  auto* migrate = app.add_subcommand("migrate", "Create or upgrade the store's schema.");
+  add_db(migrate);
+  app.add_subcommand("version", "Print the version and the schema version this build expects.");
+
+  auto* admin = app.add_subcommand("admin", "Administrative tasks.");
+  admin->require_subcommand(1);
+  auto* create_user = admin->add_subcommand(
+      "create-user", "Create an account; the password is read from standard input.");
+  add_db(create_user);
+  std::string email, role = "member";
+  create_user->add_option("--email", email, "E-mail address of the new account.")->required();
+  create_user->add_option("--role", role, "member, clinician or admin.")
+      ->check(CLI::IsMember({"member", "clinician", "admin"}))
+      ->capture_default_str();
+  auto* seed = admin->add_subcommand("seed-demo", "Add the demo account (idempotent).");
+  add_db(seed);
+
+  CLI11_PARSE(app, argc, argv);
+
+  int rc = 0;
+  if (app.got_subcommand("version")) {
+    std::cout << "securebase " << SECUREBASE_VERSION << " (schema "
+              << sb::store::latest_schema_version() << ")\n";
+    return 0;
+  }
+  if (migrate->parsed()) {
+    auto db = open_store(database_url(db_flag), 1, rc);
+    if (!db) return rc;
+    auto applied = sb::store::migrate(*db);
+    if (!applied) return fail(applied.error().message);
+    std::cout << "migrations applied: " << *applied << "; schema version "
+              << sb::store::latest_schema_version() << "\n";
+    return 0;
+  }
+  if (create_user->parsed() || seed->parsed()) {
+    auto db = open_store(database_url(db_flag), 1, rc);
+    if (!db) return rc;
+    sb::SystemClock clock;
+    sb::accounts::Accounts accounts(*db, clock);
+    std::string password;
+    if (seed->parsed()) {
+      email = "demo@securebase.example";
+      password = "demo-password-123";
+      role = "member";
+    } else {
+      if (isatty(STDIN_FILENO)) std::cerr << "Password for " << email << ": ";
+      std::getline(std::cin, password);
+    }
+    auto id = accounts.create_user(email, password, *sb::accounts::parse_role(role));
+    if (!id) {
+      if (seed->parsed() && id.error().code == sb::ErrorCode::kAlreadyExists) {
+        std::cout << "demo account already present: " << email << "\n";
+        return 0;
+      }
+      return fail(id.error().message);
+    }
+    std::cout << "created " << role << " account " << email
+              << (seed->parsed() ? " (password: " + password + ")" : "") << "\n";
+    return 0;
+  }
+  if (serve->parsed()) {
+    auto db = open_store(database_url(db_flag), pool_size, rc);
+    if (!db) return rc;
+    auto version = sb::store::current_schema_version(*db);
+    if (!version) return fail(version.error().message);
+    if (*version != sb::store::latest_schema_version()) {
+      return fail("the store's schema is at version " + std::to_string(*version) +
+                  ", this build needs " + std::to_string(sb::store::latest_schema_version()) +
+                  ": run `securebase migrate` first");
+    }
+    sb::SystemClock clock;
+    app_config.secure_cookies = !insecure_cookies;
+    app_config.access_log = !no_access_log;
+    auto web_app = sb::web::App::create(app_config, *db, clock);
+    if (!web_app) return fail(web_app.error().message);
+    sb::web::Server server(server_config,
+                           [&](sb::web::Request& r) { return (*web_app)->handle(r); });
+    auto port = server.start();
+    if (!port) return fail(port.error().message);
+    spdlog::info("SecureBase is serving on http://{}:{}/", server_config.address, *port);
+    server.wait(/*handle_signals=*/true);
+    spdlog::info("SecureBase stopped cleanly");
+    return 0;
+  }
+  return 0;
+}

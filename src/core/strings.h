@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sb {
+
+std::string_view trim(std::string_view s);
+std::string to_lower(std::string_view s);
+std::vector<std::string_view> split(std::string_view s, char sep);
+bool starts_with(std::string_view s, std::string_view prefix);
+// ISO 8601 UTC ("2026-11-27T19:41:12Z") for a Unix time in seconds.
+std::string iso8601(int64_t unix_seconds);
+
+}  // namespace sb

@@ -1,0 +1,72 @@
+// The web application: routes, per-request visitor and CSRF checks, pages.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "accounts/accounts.h"
+#include "core/clock.h"
+#include "store/database.h"
+#include "web/metrics.h"
+#include "web/render.h"
+#include "web/router.h"
+
+namespace sb::web {
+
+struct AppConfig {
+  std::string content_dir = "content";
+  // Secure + __Host- cookies need HTTPS; plain-HTTP local use (make run) turns them off.
+  bool secure_cookies = true;
+  bool access_log = true;
+  crypto::PasswordPolicy password_policy;
+};
+
+class App {
+ public:
+  static Result<std::unique_ptr<App>> create(AppConfig config, store::Database& db,
+                                             const Clock& clock);
+  // Routes the request and adds what every response carries (security headers, metrics, log).
+  Response handle(Request& req);
+  const Router& router() const { return router_; }
+  std::string session_cookie_name() const;
+
+ private:
+  struct Ctx;
+  using PageHandler = Response (App::*)(Ctx&);
+
+  App(AppConfig config, store::Database& db, const Clock& clock, std::unique_ptr<Content> content);
+  void add_routes();
+  void page(const std::string& method, const std::string& pattern, PageHandler handler);
+
+  Response home(Ctx& ctx);
+  Response markdown_page(Ctx& ctx);
+  Response show_signup(Ctx& ctx);
+  Response do_signup(Ctx& ctx);
+  Response show_signin(Ctx& ctx);
+  Response do_signin(Ctx& ctx);
+  Response do_signout(Ctx& ctx);
+  Response show_account(Ctx& ctx);
+  Response do_change_password(Ctx& ctx);
+  Response do_export(Ctx& ctx);
+  Response do_delete_account(Ctx& ctx);
+  Response show_admin(Ctx& ctx);
+  Response static_file(Request& req);
+
+  Response render_page(Ctx& ctx, const std::string& template_name, boost::json::object view,
+                       int status = 200);
+  Response error_page(Ctx& ctx, int status, const std::string& message);
+  Response require_sign_in(Ctx& ctx);
+  bool ensure_session(Ctx& ctx);
+  void issue_cookie(Ctx& ctx, const std::string& token);
+  void clear_cookie(Ctx& ctx);
+
+  AppConfig config_;
+  store::Database& db_;
+  const Clock& clock_;
+  std::unique_ptr<Content> content_;
+  accounts::Accounts accounts_;
+  Router router_;
+  Metrics metrics_;
+};
+
+}  // namespace sb::web
