@@ -4,6 +4,7 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <boost/url/parse.hpp>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
@@ -23,6 +24,33 @@ struct Database::Pool {
 };
 
 namespace {
+
+// SOCI passes libpq a key=value string, so the URL is taken apart here.
+Result<std::string> postgres_conninfo(const std::string& url) {
+  auto u = boost::urls::parse_uri(url);
+  if (!u) return invalid("database", "not a valid postgresql:// URL");
+  auto quote = [](std::string v) {
+    std::string out = "'";
+    for (char c : v) {
+      if (c == '\\' || c == '\'') out.push_back('\\');
+      out.push_back(c);
+    }
+    return out + "'";
+  };
+  std::string info;
+  auto add = [&](const char* key, const std::string& value) {
+    if (!value.empty()) info += std::string(info.empty() ? "" : " ") + key + "=" + quote(value);
+  };
+  add("host", u->host());
+  add("port", std::string(u->port()));
+  std::string db = u->path();
+  if (!db.empty() && db.front() == '/') db.erase(0, 1);
+  add("dbname", db);
+  add("user", u->user());
+  add("password", u->password());
+  for (auto p : u->params()) add(std::string(p.key).c_str(), std::string(p.value));
+  return info;
+}
 
 std::unique_ptr<soci::session> connect(Backend backend, const std::string& target) {
   if (backend == Backend::kSqlite) {
@@ -53,7 +81,9 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& url, size_t 
     }
   } else if (starts_with(url, "postgresql://") || starts_with(url, "postgres://")) {
     backend = Backend::kPostgres;
-    target = url;  // libpq accepts connection URIs as they are
+    auto info = postgres_conninfo(url);
+    if (!info) return info.error();
+    target = *info;
   } else {
     return invalid("database", "the database URL must start with sqlite:// or postgresql://");
   }

@@ -1,0 +1,137 @@
+// The same store suite runs against SQLite and PostgreSQL.
+#include <gtest/gtest.h>
+#include <soci/soci.h>
+
+#include <thread>
+
+#include "store/accounts_repo.h"
+#include "store/database.h"
+#include "support/test_db.h"
+
+namespace sb::store {
+
+using testing::TestBackend;
+
+class StoreTest : public ::testing::TestWithParam<TestBackend> {
+ protected:
+  void SetUp() override {
+    db = testing::fresh_database(GetParam());
+    ASSERT_TRUE(db);
+  }
+  std::unique_ptr<Database> db;
+};
+
+TEST_P(StoreTest, MigrationsAreRecordedAndIdempotent) {
+  EXPECT_EQ(*current_schema_version(*db), latest_schema_version());
+  auto again = migrate(*db);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, 0);
+}
+
+TEST_P(StoreTest, UsersRoundTripAndEmailIsUnique) {
+  AccountsRepo repo(*db);
+  auto id = repo.create_user("a@example.org", "hash", "member", 100);
+  ASSERT_TRUE(id) << id.error().message;
+  auto found = repo.find_user_by_email("a@example.org");
+  ASSERT_TRUE(found);
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->id, *id);
+  EXPECT_EQ((*found)->created_at, 100);
+  auto dup = repo.create_user("a@example.org", "hash2", "member", 101);
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error().code, ErrorCode::kAlreadyExists);
+}
+
+TEST_P(StoreTest, RoleOutsideTheAllowlistIsRejectedByTheSchema) {
+  AccountsRepo repo(*db);
+  EXPECT_FALSE(repo.create_user("r@example.org", "hash", "superuser", 1));
+}
+
+TEST_P(StoreTest, SqlMetacharactersAreStoredVerbatim) {
+  AccountsRepo repo(*db);
+  const std::string nasty = "x'); DROP TABLE users; --\"<script>@example.org";
+  auto id = repo.create_user(nasty, "h'\"\\;", "member", 1);
+  ASSERT_TRUE(id) << id.error().message;
+  auto found = repo.find_user(*id);
+  ASSERT_TRUE(found && found->has_value());
+  EXPECT_EQ((*found)->email, nasty);
+  EXPECT_EQ((*found)->password_hash, "h'\"\\;");
+  EXPECT_EQ(*repo.count_users(), 1);
+}
+
+TEST_P(StoreTest, SessionsHoldNullableUser) {
+  AccountsRepo repo(*db);
+  auto anon = repo.create_session("hash-a", "csrf-a", std::nullopt, 5);
+  ASSERT_TRUE(anon);
+  auto s = repo.find_session("hash-a");
+  ASSERT_TRUE(s && s->has_value());
+  EXPECT_FALSE((*s)->user_id.has_value());
+  EXPECT_EQ((*s)->csrf_token, "csrf-a");
+  ASSERT_TRUE(repo.touch_session(*anon, 50));
+  EXPECT_EQ((*repo.find_session("hash-a"))->last_seen_at, 50);
+}
+
+TEST_P(StoreTest, DeleteUserErasesEveryOwnedRowInOneTransaction) {
+  AccountsRepo repo(*db);
+  auto a = *repo.create_user("a@example.org", "h", "member", 1);
+  auto b = *repo.create_user("b@example.org", "h", "member", 1);
+  ASSERT_TRUE(repo.create_session("sa1", "c", a, 1));
+  ASSERT_TRUE(repo.create_session("sa2", "c", a, 1));
+  ASSERT_TRUE(repo.create_session("sb1", "c", b, 1));
+  ASSERT_TRUE(repo.record_login_failure("a@example.org", "1.2.3.4", 1));
+  ASSERT_TRUE(repo.delete_user(a));
+  EXPECT_FALSE(repo.find_user(a)->has_value());
+  EXPECT_TRUE(repo.user_sessions(a)->empty());
+  EXPECT_EQ(repo.user_sessions(b)->size(), 1u);
+  EXPECT_TRUE(repo.failures_for_account("a@example.org", 0)->empty());
+  auto again = repo.delete_user(a);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreTest, FailedTransactionLeavesNothingBehind) {
+  auto st = db->transaction([](soci::session& s) {
+    s << "INSERT INTO users(email, password_hash, role, created_at, password_changed_at) "
+         "VALUES('t@example.org', 'h', 'member', 1, 1)";
+    s << "INSERT INTO users(email, password_hash, role, created_at, password_changed_at) "
+         "VALUES('t@example.org', 'h', 'member', 1, 1)";  // violates UNIQUE
+  });
+  ASSERT_FALSE(st);
+  EXPECT_EQ(*AccountsRepo(*db).count_users(), 0);
+}
+
+TEST_P(StoreTest, ConcurrentWritersThroughThePoolAllLand) {
+  constexpr int kThreads = 8, kEach = 25;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      AccountsRepo repo(*db);
+      for (int i = 0; i < kEach; ++i) {
+        if (!repo.record_login_failure("k" + std::to_string(t), std::to_string(i), i)) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures, 0);
+  int64_t total = 0;
+  ASSERT_TRUE(db->run([&](soci::session& s) {
+    long long n = 0;
+    s << "SELECT COUNT(*) FROM login_failures", soci::into(n);
+    total = n;
+  }));
+  EXPECT_EQ(total, kThreads * kEach);
+  EXPECT_EQ(db->stats().in_use, 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest,
+                         ::testing::Values(TestBackend::kSqlite, TestBackend::kPostgres),
+                         [](const auto& info) { return testing::backend_name(info.param); });
+
+TEST(StoreOpen, RejectsUnknownSchemes) {
+  auto db = Database::open("mysql://x", 1);
+  ASSERT_FALSE(db);
+  EXPECT_EQ(db.error().field, "database");
+}
+
+}  // namespace sb::store

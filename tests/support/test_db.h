@@ -1,0 +1,22 @@
+// Fresh, migrated stores for tests, on SQLite (a temporary file) or on the PostgreSQL that
+// `make test` starts (SECUREBASE_TEST_POSTGRES_URL).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/database.h"
+
+namespace sb::testing {
+
+enum class TestBackend { kSqlite, kPostgres };
+std::string backend_name(TestBackend b);
+
+// Creates an empty, migrated store. Fails the current test (and returns nullptr) when the
+// back end cannot be reached.
+std::unique_ptr<store::Database> fresh_database(TestBackend backend, size_t pool_size = 4);
+
+// A path in a temporary folder that is removed when the process ends.
+std::string temp_path(const std::string& name);
+
+}  // namespace sb::testing

@@ -1,0 +1,27 @@
+#include "core/strings.h"
+
+#include <gtest/gtest.h>
+
+namespace sb {
+
+TEST(Strings, TrimRemovesSurroundingWhitespaceOnly) {
+  EXPECT_EQ(trim("  a b \t\n"), "a b");
+  EXPECT_EQ(trim(""), "");
+  EXPECT_EQ(trim("   "), "");
+}
+
+TEST(Strings, SplitKeepsEmptyParts) {
+  auto parts = split("a,,b,", ',');
+  ASSERT_EQ(parts.size(), 4u);
+  EXPECT_EQ(parts[0], "a");
+  EXPECT_EQ(parts[1], "");
+  EXPECT_EQ(parts[2], "b");
+  EXPECT_EQ(parts[3], "");
+}
+
+TEST(Strings, Iso8601FormatsUtc) {
+  EXPECT_EQ(iso8601(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(iso8601(1795808472), "2026-11-27T19:41:12Z");
+}
+
+}  // namespace sb
