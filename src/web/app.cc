@@ -182,7 +182,7 @@ void App::clear_cookie(Ctx& ctx) {
 // ---------------------------------------------------------------- pages
 
 Response App::home(Ctx& ctx) {
-  json::object view{{"title", "SecureBase"}, {"deleted", ctx.req.query.count("deleted") > 0}};
+  json::object view{{"title", "Find your secure base"}, {"deleted", ctx.req.query.count("deleted") > 0}};
   return render_page(ctx, "home", std::move(view));
 }
 

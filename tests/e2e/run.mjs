@@ -1,0 +1,163 @@
+// Browser end-to-end tests: a person's path through SecureBase in Debian's chromium, with an
+// axe-core accessibility check of every page. Prints "e2e: N passed, N failed".
+import { chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const AXE_PATH = require.resolve('axe-core/axe.min.js');
+const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:8080';
+const ARTIFACTS = process.env.ARTIFACTS ?? 'artifacts';
+fs.mkdirSync(ARTIFACTS, { recursive: true });
+
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+function expect(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+async function axeCheck(page, label) {
+  await page.addScriptTag({ path: AXE_PATH });
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    return await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] });
+  });
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.length === 0,
+    `${label}: ${bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`).join('; ')}`);
+}
+
+const email = `e2e-${Date.now()}@example.org`;
+const password = 'a calm and long password';
+
+async function signUp(page, address = email) {
+  await page.goto(`${BASE}/signup`);
+  await page.getByLabel('E-mail address').fill(address);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel('Password again').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL(/\/account/);
+}
+
+async function signIn(page, address = email, pw = password) {
+  await page.goto(`${BASE}/signin`);
+  await page.getByLabel('E-mail address').fill(address);
+  await page.getByLabel('Password').fill(pw);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+test('public pages pass axe with no serious or critical violations', async (page) => {
+  for (const p of ['/', '/understanding', '/help', '/privacy', '/not-a-diagnosis', '/signin', '/signup', '/no-such-page']) {
+    await page.goto(`${BASE}${p}`);
+    await axeCheck(page, p);
+  }
+});
+
+test('every page links to Get help now and says it is not a diagnosis', async (page) => {
+  for (const p of ['/', '/understanding', '/privacy', '/signin']) {
+    await page.goto(`${BASE}${p}`);
+    expect(await page.locator('footer a[href="/help"]').count() > 0, `${p}: no help link in footer`);
+    expect((await page.locator('footer').innerText()).includes('not a diagnosis'), `${p}: no notice`);
+  }
+});
+
+test('sign up shows field errors, keeps input and passes axe', async (page) => {
+  await page.goto(`${BASE}/signup`);
+  await page.getByLabel('E-mail address').fill('someone@example.org');
+  await page.getByLabel('Password', { exact: true }).fill('short');
+  await page.getByLabel('Password again').fill('short');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  expect((await page.getByRole('alert').innerText()).includes('at least 10 characters'), 'no error shown');
+  expect(await page.getByLabel('E-mail address').inputValue() === 'someone@example.org', 'input lost');
+  await axeCheck(page, 'signup with errors');
+});
+
+test('sign up, sign out, sign in', async (page) => {
+  await signUp(page);
+  expect((await page.locator('.account-email').innerText()) === email, 'account page shows the address');
+  await axeCheck(page, '/account');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(`${BASE}/`);
+  expect(await page.getByRole('link', { name: 'Sign in' }).count() === 1, 'signed out');
+  await signIn(page, email, 'wrong password here');
+  expect((await page.getByRole('alert').innerText()).includes('do not match'), 'wrong password refused');
+  await signIn(page);
+  await page.waitForURL(/\/account/);
+  const cookies = await page.context().cookies();
+  const session = cookies.find((c) => c.name.endsWith('sb_session'));
+  expect(session && session.httpOnly && session.sameSite === 'Lax', 'session cookie is HttpOnly and Lax');
+});
+
+test('export downloads my data as JSON', async (page) => {
+  await signIn(page);
+  await page.waitForURL(/\/account/);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export my data' }).click(),
+  ]);
+  const file = path.join(ARTIFACTS, 'export.json');
+  await download.saveAs(file);
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  expect(doc.account.email === email, 'export holds my account');
+  expect(Array.isArray(doc.sessions) && doc.sessions.length >= 1, 'export lists sessions');
+});
+
+test('screenshots at phone and desktop widths', async (page) => {
+  for (const [name, width, height] of [['phone', 390, 844], ['desktop', 1280, 900]]) {
+    await page.setViewportSize({ width, height });
+    await page.goto(`${BASE}/`);
+    await page.screenshot({ path: path.join(ARTIFACTS, `home-${name}.png`), fullPage: true });
+    await page.goto(`${BASE}/understanding`);
+    await page.screenshot({ path: path.join(ARTIFACTS, `understanding-${name}.png`), fullPage: true });
+  }
+});
+
+test('keyboard: skip link is the first stop and focus is visible', async (page) => {
+  await page.goto(`${BASE}/`);
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => document.activeElement?.textContent?.trim());
+  expect(focused === 'Skip to main content', `first tab stop was "${focused}"`);
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  expect(outline !== 'none', 'focus outline is visible');
+});
+
+test('delete account erases it', async (page) => {
+  await signIn(page);
+  await page.waitForURL(/\/account/);
+  await page.getByLabel('Your password, to confirm').fill('not my password');
+  await page.getByRole('button', { name: 'Delete my account and all my data' }).click();
+  expect((await page.getByRole('alert').innerText()).includes('nothing was deleted'), 'wrong password refused');
+  await page.getByLabel('Your password, to confirm').fill(password);
+  await page.getByRole('button', { name: 'Delete my account and all my data' }).click();
+  await page.waitForURL(/deleted=1/);
+  expect((await page.getByRole('status').innerText()).includes('has been deleted'), 'confirmation shown');
+  await signIn(page);
+  expect((await page.getByRole('alert').innerText()).includes('do not match'), 'account is gone');
+});
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+let passed = 0;
+let failed = 0;
+for (const t of tests) {
+  // A fresh context per test, so cookies never leak between them; CSP bypass lets axe load.
+  const context = await browser.newContext({ bypassCSP: true, acceptDownloads: true });
+  const page = await context.newPage();
+  try {
+    await t.fn(page);
+    passed++;
+    console.log(`ok   ${t.name}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${t.name}\n     ${String(e.message).split('\n').join('\n     ')}`);
+    await page.screenshot({ path: path.join(ARTIFACTS, `failure-${passed + failed}.png`) }).catch(() => {});
+  }
+  await context.close();
+}
+await browser.close();
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
