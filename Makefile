@@ -1,5 +1,5 @@
 # The two commands of the README. Everything else is a helper for them.
-.PHONY: run test build-release build-debug format bench clean
+.PHONY: run test build-release build-debug format bench clean validation
 
 DB ?= var/securebase.db
 
@@ -28,3 +28,10 @@ format:
 
 clean:
 	rm -rf build
+
+# Regenerates content/instruments/ecr-1998.json and docs/VALIDATION.md from the shared ECR data.
+validation: build-release
+	./build/release/securebase irt validate --quiet \
+	  --data ../shared/data/ecr/responses.csv \
+	  --instrument content/instruments/ecr-1998.structure.json \
+	  --out content/instruments/ecr-1998.json --report docs/VALIDATION.md >/dev/null

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "accounts/accounts.h"
+#include "cli/irt.h"
 #include "core/clock.h"
 #include "store/database.h"
 #include "web/app.h"
@@ -95,6 +96,8 @@ int main(int argc, char** argv) {
   auto* seed = admin->add_subcommand("seed-demo", "Add the demo account (idempotent).");
   add_db(seed);
 
+  sb::cli::add_irt_commands(app);
+
   CLI11_PARSE(app, argc, argv);
 
   int rc = 0;
@@ -162,5 +165,6 @@ int main(int argc, char** argv) {
     spdlog::info("SecureBase stopped cleanly");
     return 0;
   }
-  return 0;
+  const int rc_irt = sb::cli::run_irt_command(app);
+  return rc_irt < 0 ? 0 : rc_irt;
 }

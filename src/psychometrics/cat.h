@@ -1,0 +1,51 @@
+// Computerised adaptive testing. The state is the list of (item, answer) pairs, so a session
+// can resume anywhere and a replay gives the same choices.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "psychometrics/scoring.h"
+
+namespace sb::psy {
+
+struct CatOptions {
+  double se_target = 0.3;  // stop when every dimension's posterior SD is at or below this
+  int max_items = 20;      // total
+  int min_items = 6;       // total, never stop before
+  int randomesque = 1;     // choose at random among the best n items (exposure control)
+  uint64_t seed = 0;
+  // Classification-aware continuation: when set (two dimensions), a dimension whose side of
+  // its cut point is less certain than this keeps being asked about, up to max_items.
+  double classification_confidence = 0.0;
+  double cut[2] = {0.0, 0.0};  // cut points on dimensions 0 and 1
+};
+
+using Answer = std::pair<size_t, int8_t>;  // item index, keyed category
+
+struct CatDecision {
+  bool done = false;
+  std::optional<size_t> next_item;
+  std::vector<Estimate> estimates;  // EAP per dimension after the answers so far
+};
+
+class CatEngine {
+ public:
+  CatEngine(const Scorer& scorer, CatOptions options) : scorer_(scorer), options_(options) {}
+
+  // From the full list of answers. `unavailable` marks items that must not be chosen.
+  CatDecision decide(const std::vector<Answer>& answers,
+                     const std::vector<bool>* unavailable = nullptr) const;
+  // Incremental form for simulation: the posterior already holds the answers, `used` marks
+  // items already given (or unavailable).
+  CatDecision decide(const Posterior& posterior, const std::vector<bool>& used,
+                     size_t answered) const;
+
+ private:
+  const Scorer& scorer_;
+  CatOptions options_;
+};
+
+}  // namespace sb::psy

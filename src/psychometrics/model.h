@@ -1,0 +1,44 @@
+// A calibrated measurement model: graded-response items, each on one dimension, with
+// standard-normal dimensions that may correlate (two at most).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "psychometrics/grm.h"
+
+namespace sb::psy {
+
+constexpr int8_t kMissing = -1;
+
+struct Model {
+  int categories = 5;
+  std::vector<GrmItem> items;
+  std::vector<int> dimension;  // per item: 0 or 1
+  int dimensions = 1;
+  double correlation = 0.0;  // between dimensions 0 and 1
+
+  size_t size() const { return items.size(); }
+  std::vector<size_t> items_of(int dim) const;
+};
+
+// Answers in keyed categories 0 .. K-1 (reverse-keyed items already flipped), kMissing for none.
+// Row-major: rows x cols.
+struct ResponseMatrix {
+  size_t rows = 0;
+  size_t cols = 0;
+  std::vector<int8_t> data;
+  std::span<const int8_t> row(size_t r) const { return {data.data() + r * cols, cols}; }
+  int8_t at(size_t r, size_t c) const { return data[r * cols + c]; }
+};
+
+// Gauss-Hermite-like rectangular quadrature over a standard normal: equally spaced nodes on
+// [-range, range] with normalised normal-density weights (the Bock-Aitkin choice).
+struct Quadrature {
+  std::vector<double> nodes;
+  std::vector<double> weights;
+  static Quadrature normal(int points = 61, double range = 6.0);
+};
+
+}  // namespace sb::psy

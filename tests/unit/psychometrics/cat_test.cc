@@ -1,0 +1,110 @@
+#include "psychometrics/cat.h"
+
+#include <gtest/gtest.h>
+
+#include "psychometrics/simulate.h"
+
+namespace sb::psy {
+
+class CatTest : public ::testing::Test {
+ protected:
+  Model model = random_model(40, 5, 2, 0.2, 17);
+  Scorer scorer{model};
+  // Answers as a person with theta (1, -1) would most likely give.
+  int8_t answer(size_t item) const {
+    const double t = model.dimension[item] == 0 ? 1.0 : -1.0;
+    std::vector<double> p(5);
+    category_probabilities(model.items[item], t, p);
+    return static_cast<int8_t>(std::max_element(p.begin(), p.end()) - p.begin());
+  }
+  std::vector<Answer> run(const CatOptions& o) {
+    CatEngine engine(scorer, o);
+    std::vector<Answer> answers;
+    while (true) {
+      auto d = engine.decide(answers);
+      if (d.done) return answers;
+      answers.emplace_back(*d.next_item, answer(*d.next_item));
+    }
+  }
+};
+
+TEST_F(CatTest, FirstItemHasTheMostInformationUnderThePrior) {
+  CatEngine engine(scorer, CatOptions{});
+  auto d = engine.decide({});
+  ASSERT_TRUE(d.next_item);
+  const auto marg = scorer.marginals(scorer.posterior({}));
+  double best = 0;
+  for (size_t j = 0; j < model.size(); ++j) {
+    best = std::max(best, scorer.posterior_weighted_information(
+                              j, marg[static_cast<size_t>(model.dimension[j])]));
+  }
+  const size_t j = *d.next_item;
+  EXPECT_DOUBLE_EQ(
+      scorer.posterior_weighted_information(j, marg[static_cast<size_t>(model.dimension[j])]),
+      best);
+}
+
+TEST_F(CatTest, StopsWithinTheLimitsAndOnPrecision) {
+  CatOptions o;
+  auto answers = run(o);
+  EXPECT_GE(answers.size(), 6u);
+  EXPECT_LE(answers.size(), 20u);
+  CatEngine engine(scorer, o);
+  auto final = engine.decide(answers);
+  EXPECT_TRUE(final.done);
+  if (answers.size() < 20u) {
+    for (const auto& e : final.estimates) EXPECT_LE(e.se, 0.3);
+  }
+  EXPECT_GT(final.estimates[0].theta, 0.3);
+  EXPECT_LT(final.estimates[1].theta, -0.3);
+}
+
+TEST_F(CatTest, NeverStopsBeforeTheMinimumNorAfterTheMaximum) {
+  CatOptions loose;
+  loose.se_target = 5.0;  // satisfied at once
+  loose.min_items = 9;
+  EXPECT_EQ(run(loose).size(), 9u);
+  CatOptions strict;
+  strict.se_target = 0.01;  // never satisfied
+  strict.max_items = 14;
+  EXPECT_EQ(run(strict).size(), 14u);
+}
+
+TEST_F(CatTest, ReplayIsDeterministicAndNeverRepeatsAnItem) {
+  CatOptions o;
+  o.randomesque = 4;
+  o.seed = 1234;
+  auto a = run(o), b = run(o);
+  EXPECT_EQ(a, b);
+  std::set<size_t> seen;
+  for (const auto& [item, _] : a) EXPECT_TRUE(seen.insert(item).second);
+  // Resuming from any point gives the same next item as the uninterrupted run.
+  CatEngine engine(scorer, o);
+  for (size_t k = 0; k + 1 < a.size(); ++k) {
+    std::vector<Answer> prefix(a.begin(), a.begin() + static_cast<long>(k));
+    EXPECT_EQ(engine.decide(prefix).next_item, a[k].first);
+  }
+}
+
+TEST_F(CatTest, BalancesAcrossDimensions) {
+  auto answers = run(CatOptions{});
+  size_t first = 0;
+  for (const auto& [item, _] : answers) first += model.dimension[item] == 0;
+  EXPECT_GE(first, 3u);
+  EXPECT_GE(answers.size() - first, 3u);
+}
+
+TEST_F(CatTest, UnavailableItemsAreNeverChosen) {
+  std::vector<bool> unavailable(model.size(), false);
+  for (size_t j = 0; j < model.size(); j += 2) unavailable[j] = true;
+  CatEngine engine(scorer, CatOptions{});
+  std::vector<Answer> answers;
+  for (int step = 0; step < 10; ++step) {
+    auto d = engine.decide(answers, &unavailable);
+    if (d.done) break;
+    EXPECT_EQ(*d.next_item % 2, 1u);
+    answers.emplace_back(*d.next_item, answer(*d.next_item));
+  }
+}
+
+}  // namespace sb::psy
