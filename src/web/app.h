@@ -1,7 +1,10 @@
 // The web application: routes, per-request visitor and CSRF checks, pages.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <memory>
+#include <shared_mutex>
 #include <string>
 
 #include "accounts/accounts.h"
@@ -52,6 +55,8 @@ class App {
   Response show_admin(Ctx& ctx);
   Response static_file(Request& req);
 
+  // Pages that look the same to every visitor without a session are rendered once.
+  Response cached_anonymous(Ctx& ctx, const std::function<Response(Ctx&)>& render);
   Response render_page(Ctx& ctx, const std::string& template_name, boost::json::object view,
                        int status = 200);
   Response error_page(Ctx& ctx, int status, const std::string& message);
@@ -67,6 +72,8 @@ class App {
   accounts::Accounts accounts_;
   Router router_;
   Metrics metrics_;
+  std::shared_mutex cache_mu_;
+  std::map<std::string, std::string> anonymous_pages_;  // by path
 };
 
 }  // namespace sb::web
