@@ -1,5 +1,6 @@
 #include "web/app.h"
 
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
@@ -45,6 +46,12 @@ App::App(AppConfig config, store::Database& db, const Clock& clock,
       clock_(clock),
       content_(std::move(content)),
       accounts_(db, clock, config_.password_policy) {
+  // One JSON object per line on standard output, nothing else on the line.
+  access_log_ = spdlog::get("access");
+  if (!access_log_) {
+    access_log_ = spdlog::stdout_logger_mt("access");
+    access_log_->set_pattern("%v");
+  }
   add_routes();
 }
 
@@ -124,8 +131,8 @@ Response App::handle(Request& req) {
                       {"route", req.route},
                       {"status", res.status},
                       {"bytes", res.body.size()},
-                      {"ms", seconds * 1000.0}};
-    spdlog::info("{}", json::serialize(line));
+                      {"us", static_cast<int64_t>(seconds * 1e6)}};
+    access_log_->info("{}", json::serialize(line));
   }
   return res;
 }

@@ -14,6 +14,10 @@
 #include "web/render.h"
 #include "web/router.h"
 
+namespace spdlog {
+class logger;
+}
+
 namespace sb::web {
 
 struct AppConfig {
@@ -72,6 +76,7 @@ class App {
   accounts::Accounts accounts_;
   Router router_;
   Metrics metrics_;
+  std::shared_ptr<spdlog::logger> access_log_;
   std::shared_mutex cache_mu_;
   std::map<std::string, std::string> anonymous_pages_;  // by path
 };
