@@ -35,3 +35,6 @@ validation: build-release
 	  --data ../shared/data/ecr/responses.csv \
 	  --instrument content/instruments/ecr-1998.structure.json \
 	  --out content/instruments/ecr-1998.json --report docs/VALIDATION.md >/dev/null
+	./build/release/securebase irt provisional \
+	  --instrument content/instruments/securebase-relationships.structure.json \
+	  --reference content/instruments/ecr-1998.json --out content/instruments/securebase-relationships.json

@@ -147,7 +147,10 @@ Result<IssuedSession> Accounts::sign_up(const std::string& raw_email, const std:
   }
   // A new token on every change of identity, so a planted cookie never becomes a signed-in one.
   auto issued = issue(*id, *email, role);
-  if (issued && current.session_id != 0) (void)repo_.delete_session(current.session_id);
+  if (issued && current.session_id != 0) {
+    if (adopt_hook_) adopt_hook_(current.session_id, *id);
+    (void)repo_.delete_session(current.session_id);
+  }
   return issued;
 }
 
@@ -194,7 +197,10 @@ Result<IssuedSession> Accounts::sign_in(const std::string& raw_email, const std:
     }
   }
   auto issued = issue(u.id, u.email, parse_role(u.role).value_or(Role::kMember));
-  if (issued && current.session_id != 0) (void)repo_.delete_session(current.session_id);
+  if (issued && current.session_id != 0) {
+    if (adopt_hook_) adopt_hook_(current.session_id, u.id);
+    (void)repo_.delete_session(current.session_id);
+  }
   return issued;
 }
 

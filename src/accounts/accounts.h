@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -72,6 +73,11 @@ class Accounts {
 
   Result<int64_t> count_users() { return repo_.count_users(); }
 
+  // Called when an anonymous session becomes a signed-in one (sign-up or sign-in), before the
+  // old session ends, so features can hand the visitor's anonymous work to the account.
+  using AdoptHook = std::function<void(int64_t old_session_id, int64_t user_id)>;
+  void on_adopt(AdoptHook hook) { adopt_hook_ = std::move(hook); }
+
   ThrottleState throttle_state(const std::string& email, const std::string& address);
 
  private:
@@ -81,6 +87,7 @@ class Accounts {
   store::AccountsRepo repo_;
   const Clock& clock_;
   crypto::PasswordPolicy policy_;
+  AdoptHook adopt_hook_;
 };
 
 // Normalises and checks an e-mail address; the error names the field "email".

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "psychometrics/evaluation.h"
+#include "psychometrics/provisional.h"
 #include "psychometrics/reliability.h"
 #include "psychometrics/responses.h"
 
@@ -30,6 +31,8 @@ CLI::App* calibrate_cmd = nullptr;
 CLI::App* score_cmd = nullptr;
 CLI::App* cat_cmd = nullptr;
 CLI::App* validate_cmd = nullptr;
+CLI::App* provisional_cmd = nullptr;
+std::string reference_path;
 
 int fail(const std::string& message) {
   std::cerr << "securebase irt: " << message << "\n";
@@ -357,6 +360,18 @@ int run_validate() {
   return 0;
 }
 
+int run_provisional() {
+  auto bank = psy::load_instrument(args.instrument);
+  if (!bank) return fail(bank.error().message);
+  auto reference = psy::load_instrument(reference_path);
+  if (!reference) return fail(reference.error().message);
+  if (auto st = psy::apply_provisional_parameters(*bank, *reference); !st)
+    return fail(st.error().message);
+  std::ofstream(args.out) << psy::instrument_to_json(*bank);
+  std::cerr << "wrote " << args.out << "\n";
+  return 0;
+}
+
 }  // namespace
 
 void add_irt_commands(CLI::App& app) {
@@ -417,9 +432,22 @@ void add_irt_commands(CLI::App& app) {
   validate_cmd->add_option("--validation-rows", args.validation_rows, "Rows to validate on.")
       ->capture_default_str();
   cat_flags(validate_cmd);
+
+  provisional_cmd = irt->add_subcommand(
+      "provisional",
+      "Give an uncalibrated item bank provisional parameters from a calibrated reference.");
+  provisional_cmd->add_option("--instrument", args.instrument, "The item bank (JSON).")->required();
+  provisional_cmd
+      ->add_option("--reference", reference_path,
+                   "A calibrated instrument with the same dimension ids.")
+      ->required();
+  provisional_cmd
+      ->add_option("--out", args.out, "Where to write the bank with provisional parameters.")
+      ->required();
 }
 
 int run_irt_command(CLI::App&) {
+  if (provisional_cmd && provisional_cmd->parsed()) return run_provisional();
   if (calibrate_cmd && calibrate_cmd->parsed()) return run_calibrate();
   if (score_cmd && score_cmd->parsed()) return run_score();
   if (cat_cmd && cat_cmd->parsed()) return run_simulate_cat();

@@ -99,6 +99,10 @@ Status AccountsRepo::delete_user(int64_t user_id) {
     if (ind != soci::i_ok) throw StoreError{Error{ErrorCode::kNotFound, "no such user", ""}};
     // Every table that holds a user's rows is cleared here explicitly, not left to cascades,
     // so the list of what deletion covers is readable in one place.
+    s << "DELETE FROM assessment_answers WHERE assessment_id IN "
+         "(SELECT id FROM assessments WHERE user_id = :i)",
+        soci::use(id);
+    s << "DELETE FROM assessments WHERE user_id = :i", soci::use(id);
     s << "DELETE FROM sessions WHERE user_id = :i", soci::use(id);
     s << "DELETE FROM login_failures WHERE account_key = :e", soci::use(email);
     s << "DELETE FROM users WHERE id = :i", soci::use(id);

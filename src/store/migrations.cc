@@ -45,6 +45,31 @@ const std::vector<Migration>& all_migrations() {
            "CREATE INDEX login_failures_account ON login_failures(account_key, at)",
            "CREATE INDEX login_failures_address ON login_failures(address, at)",
        }},
+      {2,
+       "assessments",
+       {
+           "CREATE TABLE assessments ("
+           " id {{PK}},"
+           " public_id TEXT NOT NULL UNIQUE,"
+           " user_id BIGINT REFERENCES users(id) ON DELETE CASCADE,"
+           " session_id BIGINT,"
+           " instrument_id TEXT NOT NULL,"
+           " instrument_version TEXT NOT NULL,"
+           " consent INTEGER NOT NULL CHECK (consent IN (0, 1)),"
+           " status TEXT NOT NULL CHECK (status IN ('in_progress', 'completed')),"
+           " started_at BIGINT NOT NULL,"
+           " completed_at BIGINT,"
+           " result_json TEXT)",
+           "CREATE INDEX assessments_user ON assessments(user_id, started_at)",
+           "CREATE INDEX assessments_session ON assessments(session_id)",
+           "CREATE TABLE assessment_answers ("
+           " assessment_id BIGINT NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,"
+           " position INTEGER NOT NULL,"
+           " item_id TEXT NOT NULL,"
+           " answer INTEGER NOT NULL,"
+           " answered_at BIGINT NOT NULL,"
+           " PRIMARY KEY (assessment_id, position))",
+       }},
   };
   return migrations;
 }

@@ -7,17 +7,11 @@
 #include <chrono>
 
 #include "core/strings.h"
+#include "web/app_context.h"
 
 namespace sb::web {
 
 namespace json = boost::json;
-
-struct App::Ctx {
-  Request& req;
-  accounts::Visitor visitor;
-  std::vector<std::string> set_cookies;
-  std::multimap<std::string, std::string> form;
-};
 
 namespace {
 
@@ -35,17 +29,32 @@ Result<std::unique_ptr<App>> App::create(AppConfig config, store::Database& db,
                                          const Clock& clock) {
   auto content = Content::load(config.content_dir);
   if (!content) return content.error();
-  std::unique_ptr<App> app(new App(std::move(config), db, clock, std::move(*content)));
+  const std::string path = config.instrument.starts_with("/")
+                               ? config.instrument
+                               : config.content_dir + "/" + config.instrument;
+  auto instrument = psy::load_instrument(path);
+  if (!instrument) return instrument.error();
+  if (auto model = instrument->model(); !model) return model.error();
+  if (!instrument->classification || instrument->dimensions.size() != 2) {
+    return invalid("instrument", path + " needs two dimensions and a classification rule");
+  }
+  std::unique_ptr<App> app(new App(std::move(config), db, clock, std::move(*content),
+                                   std::make_unique<psy::Instrument>(std::move(*instrument))));
   return app;
 }
 
 App::App(AppConfig config, store::Database& db, const Clock& clock,
-         std::unique_ptr<Content> content)
+         std::unique_ptr<Content> content, std::unique_ptr<psy::Instrument> instrument)
     : config_(std::move(config)),
       db_(db),
       clock_(clock),
       content_(std::move(content)),
-      accounts_(db, clock, config_.password_policy) {
+      accounts_(db, clock, config_.password_policy),
+      instrument_(std::move(instrument)),
+      assessments_(std::make_unique<assessment::Assessments>(db, clock, *instrument_)) {
+  // Work done anonymously moves to the account on sign-up or sign-in.
+  accounts_.on_adopt(
+      [this](int64_t session, int64_t user) { (void)assessments_->adopt(session, user); });
   // One JSON object per line on standard output, nothing else on the line.
   access_log_ = spdlog::get("access");
   if (!access_log_) {
@@ -80,6 +89,15 @@ void App::add_routes() {
   page("POST", "/account/export", &App::do_export);
   page("POST", "/account/delete", &App::do_delete_account);
   page("GET", "/admin", &App::show_admin);
+  page("GET", "/assessment", &App::assessment_start_page);
+  page("POST", "/assessment/start", &App::do_assessment_start);
+  page("GET", "/assessment/{id}", &App::assessment_question);
+  page("POST", "/assessment/{id}/answer", &App::do_assessment_answer);
+  page("POST", "/assessment/{id}/back", &App::do_assessment_back);
+  page("GET", "/assessment/{id}/result", &App::assessment_result);
+  page("GET", "/assessments", &App::assessment_history);
+  page("GET", "/assessments/export.json", &App::assessment_export_json);
+  page("GET", "/assessments/export.csv", &App::assessment_export_csv);
 }
 
 void App::page(const std::string& method, const std::string& pattern, PageHandler handler) {
@@ -174,7 +192,11 @@ bool App::ensure_session(Ctx& ctx) {
 
 void App::issue_cookie(Ctx& ctx, const std::string& token) {
   ctx.set_cookies.clear();
-  std::string c = session_cookie_name() + "=" + token + "; Path=/; HttpOnly; SameSite=Lax";
+  // Max-Age lets a visitor close the browser and resume; the server still enforces the
+  // idle and absolute timeouts.
+  std::string c = session_cookie_name() + "=" + token +
+                  "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
+                  std::to_string(accounts::kAbsoluteTimeoutSeconds);
   if (config_.secure_cookies) c += "; Secure";
   ctx.set_cookies.push_back(c);
 }
@@ -189,7 +211,8 @@ void App::clear_cookie(Ctx& ctx) {
 // ---------------------------------------------------------------- pages
 
 Response App::home(Ctx& ctx) {
-  json::object view{{"title", "Find your secure base"}, {"deleted", ctx.req.query.count("deleted") > 0}};
+  json::object view{{"title", "Find your secure base"},
+                    {"deleted", ctx.req.query.count("deleted") > 0}};
   return render_page(ctx, "home", std::move(view));
 }
 
@@ -303,8 +326,11 @@ Response App::do_change_password(Ctx& ctx) {
 Response App::do_export(Ctx& ctx) {
   if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
   auto doc = accounts_.export_json(ctx.visitor);
-  if (!doc) return error_page(ctx, 503, "We could not prepare your export just now.");
-  auto res = Response::json(*doc);
+  auto taken = assessments_->export_json(Owner{ctx.visitor.user_id, ctx.visitor.session_id});
+  if (!doc || !taken) return error_page(ctx, 503, "We could not prepare your export just now.");
+  auto merged = json::parse(*doc).as_object();
+  merged["assessments"] = json::parse(*taken);
+  auto res = Response::json(json::serialize(merged));
   res.set_header("Content-Disposition", "attachment; filename=\"securebase-export.json\"");
   return res;
 }
@@ -333,8 +359,14 @@ Response App::show_admin(Ctx& ctx) {
     return error_page(ctx, 403, "This page is for administrators.");
   }
   auto users = accounts_.count_users();
-  if (!users) return error_page(ctx, 503, "SecureBase cannot reach its store right now.");
-  return render_page(ctx, "admin", {{"title", "Administration"}, {"user_count", *users}});
+  auto consented = assessments_->consented_count();
+  if (!users || !consented)
+    return error_page(ctx, 503, "SecureBase cannot reach its store right now.");
+  return render_page(ctx, "admin",
+                     {{"title", "Administration"},
+                      {"user_count", *users},
+                      {"instrument", instrument_->id + " " + instrument_->version},
+                      {"consented", *consented}});
 }
 
 Response App::static_file(Request& req) {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "accounts/accounts.h"
+#include "assessment/assessment.h"
 #include "core/clock.h"
 #include "store/database.h"
 #include "web/metrics.h"
@@ -22,6 +23,8 @@ namespace sb::web {
 
 struct AppConfig {
   std::string content_dir = "content";
+  // The questionnaire people take; relative paths are under content_dir.
+  std::string instrument = "instruments/securebase-relationships.json";
   // Secure + __Host- cookies need HTTPS; plain-HTTP local use (make run) turns them off.
   bool secure_cookies = true;
   bool access_log = true;
@@ -41,7 +44,8 @@ class App {
   struct Ctx;
   using PageHandler = Response (App::*)(Ctx&);
 
-  App(AppConfig config, store::Database& db, const Clock& clock, std::unique_ptr<Content> content);
+  App(AppConfig config, store::Database& db, const Clock& clock, std::unique_ptr<Content> content,
+      std::unique_ptr<psy::Instrument> instrument);
   void add_routes();
   void page(const std::string& method, const std::string& pattern, PageHandler handler);
 
@@ -57,6 +61,17 @@ class App {
   Response do_export(Ctx& ctx);
   Response do_delete_account(Ctx& ctx);
   Response show_admin(Ctx& ctx);
+  Response assessment_start_page(Ctx& ctx);
+  Response do_assessment_start(Ctx& ctx);
+  Response assessment_question(Ctx& ctx);
+  Response do_assessment_answer(Ctx& ctx);
+  Response do_assessment_back(Ctx& ctx);
+  Response assessment_result(Ctx& ctx);
+  Response assessment_history(Ctx& ctx);
+  Response assessment_export_json(Ctx& ctx);
+  Response assessment_export_csv(Ctx& ctx);
+  Response render_question(Ctx& ctx, const assessment::Question& q, std::optional<int> selected,
+                           const std::string& error, int status);
   Response static_file(Request& req);
 
   // Pages that look the same to every visitor without a session are rendered once.
@@ -74,6 +89,8 @@ class App {
   const Clock& clock_;
   std::unique_ptr<Content> content_;
   accounts::Accounts accounts_;
+  std::unique_ptr<psy::Instrument> instrument_;
+  std::unique_ptr<assessment::Assessments> assessments_;
   Router router_;
   Metrics metrics_;
   std::shared_ptr<spdlog::logger> access_log_;

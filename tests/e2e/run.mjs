@@ -136,6 +136,121 @@ test('delete account erases it', async (page) => {
   expect((await page.getByRole('alert').innerText()).includes('do not match'), 'account is gone');
 });
 
+// ---------------------------------------------------------------- the assessment
+
+const bank = JSON.parse(fs.readFileSync(new URL('../../content/instruments/securebase-relationships.json', import.meta.url)));
+const reverse = new Map(bank.items.map((i) => [i.id, i.reverse]));
+
+// A persona agrees strongly with statements of the dimensions it is high on (and disagrees
+// with the reverse-keyed ones), and the other way round where it is low.
+function personaAnswer(persona, itemId) {
+  const high = itemId.startsWith('ANX') ? persona.anxiety : persona.avoidance;
+  const agree = high !== reverse.get(itemId);
+  return agree ? 7 : 1;
+}
+
+async function currentItem(page) {
+  return page.locator('input[name="item"]').inputValue();
+}
+
+async function answerUntilResult(page, persona, { keyboard = false } = {}) {
+  for (let step = 0; step < 30; step++) {
+    if (page.url().endsWith('/result')) return;
+    const item = await currentItem(page);
+    const value = personaAnswer(persona, item);
+    if (keyboard) {
+      await page.locator(`#answer-${value}`).focus();
+      await page.keyboard.press('Space');
+      await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    } else {
+      await page.locator(`label[for="answer-${value}"]`).click();
+      await page.getByRole('button', { name: 'Next' }).click();
+    }
+    await page.waitForLoadState('domcontentloaded');
+  }
+  throw new Error('the assessment did not end within 30 questions');
+}
+
+async function startAssessment(page, consent = false) {
+  await page.goto(`${BASE}/assessment`);
+  if (consent) await page.getByLabel(/You may use my answers/).check();
+  await page.getByRole('button', { name: 'Start the assessment' }).click();
+  await page.waitForURL(/\/assessment\/[A-Za-z0-9_-]+$/);
+}
+
+const personas = [
+  { name: 'low anxiety, low avoidance', anxiety: false, avoidance: false, style: 'Secure' },
+  { name: 'high anxiety', anxiety: true, avoidance: false, style: 'Anxious-preoccupied' },
+  { name: 'high avoidance', anxiety: false, avoidance: true, style: 'Avoidant-dismissive' },
+  { name: 'high anxiety and avoidance', anxiety: true, avoidance: true, style: 'Fearful-avoidant' },
+];
+for (const persona of personas) {
+  test(`assessment persona (${persona.name}) sees ${persona.style}`, async (page) => {
+    await startAssessment(page, true);
+    await answerUntilResult(page, persona);
+    const lead = await page.locator('.lead').innerText();
+    expect(lead.includes(`fit the ${persona.style} pattern best`), `result says: ${lead}`);
+    expect(await page.locator('svg.attachment-map').count() === 1, 'the map is drawn');
+  });
+}
+
+test('assessment pages pass axe; result screenshots at phone and desktop widths', async (page) => {
+  await page.goto(`${BASE}/assessment`);
+  await axeCheck(page, '/assessment');
+  await startAssessment(page);
+  await axeCheck(page, 'question page');
+  await answerUntilResult(page, personas[1]);
+  await axeCheck(page, 'result page');
+  for (const [name, width, height] of [['phone', 390, 844], ['desktop', 1280, 900]]) {
+    await page.setViewportSize({ width, height });
+    await page.screenshot({ path: path.join(ARTIFACTS, `result-${name}.png`), fullPage: true });
+  }
+});
+
+test('assessment by keyboard only', async (page) => {
+  await startAssessment(page);
+  await answerUntilResult(page, personas[2], { keyboard: true });
+  expect((await page.locator('.lead').innerText()).includes('Avoidant-dismissive'), 'keyboard run reaches the result');
+});
+
+test('change the last answer', async (page) => {
+  await startAssessment(page);
+  const first = await currentItem(page);
+  await page.locator('label[for="answer-2"]').click();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Change my previous answer' }).click();
+  expect(await currentItem(page) === first, 'back on the first question');
+  expect(await page.locator('#answer-2').isChecked(), 'the earlier answer is shown');
+  await page.locator('label[for="answer-6"]').click();
+  await page.getByRole('button', { name: 'Next' }).click();
+  expect(await page.locator('form[action$="/answer"] input[name="position"]').inputValue() === '1', 'moved on to question 2');
+});
+
+test('resume after closing the browser, then keep the result by signing up', async (page) => {
+  await startAssessment(page);
+  for (let i = 0; i < 3; i++) {
+    await page.locator('label[for="answer-4"]').click();
+    await page.getByRole('button', { name: 'Next' }).click();
+  }
+  const url = page.url();
+  const state = await page.context().storageState();
+  await page.context().close();
+  const context = await browser.newContext({ bypassCSP: true, storageState: state });
+  const again = await context.newPage();
+  await again.goto(url);
+  expect(await again.locator('form[action$="/answer"] input[name="position"]').inputValue() === '3', 'resumed at question 4');
+  await answerUntilResult(again, personas[0]);
+  const resultUrl = again.url();
+  await signUp(again, `resume-${Date.now()}@example.org`);
+  await again.goto(`${BASE}/assessments`);
+  expect(await again.locator('ol.history li').count() === 1, 'the anonymous result moved to the account');
+  expect(await again.locator('svg.history-chart').count() === 1, 'history chart is drawn');
+  await axeCheck(again, '/assessments');
+  await again.goto(resultUrl);
+  expect((await again.locator('.lead').innerText()).includes('Secure'), 'result still reachable');
+  await context.close();
+});
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -156,7 +271,7 @@ for (const t of tests) {
     console.log(`FAIL ${t.name}\n     ${String(e.message).split('\n').join('\n     ')}`);
     await page.screenshot({ path: path.join(ARTIFACTS, `failure-${passed + failed}.png`) }).catch(() => {});
   }
-  await context.close();
+  await context.close().catch(() => {});
 }
 await browser.close();
 console.log(`e2e: ${passed} passed, ${failed} failed`);

@@ -19,7 +19,8 @@ constexpr const char* kPassword = "a long enough password";
 int64_t count_rows(store::Database& db, const std::string& table) {
   // Table names come from this test's own literals only.
   long long n = -1;
-  EXPECT_TRUE(db.run([&](soci::session& s) { s << "SELECT COUNT(*) FROM " + table, soci::into(n); }));
+  EXPECT_TRUE(
+      db.run([&](soci::session& s) { s << "SELECT COUNT(*) FROM " + table, soci::into(n); }));
   return n;
 }
 
@@ -34,7 +35,8 @@ class WebSecurityTest : public ::testing::TestWithParam<TestBackend> {
 
 TEST_P(WebSecurityTest, EveryResponseCarriesSecurityHeaders) {
   Browser b = site->browser();
-  for (const char* path : {"/", "/understanding", "/help", "/nowhere", "/static/style.css", "/healthz"}) {
+  for (const char* path :
+       {"/", "/understanding", "/help", "/nowhere", "/static/style.css", "/healthz"}) {
     auto r = b.get(path);
     ASSERT_NE(r.status, 0) << path;
     auto csp = r.header("content-security-policy");
@@ -48,15 +50,20 @@ TEST_P(WebSecurityTest, EveryResponseCarriesSecurityHeaders) {
 TEST_P(WebSecurityTest, PostWithoutOrWithWrongCsrfIs403AndWritesNothing) {
   Browser b = site->browser();
   b.get("/signup");
-  auto none = b.post("/signup", {{"email", "x@example.org"}, {"password", kPassword}, {"password_confirm", kPassword}},
-                     /*with_csrf=*/false);
+  auto none =
+      b.post("/signup",
+             {{"email", "x@example.org"}, {"password", kPassword}, {"password_confirm", kPassword}},
+             /*with_csrf=*/false);
   EXPECT_EQ(none.status, 403);
   b.set_csrf("forged-token-forged-token-forged-token-xx");
-  auto wrong = b.post("/signup", {{"email", "x@example.org"}, {"password", kPassword}, {"password_confirm", kPassword}});
+  auto wrong = b.post(
+      "/signup",
+      {{"email", "x@example.org"}, {"password", kPassword}, {"password_confirm", kPassword}});
   EXPECT_EQ(wrong.status, 403);
   Browser stranger = site->browser();  // no session at all
   stranger.set_csrf("anything");
-  EXPECT_EQ(stranger.post("/signin", {{"email", "x@example.org"}, {"password", kPassword}}).status, 403);
+  EXPECT_EQ(stranger.post("/signin", {{"email", "x@example.org"}, {"password", kPassword}}).status,
+            403);
   EXPECT_EQ(count_rows(*site->db, "users"), 0);
   EXPECT_EQ(count_rows(*site->db, "login_failures"), 0);
 }
@@ -66,8 +73,11 @@ TEST_P(WebSecurityTest, CsrfTokenOfAnotherSessionIsRefused) {
   a.get("/signup");
   b.get("/signup");
   a.set_csrf(b.csrf());
-  EXPECT_EQ(a.post("/signup", {{"email", "y@example.org"}, {"password", kPassword}, {"password_confirm", kPassword}}).status,
-            403);
+  EXPECT_EQ(
+      a.post("/signup",
+             {{"email", "y@example.org"}, {"password", kPassword}, {"password_confirm", kPassword}})
+          .status,
+      403);
   EXPECT_EQ(count_rows(*site->db, "users"), 0);
 }
 
@@ -128,7 +138,9 @@ TEST_P(WebSecurityTest, SignInThrottlingAnswers429) {
   Browser b = site->browser();
   b.get("/signin");
   for (int i = 0; i < accounts::kFreeFailuresBeforeBackoff; ++i) {
-    EXPECT_EQ(b.post("/signin", {{"email", "t@example.org"}, {"password", "wrong-password"}}).status, 422);
+    EXPECT_EQ(
+        b.post("/signin", {{"email", "t@example.org"}, {"password", "wrong-password"}}).status,
+        422);
   }
   auto r = b.post("/signin", {{"email", "t@example.org"}, {"password", kPassword}});
   EXPECT_EQ(r.status, 429);
@@ -150,7 +162,8 @@ TEST_P(WebSecurityTest, MetacharactersAreStoredVerbatimAndRenderedEscaped) {
   // An invalid form re-renders the typed value escaped, never as markup.
   Browser c = site->browser();
   c.get("/signup");
-  auto r = c.post("/signup", {{"email", "<script>alert(1)</script>"}, {"password", "<script>x</script>1234"},
+  auto r = c.post("/signup", {{"email", "<script>alert(1)</script>"},
+                              {"password", "<script>x</script>1234"},
                               {"password_confirm", "<script>x</script>1234"}});
   EXPECT_EQ(r.status, 422);
   EXPECT_EQ(r.body.find("<script>alert(1)"), std::string::npos);
@@ -165,7 +178,9 @@ TEST_P(WebSecurityTest, MetacharactersAreStoredVerbatimAndRenderedEscaped) {
 TEST_P(WebSecurityTest, InvalidSignUpReRendersWithFieldErrorsAndKeepsInput) {
   Browser b = site->browser();
   b.get("/signup");
-  auto r = b.post("/signup", {{"email", "keep@example.org"}, {"password", "short"}, {"password_confirm", "short"}});
+  auto r =
+      b.post("/signup",
+             {{"email", "keep@example.org"}, {"password", "short"}, {"password_confirm", "short"}});
   EXPECT_EQ(r.status, 422);
   EXPECT_NE(r.body.find("value=\"keep@example.org\""), std::string::npos);
   EXPECT_NE(r.body.find("at least 10 characters"), std::string::npos);
@@ -206,8 +221,19 @@ TEST_P(WebSecurityTest, NoRouteLetsOneUserReadChangeOrDeleteAnothersData) {
   Browser owner = site->browser(), other = site->browser();
   sign_up(owner, "owner@example.org", kPassword);
   sign_up(other, "other@example.org", kPassword);
+  // The other user has an assessment in progress with two answers.
+  other.get("/assessment");
+  const std::string other_assessment =
+      other.post("/assessment/start", {}).header("location")->substr(12);
+  for (int i = 0; i < 2; ++i) {
+    auto q = other.get("/assessment/" + other_assessment);
+    const std::string item = testing::find_input(q.body, "item");
+    other.post("/assessment/" + other_assessment + "/answer",
+               {{"position", std::to_string(i)}, {"item", item}, {"answer", "3"}});
+  }
   owner.get("/account");
   const std::string owner_csrf = owner.csrf();
+  const std::string theirs = "/assessment/" + other_assessment;
 
   // Every route must be listed here, so that a new route cannot skip this test.
   std::map<std::string, std::function<void()>> walk = {
@@ -220,19 +246,73 @@ TEST_P(WebSecurityTest, NoRouteLetsOneUserReadChangeOrDeleteAnothersData) {
       {"GET /privacy", [&] { owner.get("/privacy"); }},
       {"GET /not-a-diagnosis", [&] { owner.get("/not-a-diagnosis"); }},
       {"GET /signup", [&] { owner.get("/signup"); }},
-      {"POST /signup", [&] { owner.post("/signup", {{"email", "other@example.org"}, {"password", "hijack attempt 1"}, {"password_confirm", "hijack attempt 1"}}); }},
+      {"POST /signup",
+       [&] {
+         owner.post("/signup", {{"email", "other@example.org"},
+                                {"password", "hijack attempt 1"},
+                                {"password_confirm", "hijack attempt 1"}});
+       }},
       {"GET /signin", [&] { owner.get("/signin"); }},
-      {"POST /signin", [&] { owner.post("/signin", {{"email", "other@example.org"}, {"password", "wrong password"}}); }},
+      {"POST /signin",
+       [&] {
+         owner.post("/signin", {{"email", "other@example.org"}, {"password", "wrong password"}});
+       }},
       {"GET /account", [&] { owner.get("/account?user=2&id=2"); }},
-      {"POST /account/password", [&] { owner.post("/account/password", {{"current_password", kPassword}, {"new_password", "changed password 1"}, {"new_password_confirm", "changed password 1"}, {"user_id", "2"}}); }},
-      {"POST /account/export", [&] { owner.post("/account/export", {{"user_id", "2"}, {"email", "other@example.org"}}); }},
+      {"POST /account/password",
+       [&] {
+         owner.post("/account/password", {{"current_password", kPassword},
+                                          {"new_password", "changed password 1"},
+                                          {"new_password_confirm", "changed password 1"},
+                                          {"user_id", "2"}});
+       }},
+      {"POST /account/export",
+       [&] {
+         owner.post("/account/export", {{"user_id", "2"}, {"email", "other@example.org"}});
+       }},
       {"GET /admin", [&] { owner.get("/admin"); }},
-      {"POST /signout", [&] { owner.post("/signout", {{"user_id", "2"}}); }},
-      {"POST /account/delete", [&] {
+      {"GET /assessment", [&] { owner.get("/assessment"); }},
+      {"POST /assessment/start",
+       [&] {
+         owner.post("/assessment/start", {{"user_id", "2"}});
+       }},
+      {"GET /assessment/{id}", [&] { EXPECT_EQ(owner.get(theirs).status, 404); }},
+      {"POST /assessment/{id}/answer",
+       [&] {
+         EXPECT_EQ(
+             owner.post(theirs + "/answer", {{"position", "2"}, {"item", "ANX01"}, {"answer", "7"}})
+                 .status,
+             404);
+       }},
+      {"POST /assessment/{id}/back",
+       [&] {
+         EXPECT_EQ(owner.post(theirs + "/back", {{"position", "1"}}).status, 404);
+       }},
+      {"GET /assessment/{id}/result",
+       [&] { EXPECT_EQ(owner.get(theirs + "/result").status, 404); }},
+      {"GET /assessments",
+       [&] {
+         EXPECT_EQ(owner.get("/assessments").body.find(other_assessment), std::string::npos);
+       }},
+      {"GET /assessments/export.json",
+       [&] {
+         EXPECT_EQ(owner.get("/assessments/export.json").body.find(other_assessment),
+                   std::string::npos);
+       }},
+      {"GET /assessments/export.csv",
+       [&] { EXPECT_EQ(owner.get("/assessments/export.csv").status, 200); }},
+      {"POST /signout",
+       [&] {
+         owner.post("/signout", {{"user_id", "2"}});
+       }},
+      {"POST /account/delete",
+       [&] {
          owner.get("/signin");
-         owner.post("/signin", {{"email", "owner@example.org"}, {"password", "changed password 1"}});
+         owner.post("/signin",
+                    {{"email", "owner@example.org"}, {"password", "changed password 1"}});
          owner.get("/account");
-         owner.post("/account/delete", {{"password", "changed password 1"}, {"user_id", "2"}, {"email", "other@example.org"}});
+         owner.post("/account/delete", {{"password", "changed password 1"},
+                                        {"user_id", "2"},
+                                        {"email", "other@example.org"}});
        }},
   };
   std::set<std::string> registered;
@@ -241,11 +321,33 @@ TEST_P(WebSecurityTest, NoRouteLetsOneUserReadChangeOrDeleteAnothersData) {
   for (const auto& [k, _] : walk) walked.insert(k);
   EXPECT_EQ(registered, walked) << "add the new route to this walk";
 
-  const std::vector<std::string> order = {
-      "GET /", "GET /healthz", "GET /metrics", "GET /static/{file}", "GET /understanding", "GET /help",
-      "GET /privacy", "GET /not-a-diagnosis", "GET /signup", "POST /signup", "GET /signin", "POST /signin",
-      "GET /account", "POST /account/password", "POST /account/export", "GET /admin", "POST /signout",
-      "POST /account/delete"};
+  const std::vector<std::string> order = {"GET /",
+                                          "GET /healthz",
+                                          "GET /metrics",
+                                          "GET /static/{file}",
+                                          "GET /understanding",
+                                          "GET /help",
+                                          "GET /privacy",
+                                          "GET /not-a-diagnosis",
+                                          "GET /signup",
+                                          "POST /signup",
+                                          "GET /signin",
+                                          "POST /signin",
+                                          "GET /account",
+                                          "POST /account/password",
+                                          "POST /account/export",
+                                          "GET /admin",
+                                          "GET /assessment",
+                                          "POST /assessment/start",
+                                          "GET /assessment/{id}",
+                                          "POST /assessment/{id}/answer",
+                                          "POST /assessment/{id}/back",
+                                          "GET /assessment/{id}/result",
+                                          "GET /assessments",
+                                          "GET /assessments/export.json",
+                                          "GET /assessments/export.csv",
+                                          "POST /signout",
+                                          "POST /account/delete"};
   (void)owner_csrf;
   for (const auto& key : order) {
     walk.at(key)();
@@ -258,8 +360,13 @@ TEST_P(WebSecurityTest, NoRouteLetsOneUserReadChangeOrDeleteAnothersData) {
   EXPECT_NE(exported.body.find("other@example.org"), std::string::npos);
   Browser again = site->browser();
   again.get("/signin");
-  EXPECT_EQ(again.post("/signin", {{"email", "other@example.org"}, {"password", kPassword}}).status, 303);
+  EXPECT_EQ(again.post("/signin", {{"email", "other@example.org"}, {"password", kPassword}}).status,
+            303);
   EXPECT_EQ(count_rows(*site->db, "users"), 1);
+  auto q = other.get(theirs);
+  EXPECT_EQ(q.status, 200);
+  EXPECT_EQ(testing::find_input(q.body, "position"), "2")
+      << "the other user's answers are untouched";
 }
 
 TEST_P(WebSecurityTest, AdminPageNeedsAdminRole) {
@@ -309,12 +416,16 @@ TEST_F(WebBasicsTest, MetricsCountRequestsByRouteAndStatus) {
   b.get("/nowhere");
   auto m = b.get("/metrics");
   EXPECT_EQ(m.status, 200);
-  EXPECT_NE(m.body.find("securebase_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"),
-            std::string::npos)
+  EXPECT_NE(
+      m.body.find(
+          "securebase_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"),
+      std::string::npos)
       << m.body;
   EXPECT_NE(m.body.find("status=\"404\""), std::string::npos);
-  EXPECT_NE(m.body.find("securebase_http_request_duration_seconds_bucket{route=\"/healthz\",le=\"+Inf\"} 1"),
-            std::string::npos);
+  EXPECT_NE(
+      m.body.find(
+          "securebase_http_request_duration_seconds_bucket{route=\"/healthz\",le=\"+Inf\"} 1"),
+      std::string::npos);
   EXPECT_NE(m.body.find("securebase_store_pool_in_use"), std::string::npos);
 }
 
@@ -327,7 +438,8 @@ TEST_F(WebBasicsTest, PagesShowCrisisHelpAndNotADiagnosis) {
     EXPECT_NE(r.body.find("not a diagnosis"), std::string::npos) << path;
   }
   auto understanding = b.get("/understanding");
-  for (const char* word : {"Secure", "Anxious", "Avoidant", "Disorganized", "responsive caregiving"}) {
+  for (const char* word :
+       {"Secure", "Anxious", "Avoidant", "Disorganized", "responsive caregiving"}) {
     EXPECT_NE(understanding.body.find(word), std::string::npos) << word;
   }
 }

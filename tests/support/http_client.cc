@@ -125,8 +125,10 @@ std::string url_encode(const std::string& s) {
   return out;
 }
 
-std::string find_csrf(const std::string& html) {
-  const std::string marker = "name=\"csrf\" value=\"";
+std::string find_csrf(const std::string& html) { return find_input(html, "csrf"); }
+
+std::string find_input(const std::string& html, const std::string& name) {
+  const std::string marker = "name=\"" + name + "\" value=\"";
   auto pos = html.find(marker);
   if (pos == std::string::npos) return "";
   pos += marker.size();
@@ -147,7 +149,8 @@ HttpResponse Browser::request(const std::string& method, const std::string& path
     req += "\r\n";
   }
   if (!content_type.empty()) req += "Content-Type: " + content_type + "\r\n";
-  if (!body.empty() || method == "POST") req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  if (!body.empty() || method == "POST")
+    req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   req += "\r\n" + body;
   conn.send(req);
   HttpResponse res = conn.read_response();

@@ -9,7 +9,7 @@
 namespace sb::testing {
 
 struct HttpResponse {
-  int status = 0;  // 0: the connection closed without a response
+  int status = 0;                                   // 0: the connection closed without a response
   std::multimap<std::string, std::string> headers;  // names in lower case
   std::string body;
   std::optional<std::string> header(const std::string& lower_name) const;
@@ -56,5 +56,7 @@ class Browser {
 std::string url_encode(const std::string& s);
 // The value of the first hidden csrf input in a page, or "".
 std::string find_csrf(const std::string& html);
+// The value of the first input with this name, or "".
+std::string find_input(const std::string& html, const std::string& name);
 
 }  // namespace sb::testing

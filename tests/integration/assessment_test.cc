@@ -1,0 +1,166 @@
+// Taking the assessment through HTTP: tampered, replayed and invalid answers are refused and
+// leave the stored assessment unchanged; a full run is scored and kept.
+#include <gtest/gtest.h>
+#include <soci/soci.h>
+
+#include <boost/json.hpp>
+
+#include "support/test_site.h"
+
+namespace sb::web {
+
+using testing::Browser;
+using testing::find_input;
+using testing::TestBackend;
+using testing::TestSite;
+
+class AssessmentTest : public ::testing::TestWithParam<TestBackend> {
+ protected:
+  void SetUp() override {
+    site = std::make_unique<TestSite>(GetParam());
+    ASSERT_TRUE(site->ready());
+    b = std::make_unique<Browser>(site->browser());
+    b->get("/assessment");
+    auto started = b->post("/assessment/start", {{"consent", "yes"}});
+    ASSERT_EQ(started.status, 303);
+    path = *started.header("location");
+  }
+  int64_t stored_answers() {
+    long long n = -1;
+    EXPECT_TRUE(site->db->run(
+        [&](soci::session& s) { s << "SELECT COUNT(*) FROM assessment_answers", soci::into(n); }));
+    return n;
+  }
+  // Answers the current question; returns the HTTP status.
+  int answer(const std::string& value) {
+    auto q = b->get(path);
+    return b
+        ->post(path + "/answer", {{"position", find_input(q.body, "position")},
+                                  {"item", find_input(q.body, "item")},
+                                  {"answer", value}})
+        .status;
+  }
+  std::unique_ptr<TestSite> site;
+  std::unique_ptr<Browser> b;
+  std::string path;
+};
+
+TEST_P(AssessmentTest, QuestionPageShowsOneStatementWithSevenChoicesAndProgress) {
+  auto q = b->get(path);
+  ASSERT_EQ(q.status, 200);
+  EXPECT_EQ(find_input(q.body, "position"), "0");
+  EXPECT_NE(q.body.find("<progress"), std::string::npos);
+  size_t radios = 0;
+  for (size_t p = 0; (p = q.body.find("type=\"radio\"", p)) != std::string::npos; ++p) ++radios;
+  EXPECT_EQ(radios, 7u);
+  EXPECT_NE(q.body.find("Strongly agree"), std::string::npos);
+}
+
+TEST_P(AssessmentTest, OutOfRangeUnknownItemTamperedAndReplayedAnswersAreRefused) {
+  ASSERT_EQ(answer("4"), 303);
+  ASSERT_EQ(stored_answers(), 1);
+  auto q = b->get(path);
+  const std::string position = find_input(q.body, "position"), item = find_input(q.body, "item");
+  // Out of range and not a number.
+  EXPECT_EQ(
+      b->post(path + "/answer", {{"position", position}, {"item", item}, {"answer", "8"}}).status,
+      422);
+  EXPECT_EQ(
+      b->post(path + "/answer", {{"position", position}, {"item", item}, {"answer", "0"}}).status,
+      422);
+  EXPECT_EQ(
+      b->post(path + "/answer", {{"position", position}, {"item", item}, {"answer", "x"}}).status,
+      422);
+  // Unknown item id.
+  EXPECT_EQ(b->post(path + "/answer", {{"position", position}, {"item", "NOPE99"}, {"answer", "3"}})
+                .status,
+            422);
+  // A real item that is not the one asked now (tampered hidden field).
+  const std::string other_item = item == "ANX01" ? "AVO02" : "ANX01";
+  EXPECT_EQ(
+      b->post(path + "/answer", {{"position", position}, {"item", other_item}, {"answer", "3"}})
+          .status,
+      409);
+  // A replay of the first answer (old position).
+  EXPECT_EQ(b->post(path + "/answer", {{"position", "0"}, {"item", item}, {"answer", "3"}}).status,
+            409);
+  // A position from the future.
+  EXPECT_EQ(b->post(path + "/answer", {{"position", "5"}, {"item", item}, {"answer", "3"}}).status,
+            409);
+  EXPECT_EQ(stored_answers(), 1) << "nothing was written by refused answers";
+  EXPECT_EQ(find_input(b->get(path).body, "position"), "1");
+  // The same valid form submitted twice is stored once.
+  const std::map<std::string, std::string> form = {
+      {"position", position}, {"item", item}, {"answer", "5"}};
+  EXPECT_EQ(b->post(path + "/answer", form).status, 303);
+  EXPECT_EQ(b->post(path + "/answer", form).status, 409);
+  EXPECT_EQ(stored_answers(), 2);
+}
+
+TEST_P(AssessmentTest, ChangingTheLastAnswerRemovesOnlyIt) {
+  ASSERT_EQ(answer("2"), 303);
+  ASSERT_EQ(answer("6"), 303);
+  EXPECT_EQ(b->post(path + "/back", {{"position", "0"}}).status, 303);  // not the last: ignored
+  EXPECT_EQ(stored_answers(), 2);
+  auto back = b->post(path + "/back", {{"position", "1"}});
+  EXPECT_EQ(back.status, 303);
+  EXPECT_EQ(*back.header("location"), path + "?was=6");
+  EXPECT_EQ(stored_answers(), 1);
+  auto q = b->get(*back.header("location"));
+  EXPECT_NE(q.body.find("value=\"6\" required checked"), std::string::npos);
+}
+
+TEST_P(AssessmentTest, CompletesScoresAndRefusesFurtherAnswers) {
+  int answered = 0;
+  while (answered < 40) {
+    auto q = b->get(path);
+    if (q.status == 303) break;  // redirected to the result
+    ASSERT_EQ(answer("7"), 303);
+    ++answered;
+  }
+  EXPECT_GE(answered, 6);
+  EXPECT_LE(answered, 20);
+  auto result = b->get(path + "/result");
+  ASSERT_EQ(result.status, 200);
+  EXPECT_NE(result.body.find("<svg class=\"attachment-map\""), std::string::npos);
+  EXPECT_NE(result.body.find("provisional"), std::string::npos);
+  EXPECT_NE(result.body.find("Secure"), std::string::npos);
+  const int64_t before = stored_answers();
+  EXPECT_EQ(b->post(path + "/answer",
+                    {{"position", std::to_string(answered)}, {"item", "ANX01"}, {"answer", "1"}})
+                .status,
+            303);  // complete: sent on to the result, nothing stored
+  EXPECT_EQ(stored_answers(), before);
+}
+
+TEST_P(AssessmentTest, AnonymousResultMovesToTheAccountOnSignUpAndIsExported) {
+  while (b->get(path).status == 200) ASSERT_EQ(answer("1"), 303);
+  ASSERT_EQ(testing::sign_up(*b, "keeper@example.org", "a long enough password").status, 303);
+  auto history = b->get("/assessments");
+  EXPECT_EQ(history.status, 200);
+  EXPECT_NE(history.body.find("<svg class=\"history-chart\""), std::string::npos);
+  auto csv = b->get("/assessments/export.csv");
+  EXPECT_EQ(csv.status, 200);
+  EXPECT_EQ(std::count(csv.body.begin(), csv.body.end(), '\n'), 2);  // header and one result
+  b->get("/account");
+  auto doc = boost::json::parse(b->post("/account/export", {}).body);
+  EXPECT_EQ(doc.at("assessments").as_array().size(), 1u);
+  EXPECT_EQ(doc.at("assessments").as_array()[0].at("status").as_string(), "completed");
+  // Deleting the account removes the assessment and its answers.
+  ASSERT_EQ(b->post("/account/delete", {{"password", "a long enough password"}}).status, 303);
+  EXPECT_EQ(stored_answers(), 0);
+}
+
+TEST_P(AssessmentTest, SomeoneElsesAssessmentIsNotFound) {
+  Browser stranger = site->browser();
+  stranger.get("/assessment");
+  EXPECT_EQ(stranger.get(path).status, 404);
+  EXPECT_EQ(stranger.get(path + "/result").status, 404);
+  EXPECT_EQ(stranger.get("/assessment/..%2F..%2Fetc").status, 404);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, AssessmentTest,
+                         ::testing::Values(TestBackend::kSqlite, TestBackend::kPostgres),
+                         [](const auto& info) { return testing::backend_name(info.param); });
+
+}  // namespace sb::web
