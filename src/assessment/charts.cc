@@ -81,7 +81,7 @@ std::string attachment_map_svg(const AssessmentResult& r, const psy::Instrument&
   svg += text(kLeft + 8, kTop + 20, "Anxious-preoccupied", label);
   svg += text(right - 8, bottom - 10, "Avoidant-dismissive", label + R"( text-anchor="end")");
   svg += text(right - 8, kTop + 20, "Fearful-avoidant", label + R"( text-anchor="end")");
-  svg += R"(<g clip-path="url(#map-plot)">)";
+  svg += R"~(<g clip-path="url(#map-plot)">)~";
   // Where half of people fall, from the norms.
   const auto* an = ins.dimensions[ins.dimension_index(rule.anxiety)].norms ? &*ins.dimensions[ins.dimension_index(rule.anxiety)].norms : nullptr;
   const auto* av = ins.dimensions[ins.dimension_index(rule.avoidance)].norms
