@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "accounts/crypto.h"
+#include "assessment/fhir.h"
 #include "core/strings.h"
 #include "psychometrics/reliability.h"
 #include "store/assessments_repo.h"
@@ -282,6 +283,35 @@ Result<std::string> Assessments::export_csv(const Owner& owner) {
         r.style_probability[1], r.style_probability[2], r.style_probability[3]);
   }
   return csv;
+}
+
+Result<std::string> Assessments::export_fhir(const Owner& owner) {
+  json::array entries;
+  auto add = [&](json::object resource) {
+    const std::string url = "urn:uuid:" + json::value_to<std::string>(resource.at("id"));
+    entries.push_back(json::object{{"fullUrl", url}, {"resource", std::move(resource)}});
+  };
+  add(fhir_questionnaire(instrument_));
+  if (owner.user_id) {
+    store::AssessmentsRepo repo(db_);
+    auto all = repo.for_user(*owner.user_id);
+    if (!all) return all.error();
+    for (const auto& a : *all) {
+      auto rows = repo.answers(a.id);
+      if (!rows) return rows.error();
+      add(fhir_questionnaire_response(instrument_, a, *rows));
+      if (!a.completed) continue;
+      auto r = result_from_json(a.result_json);
+      if (!r) continue;
+      add(fhir_observation(a, r->anxiety));
+      add(fhir_observation(a, r->avoidance));
+    }
+  }
+  json::object bundle{{"resourceType", "Bundle"},
+                      {"type", "collection"},
+                      {"timestamp", iso8601(clock_.now())},
+                      {"entry", entries}};
+  return json::serialize(bundle);
 }
 
 Result<int64_t> Assessments::consented_count() {

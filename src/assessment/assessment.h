@@ -82,6 +82,9 @@ class Assessments {
   Status adopt(int64_t session_id, int64_t user_id);
   Result<std::string> export_json(const Owner& owner);
   Result<std::string> export_csv(const Owner& owner);
+  // A FHIR R4 collection Bundle: the Questionnaire, then per assessment its QuestionnaireResponse
+  // and, when complete, one Observation per dimension.
+  Result<std::string> export_fhir(const Owner& owner);
   Result<int64_t> consented_count();
 
  private:

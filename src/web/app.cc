@@ -98,6 +98,7 @@ void App::add_routes() {
   page("GET", "/assessments", &App::assessment_history);
   page("GET", "/assessments/export.json", &App::assessment_export_json);
   page("GET", "/assessments/export.csv", &App::assessment_export_csv);
+  page("GET", "/assessments/export.fhir.json", &App::assessment_export_fhir);
 }
 
 void App::page(const std::string& method, const std::string& pattern, PageHandler handler) {
@@ -328,8 +329,11 @@ Response App::do_export(Ctx& ctx) {
   auto doc = accounts_.export_json(ctx.visitor);
   auto taken = assessments_->export_json(Owner{ctx.visitor.user_id, ctx.visitor.session_id});
   if (!doc || !taken) return error_page(ctx, 503, "We could not prepare your export just now.");
+  auto fhir = assessments_->export_fhir(Owner{ctx.visitor.user_id, ctx.visitor.session_id});
+  if (!fhir) return error_page(ctx, 503, "We could not prepare your export just now.");
   auto merged = json::parse(*doc).as_object();
   merged["assessments"] = json::parse(*taken);
+  merged["fhir"] = json::parse(*fhir);
   auto res = Response::json(json::serialize(merged));
   res.set_header("Content-Disposition", "attachment; filename=\"securebase-export.json\"");
   return res;

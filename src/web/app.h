@@ -70,6 +70,7 @@ class App {
   Response assessment_history(Ctx& ctx);
   Response assessment_export_json(Ctx& ctx);
   Response assessment_export_csv(Ctx& ctx);
+  Response assessment_export_fhir(Ctx& ctx);
   Response render_question(Ctx& ctx, const assessment::Question& q, std::optional<int> selected,
                            const std::string& error, int status);
   Response static_file(Request& req);

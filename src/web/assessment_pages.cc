@@ -253,4 +253,15 @@ Response App::assessment_export_csv(Ctx& ctx) {
   return res;
 }
 
+Response App::assessment_export_fhir(Ctx& ctx) {
+  if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
+  auto doc = assessments_->export_fhir(ctx.owner());
+  if (!doc) return error_page(ctx, 503, "We could not prepare your export just now.");
+  auto res = Response::json(*doc);
+  res.set_header("Content-Type", "application/fhir+json");
+  res.set_header("Content-Disposition",
+                 "attachment; filename=\"securebase-assessments.fhir.json\"");
+  return res;
+}
+
 }  // namespace sb::web

@@ -159,8 +159,75 @@ TEST_P(AssessmentTest, SomeoneElsesAssessmentIsNotFound) {
   EXPECT_EQ(stranger.get("/assessment/..%2F..%2Fetc").status, 404);
 }
 
+}  // namespace sb::web
+
+namespace sb::web {
+
+namespace json = boost::json;
+
+bool is_fhir_datetime(const std::string& s) {
+  // YYYY-MM-DDThh:mm:ssZ (the form SecureBase writes; valid FHIR dateTime/instant).
+  return s.size() == 20 && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' &&
+         s[16] == ':' && s[19] == 'Z';
+}
+
+TEST_P(AssessmentTest, FhirExportHasTheRequiredElementsAndValueTypes) {
+  while (b->get(path).status == 200) ASSERT_EQ(answer("6"), 303);
+  ASSERT_EQ(testing::sign_up(*b, "fhir@example.org", "a long enough password").status, 303);
+  b->get("/assessment");
+  b->post("/assessment/start", {});  // a second one, left in progress
+  auto res = b->get("/assessments/export.fhir.json");
+  ASSERT_EQ(res.status, 200);
+  EXPECT_EQ(res.header("content-type"), "application/fhir+json");
+  auto bundle = json::parse(res.body).as_object();
+  EXPECT_EQ(bundle.at("resourceType").as_string(), "Bundle");
+  EXPECT_EQ(bundle.at("type").as_string(), "collection");
+  std::map<std::string, int> kinds;
+  for (const auto& e : bundle.at("entry").as_array()) {
+    EXPECT_TRUE(e.at("fullUrl").is_string());
+    const auto& r = e.at("resource").as_object();
+    const std::string type(r.at("resourceType").as_string());
+    ++kinds[type];
+    if (type == "Questionnaire") {
+      EXPECT_EQ(r.at("status").as_string(), "active");  // required, from the publication-status set
+      EXPECT_TRUE(r.at("url").is_string());
+      EXPECT_EQ(r.at("item").as_array().size(), 48u);
+      for (const auto& item : r.at("item").as_array()) {
+        EXPECT_TRUE(item.at("linkId").is_string());  // required for every item
+        EXPECT_EQ(item.at("type").as_string(), "choice");
+        EXPECT_EQ(item.at("answerOption").as_array().size(), 7u);
+        EXPECT_TRUE(item.at("answerOption").as_array()[0].at("valueCoding").at("code").is_string());
+      }
+    } else if (type == "QuestionnaireResponse") {
+      const std::string status(r.at("status").as_string());
+      EXPECT_TRUE(status == "completed" || status == "in-progress") << status;
+      EXPECT_TRUE(is_fhir_datetime(std::string(r.at("authored").as_string())));
+      EXPECT_NE(std::string(r.at("questionnaire").as_string()).find('|'),
+                std::string::npos);  // canonical|version
+      for (const auto& item : r.at("item").as_array()) {
+        EXPECT_TRUE(item.at("linkId").is_string());
+        EXPECT_TRUE(item.at("answer").as_array()[0].at("valueCoding").at("code").is_string());
+      }
+    } else if (type == "Observation") {
+      EXPECT_EQ(r.at("status").as_string(), "final");                               // required
+      EXPECT_TRUE(r.at("code").at("coding").as_array()[0].at("code").is_string());  // required
+      EXPECT_TRUE(r.at("valueQuantity").at("value").is_number());
+      EXPECT_TRUE(is_fhir_datetime(std::string(r.at("effectiveDateTime").as_string())));
+      EXPECT_EQ(std::string(r.at("derivedFrom").as_array()[0].at("reference").as_string())
+                    .rfind("QuestionnaireResponse/", 0),
+                0u);
+      EXPECT_TRUE(r.at("component").as_array()[0].at("valueQuantity").at("value").is_number());
+    }
+  }
+  EXPECT_EQ(kinds["Questionnaire"], 1);
+  EXPECT_EQ(kinds["QuestionnaireResponse"], 2);
+  EXPECT_EQ(kinds["Observation"], 2);  // anxiety and avoidance of the completed one
+}
+
+}  // namespace sb::web
+
+namespace sb::web {
 INSTANTIATE_TEST_SUITE_P(Backends, AssessmentTest,
                          ::testing::Values(TestBackend::kSqlite, TestBackend::kPostgres),
                          [](const auto& info) { return testing::backend_name(info.param); });
-
 }  // namespace sb::web

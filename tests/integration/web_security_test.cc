@@ -300,6 +300,11 @@ TEST_P(WebSecurityTest, NoRouteLetsOneUserReadChangeOrDeleteAnothersData) {
        }},
       {"GET /assessments/export.csv",
        [&] { EXPECT_EQ(owner.get("/assessments/export.csv").status, 200); }},
+      {"GET /assessments/export.fhir.json",
+       [&] {
+         EXPECT_EQ(owner.get("/assessments/export.fhir.json").body.find(other_assessment),
+                   std::string::npos);
+       }},
       {"POST /signout",
        [&] {
          owner.post("/signout", {{"user_id", "2"}});
@@ -346,6 +351,7 @@ TEST_P(WebSecurityTest, NoRouteLetsOneUserReadChangeOrDeleteAnothersData) {
                                           "GET /assessments",
                                           "GET /assessments/export.json",
                                           "GET /assessments/export.csv",
+                                          "GET /assessments/export.fhir.json",
                                           "POST /signout",
                                           "POST /account/delete"};
   (void)owner_csrf;

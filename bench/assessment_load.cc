@@ -1,0 +1,123 @@
+// Load test of the assessment: N concurrent simulated respondents, each on its own keep-alive
+// connection, complete assessments (answer -> store -> next question) for a fixed time.
+// Prints steps, errors, answers accepted, throughput and latency percentiles per step.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/http_client.h"
+
+using sb::testing::HttpResponse;
+using sb::testing::RawConnection;
+
+namespace {
+
+struct Client {
+  explicit Client(int port) : port(port), conn(std::make_unique<RawConnection>(port)) {}
+  HttpResponse send(const std::string& method, const std::string& path,
+                    const std::string& body = "") {
+    std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    if (!cookie.empty()) req += "Cookie: " + cookie + "\r\n";
+    if (method == "POST") {
+      req += "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
+             std::to_string(body.size()) + "\r\n";
+    }
+    req += "\r\n" + body;
+    if (!conn->send(req)) {
+      conn = std::make_unique<RawConnection>(port);
+      if (!conn->send(req)) return {};
+    }
+    HttpResponse r = conn->read_response(10000);
+    for (const auto& c : r.set_cookies()) cookie = c.substr(0, c.find(';'));
+    if (r.header("connection") == "close") conn = std::make_unique<RawConnection>(port);
+    return r;
+  }
+  int port;
+  std::unique_ptr<RawConnection> conn;
+  std::string cookie;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 4) {
+    std::fprintf(stderr, "usage: assessment_load PORT CLIENTS SECONDS\n");
+    return 2;
+  }
+  const int port = std::atoi(argv[1]);
+  const int clients = std::atoi(argv[2]);
+  const int seconds = std::atoi(argv[3]);
+  std::atomic<long> steps{0}, errors{0}, accepted{0}, completed{0};
+  std::mutex mu;
+  std::vector<double> latencies;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  std::vector<std::thread> threads;
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      std::mt19937 rng(static_cast<unsigned>(c));
+      std::uniform_int_distribution<int> answer(1, 7);
+      std::vector<double> mine;
+      Client client(port);
+      while (std::chrono::steady_clock::now() < deadline) {
+        auto start_page = client.send("GET", "/assessment");
+        const std::string csrf = sb::testing::find_csrf(start_page.body);
+        auto started =
+            client.send("POST", "/assessment/start", "csrf=" + sb::testing::url_encode(csrf));
+        auto location = started.header("location");
+        if (started.status != 303 || !location) {
+          ++errors;
+          continue;
+        }
+        auto page = client.send("GET", *location);
+        while (page.status == 200 && std::chrono::steady_clock::now() < deadline) {
+          const std::string body = "csrf=" + sb::testing::url_encode(csrf) +
+                                   "&position=" + sb::testing::find_input(page.body, "position") +
+                                   "&item=" + sb::testing::find_input(page.body, "item") +
+                                   "&answer=" + std::to_string(answer(rng));
+          const auto t0 = std::chrono::steady_clock::now();
+          auto posted = client.send("POST", *location + "/answer", body);
+          if (posted.status != 303) {
+            ++errors;
+            break;
+          }
+          ++accepted;
+          page = client.send("GET", *location);
+          mine.push_back(
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                  .count());
+          ++steps;
+          if (page.status == 303) {
+            ++completed;
+            break;
+          }
+          if (page.status != 200) ++errors;
+        }
+      }
+      std::lock_guard lock(mu);
+      latencies.insert(latencies.end(), mine.begin(), mine.end());
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::sort(latencies.begin(), latencies.end());
+  auto pct = [&](double p) {
+    return latencies.empty() ? 0.0
+                             : latencies[std::min(latencies.size() - 1,
+                                                  static_cast<size_t>(p * latencies.size()))];
+  };
+  std::printf(
+      "clients %d  seconds %d  steps %ld  steps/s %.0f  completed %ld  answers_accepted %ld  "
+      "errors %ld\n",
+      clients, seconds, steps.load(), steps.load() / static_cast<double>(seconds), completed.load(),
+      accepted.load(), errors.load());
+  std::printf("step latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n", pct(0.5), pct(0.9),
+              pct(0.99), latencies.empty() ? 0.0 : latencies.back());
+  return errors.load() == 0 ? 0 : 1;
+}
