@@ -49,9 +49,11 @@ struct Client {
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::fprintf(stderr, "usage: assessment_load PORT CLIENTS SECONDS\n");
+    std::fprintf(stderr, "usage: assessment_load PORT CLIENTS SECONDS [THINK_MS]\n");
     return 2;
   }
+  // Think time between questions: 0 saturates the server; a person takes seconds per question.
+  const int think_ms = argc > 4 ? std::atoi(argv[4]) : 0;
   const int port = std::atoi(argv[1]);
   const int clients = std::atoi(argv[2]);
   const int seconds = std::atoi(argv[3]);
@@ -64,6 +66,7 @@ int main(int argc, char** argv) {
     threads.emplace_back([&, c] {
       std::mt19937 rng(static_cast<unsigned>(c));
       std::uniform_int_distribution<int> answer(1, 7);
+      std::uniform_int_distribution<int> think(think_ms / 2, think_ms + think_ms / 2);
       std::vector<double> mine;
       Client client(port);
       while (std::chrono::steady_clock::now() < deadline) {
@@ -78,6 +81,7 @@ int main(int argc, char** argv) {
         }
         auto page = client.send("GET", *location);
         while (page.status == 200 && std::chrono::steady_clock::now() < deadline) {
+          if (think_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(think(rng)));
           const std::string body = "csrf=" + sb::testing::url_encode(csrf) +
                                    "&position=" + sb::testing::find_input(page.body, "position") +
                                    "&item=" + sb::testing::find_input(page.body, "item") +

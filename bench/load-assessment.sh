@@ -30,10 +30,13 @@ run_one() {  # run_one NAME DATABASE-URL COUNT-COMMAND...
   server=$!
   for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
   echo "== $name: $clients respondents for ${seconds}s on $(nproc) cores"
-  out=$("$load" "$port" "$clients" "$seconds" || true)
+  # First with a person's pace (about a second per question), then with no pause at all.
+  out_paced=$("$load" "$port" "$clients" "$seconds" "${THINK_MS:-1000}" || true)
+  echo "$out_paced"
+  out=$("$load" "$port" "$clients" "$seconds" 0 || true)
   echo "$out"
   stored=$("$@")
-  accepted=$(grep -oP 'answers_accepted \K[0-9]+' <<<"$out")
+  accepted=$(( $(grep -oP 'answers_accepted \K[0-9]+' <<<"$out_paced") + $(grep -oP 'answers_accepted \K[0-9]+' <<<"$out") ))
   echo "answers stored: $stored (accepted: $accepted) -> $([[ $stored == "$accepted" ]] && echo 'each stored exactly once' || echo MISMATCH)"
   wrk -t2 -c64 -d10s "http://127.0.0.1:$port/healthz" | awk '/Requests\/sec/ {print "healthz requests/s (64 connections, same run): " $2}'
   kill -TERM "$server"; wait "$server" || true; server=

@@ -150,6 +150,34 @@ Status Database::run(const std::function<void(soci::session&)>& work) {
 
 Status Database::transaction(const std::function<void(soci::session&)>& work) {
   auto lease = acquire();
+  if (backend_ == Backend::kSqlite) {
+    // A deferred SQLite transaction that reads and then writes fails at once (busy snapshot)
+    // when another writer committed in between; taking the write lock up front makes writers
+    // queue on the busy timeout instead.
+    soci::session& s = *lease;
+    try {
+      s << "BEGIN IMMEDIATE";
+    } catch (const std::exception& e) {
+      return classify_driver_error(e.what());
+    }
+    try {
+      work(s);
+      s << "COMMIT";
+      return ok_status();
+    } catch (const StoreError& e) {
+      try {
+        s << "ROLLBACK";
+      } catch (const std::exception&) {
+      }
+      return e.error;
+    } catch (const std::exception& e) {
+      try {
+        s << "ROLLBACK";
+      } catch (const std::exception&) {
+      }
+      return classify_driver_error(e.what());
+    }
+  }
   try {
     soci::transaction tx(*lease);
     work(*lease);
