@@ -314,6 +314,31 @@ Result<std::string> Assessments::export_fhir(const Owner& owner) {
   return json::serialize(bundle);
 }
 
+Result<std::string> Assessments::consented_answers_csv() {
+  store::AssessmentsRepo repo(db_);
+  auto sets = repo.consented_answers(instrument_.id);
+  if (!sets) return sets.error();
+  std::string csv;
+  for (size_t j = 0; j < instrument_.items.size(); ++j) {
+    if (j) csv += ',';
+    csv += instrument_.items[j].id;
+  }
+  csv += '\n';
+  for (const auto& set : *sets) {
+    std::vector<int> row(instrument_.items.size(), 0);
+    for (const auto& a : set) {
+      if (const int j = instrument_.item_index(a.item_id); j >= 0)
+        row[static_cast<size_t>(j)] = a.answer;
+    }
+    for (size_t j = 0; j < row.size(); ++j) {
+      if (j) csv += ',';
+      csv += std::to_string(row[j]);
+    }
+    csv += '\n';
+  }
+  return csv;
+}
+
 Result<int64_t> Assessments::consented_count() {
   store::AssessmentsRepo repo(db_);
   return repo.count_consented_complete(instrument_.id);

@@ -86,6 +86,9 @@ class Assessments {
   // and, when complete, one Observation per dimension.
   Result<std::string> export_fhir(const Owner& owner);
   Result<int64_t> consented_count();
+  // Consented, completed answer sets as CSV for `securebase irt calibrate`: one row per
+  // assessment, one column per item id, 0 where the item was not asked. No owner data.
+  Result<std::string> consented_answers_csv();
 
  private:
   struct Loaded;

@@ -3,11 +3,14 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <fstream>
 #include <iostream>
 
 #include "accounts/accounts.h"
+#include "assessment/assessment.h"
 #include "cli/irt.h"
 #include "core/clock.h"
+#include "psychometrics/instrument.h"
 #include "store/database.h"
 #include "web/app.h"
 #include "web/server.h"
@@ -95,6 +98,22 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   auto* seed = admin->add_subcommand("seed-demo", "Add the demo account (idempotent).");
   add_db(seed);
+  std::string instrument_file, content_dir = "content", out_file;
+  auto* import_instrument =
+      admin->add_subcommand("import-instrument",
+                            "Check an instrument file and publish it as the questionnaire the "
+                            "server uses (restart serve to apply).");
+  import_instrument->add_option("--file", instrument_file, "The instrument JSON to import.")
+      ->required();
+  import_instrument->add_option("--content", content_dir, "The content folder.")
+      ->capture_default_str();
+  auto* export_answers = admin->add_subcommand(
+      "export-answers",
+      "Write consented, completed answer sets as CSV for `securebase irt calibrate`.");
+  add_db(export_answers);
+  export_answers->add_option("--content", content_dir, "The content folder.")
+      ->capture_default_str();
+  export_answers->add_option("--out", out_file, "CSV file to write.")->required();
 
   sb::cli::add_irt_commands(app);
 
@@ -113,6 +132,34 @@ int main(int argc, char** argv) {
     if (!applied) return fail(applied.error().message);
     std::cout << "migrations applied: " << *applied << "; schema version "
               << sb::store::latest_schema_version() << "\n";
+    return 0;
+  }
+  if (import_instrument->parsed()) {
+    auto ins = sb::psy::load_instrument(instrument_file);
+    if (!ins) return fail(ins.error().message);
+    if (auto model = ins->model(); !model)
+      return fail(instrument_file + ": " + model.error().field + " " + model.error().message);
+    if (!ins->classification || ins->dimensions.size() != 2) {
+      return fail(instrument_file +
+                  ": the questionnaire needs two dimensions and a classification rule");
+    }
+    const std::string target = content_dir + "/instruments/securebase-relationships.json";
+    std::ofstream(target) << sb::psy::instrument_to_json(*ins);
+    std::cout << "published " << ins->id << " version " << ins->version << " as " << target
+              << "; results already taken keep the version they were scored with\n";
+    return 0;
+  }
+  if (export_answers->parsed()) {
+    auto db = open_store(database_url(db_flag), 1, rc);
+    if (!db) return rc;
+    auto ins = sb::psy::load_instrument(content_dir + "/instruments/securebase-relationships.json");
+    if (!ins) return fail(ins.error().message);
+    sb::SystemClock clock;
+    sb::assessment::Assessments assessments(*db, clock, *ins);
+    auto csv = assessments.consented_answers_csv();
+    if (!csv) return fail(csv.error().message);
+    std::ofstream(out_file) << *csv;
+    std::cout << "wrote " << out_file << "\n";
     return 0;
   }
   if (create_user->parsed() || seed->parsed()) {

@@ -158,4 +158,29 @@ Result<int64_t> AssessmentsRepo::count_consented_complete(const std::string& ins
   return static_cast<int64_t>(n);
 }
 
+Result<std::vector<std::vector<AnswerRecord>>> AssessmentsRepo::consented_answers(
+    const std::string& instrument_id) {
+  std::vector<std::vector<AnswerRecord>> out;
+  auto st = db_.run([&](soci::session& s) {
+    soci::rowset<soci::row> rows =
+        (s.prepare << "SELECT a.id, x.position, x.item_id, x.answer FROM assessments a "
+                      "JOIN assessment_answers x ON x.assessment_id = a.id "
+                      "WHERE a.instrument_id = :i AND a.consent = 1 AND a.status = 'completed' "
+                      "ORDER BY a.id, x.position",
+         soci::use(instrument_id));
+    int64_t current = -1;
+    for (const auto& r : rows) {
+      const int64_t id = get_int64(r, 0);
+      if (id != current) {
+        out.emplace_back();
+        current = id;
+      }
+      out.back().push_back({static_cast<int>(get_int64(r, 1)), r.get<std::string>(2),
+                            static_cast<int>(get_int64(r, 3)), 0});
+    }
+  });
+  if (!st) return st.error();
+  return out;
+}
+
 }  // namespace sb::store

@@ -54,6 +54,9 @@ class AssessmentsRepo {
   // Hands an anonymous session's assessments to the user who just signed up or in.
   Status adopt(int64_t session_id, int64_t user_id);
   Result<int64_t> count_consented_complete(const std::string& instrument_id);
+  // Answers of completed assessments whose takers consented, per assessment (no owner data).
+  Result<std::vector<std::vector<AnswerRecord>>> consented_answers(
+      const std::string& instrument_id);
 
  private:
   Database& db_;

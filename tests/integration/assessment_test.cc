@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include "psychometrics/responses.h"
 #include "support/test_site.h"
 
 namespace sb::web {
@@ -149,6 +150,39 @@ TEST_P(AssessmentTest, AnonymousResultMovesToTheAccountOnSignUpAndIsExported) {
   // Deleting the account removes the assessment and its answers.
   ASSERT_EQ(b->post("/account/delete", {{"password", "a long enough password"}}).status, 303);
   EXPECT_EQ(stored_answers(), 0);
+}
+
+TEST_P(AssessmentTest, ConsentedAnswerSetsExportForRecalibrationWithoutOwnerData) {
+  int answered = 0;
+  while (b->get(path).status == 200) {
+    ASSERT_EQ(answer("5"), 303);
+    ++answered;
+  }
+  Browser declined = site->browser();  // a second taker who does not consent
+  declined.get("/assessment");
+  const std::string other = *declined.post("/assessment/start", {}).header("location");
+  auto q = declined.get(other);
+  declined.post(other + "/answer",
+                {{"position", "0"}, {"item", find_input(q.body, "item")}, {"answer", "2"}});
+
+  auto ins = psy::load_instrument(std::string(SECUREBASE_CONTENT_DIR) +
+                                  "/instruments/securebase-relationships.json");
+  ASSERT_TRUE(ins);
+  assessment::Assessments assessments(*site->db, site->clock, *ins);
+  EXPECT_EQ(*assessments.consented_count(), 1);
+  auto csv = assessments.consented_answers_csv();
+  ASSERT_TRUE(csv);
+  EXPECT_EQ(std::count(csv->begin(), csv->end(), '\n'), 2);  // header and one answer set
+  EXPECT_EQ(csv->rfind("ANX01,", 0), 0u);
+  const std::string row = csv->substr(csv->find('\n') + 1);
+  EXPECT_EQ(static_cast<int>(std::count(row.begin(), row.end(), '5')), answered);
+  EXPECT_EQ(csv->find('@'), std::string::npos);
+  // The export is what `securebase irt calibrate` reads.
+  auto table = psy::parse_csv(*csv);
+  ASSERT_TRUE(table);
+  auto keyed = psy::keyed_responses(*ins, *table, {});
+  ASSERT_TRUE(keyed);
+  EXPECT_EQ(keyed->rows, 1u);
 }
 
 TEST_P(AssessmentTest, SomeoneElsesAssessmentIsNotFound) {
