@@ -7,7 +7,7 @@ run: build-release
 	@mkdir -p var
 	./build/release/securebase migrate --database "sqlite://$(DB)"
 	./build/release/securebase admin seed-demo --database "sqlite://$(DB)"
-	./build/release/securebase serve --database "sqlite://$(DB)" --address 127.0.0.1 --port 8080 --insecure-cookies
+	./build/release/securebase serve --database "sqlite://$(DB)" --data-key var/data.key --address 127.0.0.1 --port 8080 --insecure-cookies
 
 test:
 	scripts/bootstrap --test

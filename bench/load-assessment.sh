@@ -25,7 +25,7 @@ run_one() {  # run_one NAME DATABASE-URL COUNT-COMMAND...
   shift 2
   local port=$((30000 + RANDOM % 10000))
   "$bin" migrate --database "$url" >/dev/null
-  "$bin" serve --database "$url" --port "$port" --content "$root/content" --no-access-log --insecure-cookies \
+  "$bin" serve --database "$url" --port "$port" --content "$root/content" --no-access-log --insecure-cookies --data-key "$work/data.key" \
     --pool-size 16 >"$work/server-$name.log" 2>&1 &
   server=$!
   for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done

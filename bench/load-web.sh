@@ -14,7 +14,7 @@ command -v wrk >/dev/null || { echo "wrk is missing: scripts/bootstrap --test in
 port=$((30000 + RANDOM % 10000))
 "$bin" migrate --database "sqlite://$work/bench.db" >/dev/null
 "$bin" serve --database "sqlite://$work/bench.db" --port "$port" --content "$root/content" \
-  --no-access-log --insecure-cookies >"$work/server.log" 2>&1 &
+  --no-access-log --insecure-cookies --data-key "$work/data.key" >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 

@@ -10,6 +10,7 @@
 #include "assessment/assessment.h"
 #include "cli/irt.h"
 #include "core/clock.h"
+#include "growth/journal.h"
 #include "psychometrics/instrument.h"
 #include "store/database.h"
 #include "web/app.h"
@@ -72,6 +73,12 @@ int main(int argc, char** argv) {
                    "Folder with templates/, pages/ and static/.")
       ->envname("SECUREBASE_CONTENT")
       ->capture_default_str();
+  serve
+      ->add_option(
+          "--data-key", app_config.data_key_file,
+          "Key file for encrypting free-text personal data (created with mode 0600 if missing).")
+      ->envname("SECUREBASE_DATA_KEY")
+      ->capture_default_str();
   serve->add_option("--io-threads", server_config.io_threads, "Socket threads (0: one per core).");
   serve->add_option("--workers", server_config.worker_threads,
                     "Worker threads for handlers (0: four per core, at least 8).");
@@ -107,6 +114,14 @@ int main(int argc, char** argv) {
       ->required();
   import_instrument->add_option("--content", content_dir, "The content folder.")
       ->capture_default_str();
+  std::string old_key_file, new_key_file;
+  auto* rotate_key = admin->add_subcommand(
+      "rotate-key", "Re-encrypt all free-text data from the current key file to a new one.");
+  add_db(rotate_key);
+  rotate_key->add_option("--key", old_key_file, "The current key file.")->required();
+  rotate_key
+      ->add_option("--new-key", new_key_file, "The new key file (created if it does not exist).")
+      ->required();
   auto* export_answers = admin->add_subcommand(
       "export-answers",
       "Write consented, completed answer sets as CSV for `securebase irt calibrate`.");
@@ -147,6 +162,19 @@ int main(int argc, char** argv) {
     std::ofstream(target) << sb::psy::instrument_to_json(*ins);
     std::cout << "published " << ins->id << " version " << ins->version << " as " << target
               << "; results already taken keep the version they were scored with\n";
+    return 0;
+  }
+  if (rotate_key->parsed()) {
+    auto db = open_store(database_url(db_flag), 1, rc);
+    if (!db) return rc;
+    auto from = sb::crypto::DataKey::load_or_create(old_key_file);
+    if (!from) return fail(from.error().message);
+    auto to = sb::crypto::DataKey::load_or_create(new_key_file);
+    if (!to) return fail(to.error().message);
+    auto n = sb::growth::Journal::rotate_key(*db, *from, *to);
+    if (!n) return fail(n.error().message);
+    std::cout << "re-encrypted " << *n << " entries from key " << from->id() << " to key "
+              << to->id() << "; serve with --data-key " << new_key_file << "\n";
     return 0;
   }
   if (export_answers->parsed()) {

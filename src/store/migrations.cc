@@ -70,6 +70,20 @@ const std::vector<Migration>& all_migrations() {
            " answered_at BIGINT NOT NULL,"
            " PRIMARY KEY (assessment_id, position))",
        }},
+      {3,
+       "journal",
+       {
+           "CREATE TABLE journal_entries ("
+           " id {{PK}},"
+           " public_id TEXT NOT NULL UNIQUE,"
+           " user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+           " occurred_on TEXT NOT NULL,"
+           " kind TEXT NOT NULL CHECK (kind IN ('quick', 'full')),"
+           " sealed TEXT NOT NULL,"
+           " created_at BIGINT NOT NULL,"
+           " updated_at BIGINT NOT NULL)",
+           "CREATE INDEX journal_user ON journal_entries(user_id, occurred_on)",
+       }},
   };
   return migrations;
 }

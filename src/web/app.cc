@@ -38,20 +38,26 @@ Result<std::unique_ptr<App>> App::create(AppConfig config, store::Database& db,
   if (!instrument->classification || instrument->dimensions.size() != 2) {
     return invalid("instrument", path + " needs two dimensions and a classification rule");
   }
+  auto key = crypto::DataKey::load_or_create(config.data_key_file);
+  if (!key) return key.error();
   std::unique_ptr<App> app(new App(std::move(config), db, clock, std::move(*content),
-                                   std::make_unique<psy::Instrument>(std::move(*instrument))));
+                                   std::make_unique<psy::Instrument>(std::move(*instrument)),
+                                   std::move(*key)));
   return app;
 }
 
 App::App(AppConfig config, store::Database& db, const Clock& clock,
-         std::unique_ptr<Content> content, std::unique_ptr<psy::Instrument> instrument)
+         std::unique_ptr<Content> content, std::unique_ptr<psy::Instrument> instrument,
+         crypto::DataKey key)
     : config_(std::move(config)),
       db_(db),
       clock_(clock),
       content_(std::move(content)),
       accounts_(db, clock, config_.password_policy),
       instrument_(std::move(instrument)),
-      assessments_(std::make_unique<assessment::Assessments>(db, clock, *instrument_)) {
+      assessments_(std::make_unique<assessment::Assessments>(db, clock, *instrument_)),
+      data_key_(std::move(key)),
+      journal_(db, clock, data_key_) {
   // Work done anonymously moves to the account on sign-up or sign-in.
   accounts_.on_adopt(
       [this](int64_t session, int64_t user) { (void)assessments_->adopt(session, user); });
@@ -99,6 +105,13 @@ void App::add_routes() {
   page("GET", "/assessments/export.json", &App::assessment_export_json);
   page("GET", "/assessments/export.csv", &App::assessment_export_csv);
   page("GET", "/assessments/export.fhir.json", &App::assessment_export_fhir);
+  page("GET", "/journal", &App::journal_list);
+  page("GET", "/journal/new", &App::journal_new);
+  page("POST", "/journal", &App::do_journal_create);
+  page("GET", "/journal/{id}", &App::journal_show);
+  page("GET", "/journal/{id}/edit", &App::journal_edit);
+  page("POST", "/journal/{id}", &App::do_journal_update);
+  page("POST", "/journal/{id}/delete", &App::do_journal_delete);
 }
 
 void App::page(const std::string& method, const std::string& pattern, PageHandler handler) {
@@ -330,10 +343,12 @@ Response App::do_export(Ctx& ctx) {
   auto taken = assessments_->export_json(Owner{ctx.visitor.user_id, ctx.visitor.session_id});
   if (!doc || !taken) return error_page(ctx, 503, "We could not prepare your export just now.");
   auto fhir = assessments_->export_fhir(Owner{ctx.visitor.user_id, ctx.visitor.session_id});
-  if (!fhir) return error_page(ctx, 503, "We could not prepare your export just now.");
+  auto journal = journal_.export_json(Owner{ctx.visitor.user_id, ctx.visitor.session_id});
+  if (!fhir || !journal) return error_page(ctx, 503, "We could not prepare your export just now.");
   auto merged = json::parse(*doc).as_object();
   merged["assessments"] = json::parse(*taken);
   merged["fhir"] = json::parse(*fhir);
+  merged["journal"] = json::parse(*journal);
   auto res = Response::json(json::serialize(merged));
   res.set_header("Content-Disposition", "attachment; filename=\"securebase-export.json\"");
   return res;

@@ -8,8 +8,10 @@
 #include <string>
 
 #include "accounts/accounts.h"
+#include "accounts/data_key.h"
 #include "assessment/assessment.h"
 #include "core/clock.h"
+#include "growth/journal.h"
 #include "store/database.h"
 #include "web/metrics.h"
 #include "web/render.h"
@@ -25,6 +27,8 @@ struct AppConfig {
   std::string content_dir = "content";
   // The questionnaire people take; relative paths are under content_dir.
   std::string instrument = "instruments/securebase-relationships.json";
+  // The data key for free-text fields; created (mode 0600) on first run.
+  std::string data_key_file = "var/data.key";
   // Secure + __Host- cookies need HTTPS; plain-HTTP local use (make run) turns them off.
   bool secure_cookies = true;
   bool access_log = true;
@@ -45,7 +49,7 @@ class App {
   using PageHandler = Response (App::*)(Ctx&);
 
   App(AppConfig config, store::Database& db, const Clock& clock, std::unique_ptr<Content> content,
-      std::unique_ptr<psy::Instrument> instrument);
+      std::unique_ptr<psy::Instrument> instrument, crypto::DataKey key);
   void add_routes();
   void page(const std::string& method, const std::string& pattern, PageHandler handler);
 
@@ -71,6 +75,15 @@ class App {
   Response assessment_export_json(Ctx& ctx);
   Response assessment_export_csv(Ctx& ctx);
   Response assessment_export_fhir(Ctx& ctx);
+  Response journal_list(Ctx& ctx);
+  Response journal_new(Ctx& ctx);
+  Response do_journal_create(Ctx& ctx);
+  Response journal_show(Ctx& ctx);
+  Response journal_edit(Ctx& ctx);
+  Response do_journal_update(Ctx& ctx);
+  Response do_journal_delete(Ctx& ctx);
+  Response render_journal_form(Ctx& ctx, const growth::JournalEntry& e, const Error* error,
+                               int status);
   Response render_question(Ctx& ctx, const assessment::Question& q, std::optional<int> selected,
                            const std::string& error, int status);
   Response static_file(Request& req);
@@ -92,6 +105,8 @@ class App {
   accounts::Accounts accounts_;
   std::unique_ptr<psy::Instrument> instrument_;
   std::unique_ptr<assessment::Assessments> assessments_;
+  crypto::DataKey data_key_;
+  growth::Journal journal_;
   Router router_;
   Metrics metrics_;
   std::shared_ptr<spdlog::logger> access_log_;

@@ -231,6 +231,15 @@ TEST_P(WebSecurityTest, NoRouteLetsOneUserReadChangeOrDeleteAnothersData) {
     other.post("/assessment/" + other_assessment + "/answer",
                {{"position", std::to_string(i)}, {"item", item}, {"answer", "3"}});
   }
+  // ... and a journal entry.
+  other.get("/journal/new");
+  const std::string other_entry =
+      other
+          .post("/journal",
+                {{"kind", "quick"}, {"occurred_on", "2026-11-02"}, {"situation", "Kestrelmoon"}})
+          .header("location")
+          .value_or("")
+          .substr(9, 22);
   owner.get("/account");
   const std::string owner_csrf = owner.csrf();
   const std::string theirs = "/assessment/" + other_assessment;
@@ -300,6 +309,29 @@ TEST_P(WebSecurityTest, NoRouteLetsOneUserReadChangeOrDeleteAnothersData) {
        }},
       {"GET /assessments/export.csv",
        [&] { EXPECT_EQ(owner.get("/assessments/export.csv").status, 200); }},
+      {"GET /journal",
+       [&] { EXPECT_EQ(owner.get("/journal?q=a").body.find("Kestrelmoon"), std::string::npos); }},
+      {"GET /journal/new", [&] { owner.get("/journal/new"); }},
+      {"POST /journal",
+       [&] {
+         owner.post("/journal", {{"kind", "quick"},
+                                 {"occurred_on", "2026-11-01"},
+                                 {"situation", "mine"},
+                                 {"user_id", "2"}});
+       }},
+      {"GET /journal/{id}", [&] { EXPECT_EQ(owner.get("/journal/" + other_entry).status, 404); }},
+      {"GET /journal/{id}/edit",
+       [&] { EXPECT_EQ(owner.get("/journal/" + other_entry + "/edit").status, 404); }},
+      {"POST /journal/{id}",
+       [&] {
+         EXPECT_EQ(owner
+                       .post("/journal/" + other_entry,
+                             {{"kind", "quick"}, {"occurred_on", "2026-11-01"}, {"situation", "x"}})
+                       .status,
+                   404);
+       }},
+      {"POST /journal/{id}/delete",
+       [&] { EXPECT_EQ(owner.post("/journal/" + other_entry + "/delete", {}).status, 404); }},
       {"GET /assessments/export.fhir.json",
        [&] {
          EXPECT_EQ(owner.get("/assessments/export.fhir.json").body.find(other_assessment),
@@ -352,6 +384,13 @@ TEST_P(WebSecurityTest, NoRouteLetsOneUserReadChangeOrDeleteAnothersData) {
                                           "GET /assessments/export.json",
                                           "GET /assessments/export.csv",
                                           "GET /assessments/export.fhir.json",
+                                          "GET /journal",
+                                          "GET /journal/new",
+                                          "POST /journal",
+                                          "GET /journal/{id}",
+                                          "GET /journal/{id}/edit",
+                                          "POST /journal/{id}",
+                                          "POST /journal/{id}/delete",
                                           "POST /signout",
                                           "POST /account/delete"};
   (void)owner_csrf;

@@ -22,6 +22,8 @@ struct TestSite {
     cfg.secure_cookies = secure_cookies;
     cfg.access_log = false;
     cfg.password_policy = fast_password_policy();
+    key_path = temp_path("data.key");
+    cfg.data_key_file = key_path;
     auto created = web::App::create(cfg, *db, clock);
     if (!created) {
       ADD_FAILURE() << created.error().message;
@@ -32,7 +34,8 @@ struct TestSite {
     scfg.port = 0;
     scfg.io_threads = 2;
     scfg.worker_threads = 4;
-    server = std::make_unique<web::Server>(scfg, [this](web::Request& r) { return app->handle(r); });
+    server =
+        std::make_unique<web::Server>(scfg, [this](web::Request& r) { return app->handle(r); });
     auto p = server->start();
     if (!p) {
       ADD_FAILURE() << p.error().message;
@@ -48,6 +51,7 @@ struct TestSite {
   std::string cookie_name() const { return app->session_cookie_name(); }
 
   ManualClock clock{1'800'000'000};
+  std::string key_path;
   std::unique_ptr<store::Database> db;
   std::unique_ptr<web::App> app;
   std::unique_ptr<web::Server> server;
@@ -57,7 +61,8 @@ struct TestSite {
 // Signs up through the pages, as a person would.
 inline HttpResponse sign_up(Browser& b, const std::string& email, const std::string& password) {
   b.get("/signup");
-  return b.post("/signup", {{"email", email}, {"password", password}, {"password_confirm", password}});
+  return b.post("/signup",
+                {{"email", email}, {"password", password}, {"password_confirm", password}});
 }
 
 }  // namespace sb::testing

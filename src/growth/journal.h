@@ -1,0 +1,63 @@
+// The self-awareness journal: what happened, who was there, what I felt (from a feelings list,
+// 0-10), in my body, my first thought, my urge, what I did, and what I think drove me and the
+// other person. Every free-text field is encrypted at rest.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "accounts/data_key.h"
+#include "core/clock.h"
+#include "core/owner.h"
+#include "core/result.h"
+#include "store/database.h"
+
+namespace sb::growth {
+
+// The feelings people choose from; our own short list, grouped loosely from calm to intense.
+const std::vector<std::string>& feelings();
+
+struct JournalEntry {
+  std::string public_id;
+  std::string occurred_on;  // YYYY-MM-DD
+  std::string kind = "quick";
+  std::string situation;
+  std::string people;
+  std::map<std::string, int> emotions;  // feeling -> intensity 0-10
+  std::string body, first_thought, urge, action, my_motive, their_motive;
+  std::vector<std::string> tags;
+};
+
+// True when the text of an entry contains words that may point to a crisis or self-harm.
+// Used only to show help beside the entry; it never blocks saving and never diagnoses.
+bool suggests_crisis(const JournalEntry& entry);
+
+class Journal {
+ public:
+  Journal(store::Database& db, const Clock& clock, const crypto::DataKey& key)
+      : db_(db), clock_(clock), key_(key) {}
+
+  // Field errors name the form field. Returns the entry's public id.
+  Result<std::string> create(const Owner& owner, JournalEntry entry);
+  Status update(const Owner& owner, JournalEntry entry);
+  Status remove(const Owner& owner, const std::string& public_id);
+  Result<JournalEntry> get(const Owner& owner, const std::string& public_id);
+  // Newest first; `query` (may be empty) matches any text field or tag, ignoring case.
+  Result<std::vector<JournalEntry>> list(const Owner& owner, const std::string& query = "");
+  Result<std::string> export_json(const Owner& owner);
+  // Re-encrypts every entry from `from` to `to`; returns how many were rewritten.
+  static Result<int> rotate_key(store::Database& db, const crypto::DataKey& from,
+                                const crypto::DataKey& to);
+
+ private:
+  Status validate(const JournalEntry& e) const;
+  std::string seal(const JournalEntry& e, int64_t user_id) const;
+
+  store::Database& db_;
+  const Clock& clock_;
+  const crypto::DataKey& key_;
+};
+
+}  // namespace sb::growth

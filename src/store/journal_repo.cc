@@ -1,0 +1,107 @@
+#include "store/journal_repo.h"
+
+#include <soci/soci.h>
+
+#include "store/errors.h"
+
+namespace sb::store {
+namespace {
+
+using ll = long long;
+constexpr const char* kColumns =
+    "SELECT id, public_id, user_id, occurred_on, kind, sealed, created_at, updated_at FROM "
+    "journal_entries ";
+
+JournalRecord read(const soci::row& r) {
+  return {get_int64(r, 0),       r.get<std::string>(1), get_int64(r, 2), r.get<std::string>(3),
+          r.get<std::string>(4), r.get<std::string>(5), get_int64(r, 6), get_int64(r, 7)};
+}
+
+Error not_found() { return Error{ErrorCode::kNotFound, "no such entry", ""}; }
+
+}  // namespace
+
+Result<int64_t> JournalRepo::create(const JournalRecord& r) {
+  ll id = 0, uid = r.user_id, c = r.created_at, u = r.updated_at;
+  auto st = db_.run([&](soci::session& s) {
+    s << "INSERT INTO journal_entries(public_id, user_id, occurred_on, kind, sealed, created_at, "
+         "updated_at) "
+         "VALUES(:p, :u, :o, :k, :s, :c, :m) RETURNING id",
+        soci::use(r.public_id), soci::use(uid), soci::use(r.occurred_on), soci::use(r.kind),
+        soci::use(r.sealed), soci::use(c), soci::use(u), soci::into(id);
+  });
+  if (!st) return st.error();
+  return static_cast<int64_t>(id);
+}
+
+Status JournalRepo::update(const JournalRecord& r) {
+  ll uid = r.user_id, t = r.updated_at;
+  return db_.transaction([&](soci::session& s) {
+    ll n = 0;
+    s << "SELECT COUNT(*) FROM journal_entries WHERE public_id = :p AND user_id = :u",
+        soci::use(r.public_id), soci::use(uid), soci::into(n);
+    if (n != 1) throw StoreError{not_found()};
+    s << "UPDATE journal_entries SET occurred_on = :o, kind = :k, sealed = :s, updated_at = :t "
+         "WHERE public_id = :p AND user_id = :u",
+        soci::use(r.occurred_on), soci::use(r.kind), soci::use(r.sealed), soci::use(t),
+        soci::use(r.public_id), soci::use(uid);
+  });
+}
+
+Status JournalRepo::remove(const std::string& public_id, int64_t user_id) {
+  const ll uid = user_id;
+  return db_.transaction([&](soci::session& s) {
+    ll n = 0;
+    s << "SELECT COUNT(*) FROM journal_entries WHERE public_id = :p AND user_id = :u",
+        soci::use(public_id), soci::use(uid), soci::into(n);
+    if (n != 1) throw StoreError{not_found()};
+    s << "DELETE FROM journal_entries WHERE public_id = :p AND user_id = :u", soci::use(public_id),
+        soci::use(uid);
+  });
+}
+
+Result<std::optional<JournalRecord>> JournalRepo::find(const std::string& public_id,
+                                                       int64_t user_id) {
+  std::optional<JournalRecord> found;
+  const ll uid = user_id;
+  auto st = db_.run([&](soci::session& s) {
+    soci::rowset<soci::row> rows =
+        (s.prepare << kColumns << "WHERE public_id = :p AND user_id = :u", soci::use(public_id),
+         soci::use(uid));
+    for (const auto& r : rows) found = read(r);
+  });
+  if (!st) return st.error();
+  return found;
+}
+
+Result<std::vector<JournalRecord>> JournalRepo::for_user(int64_t user_id) {
+  std::vector<JournalRecord> out;
+  const ll uid = user_id;
+  auto st = db_.run([&](soci::session& s) {
+    soci::rowset<soci::row> rows =
+        (s.prepare << kColumns << "WHERE user_id = :u ORDER BY occurred_on DESC, id DESC",
+         soci::use(uid));
+    for (const auto& r : rows) out.push_back(read(r));
+  });
+  if (!st) return st.error();
+  return out;
+}
+
+Result<std::vector<JournalRecord>> JournalRepo::all() {
+  std::vector<JournalRecord> out;
+  auto st = db_.run([&](soci::session& s) {
+    soci::rowset<soci::row> rows = (s.prepare << kColumns << "ORDER BY id");
+    for (const auto& r : rows) out.push_back(read(r));
+  });
+  if (!st) return st.error();
+  return out;
+}
+
+Status JournalRepo::replace_sealed(int64_t id, const std::string& sealed) {
+  const ll key = id;
+  return db_.run([&](soci::session& s) {
+    s << "UPDATE journal_entries SET sealed = :s WHERE id = :i", soci::use(sealed), soci::use(key);
+  });
+}
+
+}  // namespace sb::store

@@ -1,0 +1,177 @@
+// Pages of the self-awareness journal.
+#include <boost/json.hpp>
+
+#include "core/strings.h"
+#include "web/app_context.h"
+
+namespace sb::web {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string today(const Clock& clock) { return iso8601(clock.now()).substr(0, 10); }
+
+growth::JournalEntry entry_from_form(const std::multimap<std::string, std::string>& form) {
+  growth::JournalEntry e;
+  e.kind = first_value(form, "kind") == "full" ? "full" : "quick";
+  e.occurred_on = first_value(form, "occurred_on");
+  e.situation = first_value(form, "situation");
+  e.people = first_value(form, "people");
+  e.body = first_value(form, "body");
+  e.first_thought = first_value(form, "first_thought");
+  e.urge = first_value(form, "urge");
+  e.action = first_value(form, "action");
+  e.my_motive = first_value(form, "my_motive");
+  e.their_motive = first_value(form, "their_motive");
+  for (const auto& feeling : growth::feelings()) {
+    const std::string v = first_value(form, "feeling_" + feeling);
+    if (v.empty()) continue;
+    try {
+      e.emotions[feeling] = std::stoi(v);
+    } catch (const std::exception&) {
+      e.emotions[feeling] = -1;  // refused by validation with a field error
+    }
+  }
+  const std::string tags = first_value(form, "tags");  // split() returns views into it
+  for (auto tag : split(tags, ',')) {
+    tag = trim(tag);
+    if (!tag.empty()) e.tags.emplace_back(tag);
+  }
+  return e;
+}
+
+json::object entry_view(const growth::JournalEntry& e) {
+  json::array emotions;
+  for (const auto& [k, v] : e.emotions)
+    emotions.push_back(json::object{{"feeling", k}, {"intensity", v}});
+  std::string tags;
+  for (const auto& t : e.tags) tags += (tags.empty() ? "" : ", ") + t;
+  return json::object{{"id", e.public_id},
+                      {"occurred_on", e.occurred_on},
+                      {"kind", e.kind},
+                      {"full", e.kind == "full"},
+                      {"situation", e.situation},
+                      {"people", e.people},
+                      {"emotions", emotions},
+                      {"has_emotions", !e.emotions.empty()},
+                      {"body", e.body},
+                      {"first_thought", e.first_thought},
+                      {"urge", e.urge},
+                      {"action", e.action},
+                      {"my_motive", e.my_motive},
+                      {"their_motive", e.their_motive},
+                      {"tags", tags}};
+}
+
+}  // namespace
+
+Response App::render_journal_form(Ctx& ctx, const growth::JournalEntry& e, const Error* error,
+                                  int status) {
+  json::object view = entry_view(e);
+  json::array feelings;
+  for (const auto& f : growth::feelings()) {
+    auto it = e.emotions.find(f);
+    feelings.push_back(json::object{
+        {"name", f},
+        {"field", "feeling_" + f},
+        {"value", it == e.emotions.end() ? std::string() : std::to_string(it->second)}});
+  }
+  view["feelings"] = feelings;
+  view["title"] = e.public_id.empty() ? "New journal entry" : "Edit journal entry";
+  view["action"] = e.public_id.empty() ? "/journal" : "/journal/" + e.public_id;
+  view["editing"] = !e.public_id.empty();
+  if (error) {
+    view["has_errors"] = true;
+    view["error"] = error->message;
+  }
+  return render_page(ctx, "journal_form", std::move(view), status);
+}
+
+Response App::journal_list(Ctx& ctx) {
+  if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
+  auto q = ctx.req.query.find("q");
+  const std::string query = q == ctx.req.query.end() ? "" : q->second;
+  auto entries = journal_.list(ctx.owner(), query);
+  if (!entries)
+    return error_page(ctx, 503, "We could not open your journal: " + entries.error().message);
+  json::array list;
+  for (const auto& e : *entries) list.push_back(entry_view(e));
+  return render_page(ctx, "journal_list",
+                     {{"title", "Your journal"},
+                      {"entries", list},
+                      {"has_entries", !list.empty()},
+                      {"query", query},
+                      {"searching", !query.empty()}});
+}
+
+Response App::journal_new(Ctx& ctx) {
+  if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
+  growth::JournalEntry e;
+  auto kind = ctx.req.query.find("kind");
+  e.kind = kind != ctx.req.query.end() && kind->second == "full" ? "full" : "quick";
+  e.occurred_on = today(clock_);
+  return render_journal_form(ctx, e, nullptr, 200);
+}
+
+Response App::do_journal_create(Ctx& ctx) {
+  if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
+  auto e = entry_from_form(ctx.form);
+  auto id = journal_.create(ctx.owner(), e);
+  if (!id) {
+    if (id.error().code != ErrorCode::kInvalidArgument)
+      return error_page(ctx, 503, "We could not save your entry.");
+    return render_journal_form(ctx, e, &id.error(), 422);
+  }
+  return Response::redirect("/journal/" + *id + "?saved=1");
+}
+
+Response App::journal_show(Ctx& ctx) {
+  if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
+  auto e = journal_.get(ctx.owner(), ctx.req.params["id"]);
+  if (!e) {
+    if (e.error().code == ErrorCode::kNotFound)
+      return error_page(ctx, 404, "There is no such entry.");
+    return error_page(ctx, 503, "We could not open this entry: " + e.error().message);
+  }
+  json::object view = entry_view(*e);
+  view["title"] = "Journal entry";
+  view["saved"] = ctx.req.query.count("saved") > 0;
+  view["crisis"] = growth::suggests_crisis(*e);
+  return render_page(ctx, "journal_entry", std::move(view));
+}
+
+Response App::journal_edit(Ctx& ctx) {
+  if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
+  auto e = journal_.get(ctx.owner(), ctx.req.params["id"]);
+  if (!e)
+    return error_page(ctx, e.error().code == ErrorCode::kNotFound ? 404 : 503,
+                      "There is no such entry.");
+  return render_journal_form(ctx, *e, nullptr, 200);
+}
+
+Response App::do_journal_update(Ctx& ctx) {
+  if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
+  auto e = entry_from_form(ctx.form);
+  e.public_id = ctx.req.params["id"];
+  auto st = journal_.update(ctx.owner(), e);
+  if (!st) {
+    if (st.error().code == ErrorCode::kNotFound)
+      return error_page(ctx, 404, "There is no such entry.");
+    if (st.error().code != ErrorCode::kInvalidArgument)
+      return error_page(ctx, 503, "We could not save your entry.");
+    return render_journal_form(ctx, e, &st.error(), 422);
+  }
+  return Response::redirect("/journal/" + e.public_id + "?saved=1");
+}
+
+Response App::do_journal_delete(Ctx& ctx) {
+  if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
+  auto st = journal_.remove(ctx.owner(), ctx.req.params["id"]);
+  if (!st)
+    return error_page(ctx, st.error().code == ErrorCode::kNotFound ? 404 : 503,
+                      "There is no such entry.");
+  return Response::redirect("/journal");
+}
+
+}  // namespace sb::web

@@ -1,0 +1,213 @@
+// The journal through HTTP on both back ends: entries are private, searchable, editable, and
+// no free text is ever stored in plaintext.
+#include <gtest/gtest.h>
+#include <soci/soci.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "growth/journal.h"
+#include "support/test_site.h"
+
+namespace sb::web {
+
+using testing::Browser;
+using testing::TestBackend;
+using testing::TestSite;
+
+constexpr const char* kSecret = "Kestrelmoon argued with my sister about the wedding";
+constexpr const char* kPassword = "a long enough password";
+
+class JournalTest : public ::testing::TestWithParam<TestBackend> {
+ protected:
+  void SetUp() override {
+    site = std::make_unique<TestSite>(GetParam());
+    ASSERT_TRUE(site->ready());
+    b = std::make_unique<Browser>(site->browser());
+    ASSERT_EQ(testing::sign_up(*b, "writer@example.org", kPassword).status, 303);
+    b->get("/journal/new?kind=full");
+  }
+  std::string create_full(const std::string& situation,
+                          const std::string& urge = "call her ten times") {
+    auto r = b->post("/journal", {{"kind", "full"},
+                                  {"occurred_on", "2026-11-20"},
+                                  {"situation", situation},
+                                  {"people", "my sister Ottoline"},
+                                  {"feeling_hurt", "7"},
+                                  {"feeling_angry", "4"},
+                                  {"body", "tight chest"},
+                                  {"first_thought", "she never listens to me"},
+                                  {"urge", urge},
+                                  {"action", "went for a walk"},
+                                  {"my_motive", "wanting to matter"},
+                                  {"their_motive", "she was stressed"},
+                                  {"tags", "family, wedding"}});
+    EXPECT_EQ(r.status, 303) << r.body;
+    auto loc = r.header("location").value_or("");
+    return loc.substr(9, loc.find('?') - 9);  // "/journal/<id>?saved=1"
+  }
+  std::unique_ptr<TestSite> site;
+  std::unique_ptr<Browser> b;
+};
+
+TEST_P(JournalTest, QuickAndFullEntriesAreSavedShownListedAndSearchable) {
+  auto quick = b->post("/journal", {{"kind", "quick"},
+                                    {"occurred_on", "2026-11-21"},
+                                    {"situation", "Quiet evening alone"},
+                                    {"feeling_lonely", "5"}});
+  EXPECT_EQ(quick.status, 303);
+  const std::string id = create_full(kSecret);
+  auto page = b->get("/journal/" + id);
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("Kestrelmoon"), std::string::npos);
+  EXPECT_NE(page.body.find("hurt (7/10)"), std::string::npos);
+  auto list = b->get("/journal");
+  EXPECT_NE(list.body.find("Quiet evening alone"), std::string::npos);
+  EXPECT_NE(list.body.find("Kestrelmoon"), std::string::npos);
+  auto search = b->get("/journal?q=WEDDING");
+  EXPECT_NE(search.body.find("Kestrelmoon"), std::string::npos);
+  EXPECT_EQ(search.body.find("Quiet evening alone"), std::string::npos);
+}
+
+TEST_P(JournalTest, InvalidEntriesReRenderWithTheErrorAndKeepWhatWasTyped) {
+  auto r = b->post("/journal",
+                   {{"kind", "full"}, {"occurred_on", "2026-13-45"}, {"situation", "keep me"}});
+  EXPECT_EQ(r.status, 422);
+  EXPECT_NE(r.body.find("YYYY-MM-DD"), std::string::npos);
+  EXPECT_NE(r.body.find("keep me"), std::string::npos);
+  auto bad_intensity = b->post("/journal", {{"kind", "quick"},
+                                            {"occurred_on", "2026-11-01"},
+                                            {"situation", "x"},
+                                            {"feeling_sad", "11"}});
+  EXPECT_EQ(bad_intensity.status, 422);
+  EXPECT_EQ(
+      b->post("/journal", {{"kind", "quick"}, {"occurred_on", "2026-11-01"}, {"situation", " "}})
+          .status,
+      422);
+}
+
+TEST_P(JournalTest, EditAndDelete) {
+  const std::string id = create_full("first version");
+  EXPECT_EQ(
+      b->post("/journal/" + id,
+              {{"kind", "quick"}, {"occurred_on", "2026-11-22"}, {"situation", "second version"}})
+          .status,
+      303);
+  EXPECT_NE(b->get("/journal/" + id).body.find("second version"), std::string::npos);
+  EXPECT_EQ(b->post("/journal/" + id + "/delete", {}).status, 303);
+  EXPECT_EQ(b->get("/journal/" + id).status, 404);
+}
+
+TEST_P(JournalTest, CrisisWordsShowHelpBesideTheSavedEntry) {
+  const std::string id = create_full("Bad night", "I wanted to hurt myself");
+  auto page = b->get("/journal/" + id + "?saved=1");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("Your entry is saved"), std::string::npos) << "saving is never blocked";
+  EXPECT_NE(page.body.find("class=\"crisis\""), std::string::npos);
+  EXPECT_NE(page.body.find("href=\"/help\""), std::string::npos);
+  const std::string calm = create_full("A calm walk");
+  EXPECT_EQ(b->get("/journal/" + calm).body.find("class=\"crisis\""), std::string::npos);
+}
+
+TEST_P(JournalTest, AnotherUserCannotReadChangeOrDeleteAnEntry) {
+  const std::string id = create_full(kSecret);
+  Browser other = site->browser();
+  ASSERT_EQ(testing::sign_up(other, "other@example.org", kPassword).status, 303);
+  other.get("/journal/new");
+  EXPECT_EQ(other.get("/journal/" + id).status, 404);
+  EXPECT_EQ(other.get("/journal/" + id + "/edit").status, 404);
+  EXPECT_EQ(other
+                .post("/journal/" + id,
+                      {{"kind", "quick"}, {"occurred_on", "2026-11-22"}, {"situation", "hijacked"}})
+                .status,
+            404);
+  EXPECT_EQ(other.post("/journal/" + id + "/delete", {}).status, 404);
+  // The query is echoed back, so look for the rest of the entry's text.
+  EXPECT_EQ(other.get("/journal?q=Kestrelmoon").body.find("argued with my sister"),
+            std::string::npos);
+  EXPECT_NE(b->get("/journal/" + id).body.find("Kestrelmoon"), std::string::npos);
+  Browser anonymous = site->browser();
+  EXPECT_EQ(anonymous.get("/journal/" + id).status, 303);  // sent to sign in
+}
+
+TEST_P(JournalTest, NoFreeTextIsStoredInPlaintext) {
+  create_full(kSecret);
+  // Every text column of the table, read straight from the store.
+  std::string stored;
+  ASSERT_TRUE(site->db->run([&](soci::session& s) {
+    soci::rowset<soci::row> rows =
+        (s.prepare << "SELECT public_id, occurred_on, kind, sealed FROM journal_entries");
+    for (const auto& r : rows) {
+      for (size_t i = 0; i < 4; ++i) stored += r.get<std::string>(i) + "\n";
+    }
+  }));
+  ASSERT_FALSE(stored.empty());
+  for (const char* plain : {"Kestrelmoon", "Ottoline", "tight chest", "never listens", "ten times",
+                            "walk", "wanting to matter", "stressed", "wedding", "hurt"}) {
+    EXPECT_EQ(stored.find(plain), std::string::npos) << plain;
+  }
+  if (GetParam() == TestBackend::kSqlite) {
+    // The raw database file and its write-ahead log, byte for byte.
+    std::string url_path;
+    for (const auto& entry :
+         std::filesystem::directory_iterator(std::filesystem::temp_directory_path() /
+                                             ("securebase-tests-" + std::to_string(getpid())))) {
+      const auto name = entry.path().filename().string();
+      if (name.find("store.db") == std::string::npos) continue;
+      std::ifstream in(entry.path(), std::ios::binary);
+      std::stringstream bytes;
+      bytes << in.rdbuf();
+      EXPECT_EQ(bytes.str().find("Kestrelmoon"), std::string::npos) << name;
+      EXPECT_EQ(bytes.str().find("Ottoline"), std::string::npos) << name;
+    }
+  }
+}
+
+TEST_P(JournalTest, ExportAndAccountDeletionCoverTheJournal) {
+  create_full(kSecret);
+  b->get("/account");
+  auto doc = boost::json::parse(b->post("/account/export", {}).body);
+  ASSERT_EQ(doc.at("journal").as_array().size(), 1u);
+  EXPECT_EQ(doc.at("journal").as_array()[0].at("situation").as_string(), kSecret);
+  ASSERT_EQ(b->post("/account/delete", {{"password", kPassword}}).status, 303);
+  long long n = -1;
+  ASSERT_TRUE(site->db->run(
+      [&](soci::session& s) { s << "SELECT COUNT(*) FROM journal_entries", soci::into(n); }));
+  EXPECT_EQ(n, 0);
+}
+
+TEST_P(JournalTest, KeyRotationReEncryptsAndAWrongKeyGivesAClearError) {
+  create_full(kSecret);
+  auto site_key = crypto::DataKey::load_or_create(site->key_path);
+  ASSERT_TRUE(site_key);
+  auto new_key = crypto::DataKey::load_or_create(testing::temp_path("rotated.key"));
+  ASSERT_TRUE(new_key);
+  auto n = growth::Journal::rotate_key(*site->db, *site_key, *new_key);
+  ASSERT_TRUE(n) << n.error().message;
+  EXPECT_EQ(*n, 1);
+  // The running site still holds the old key: it says so instead of showing garbage.
+  auto page = b->get("/journal");
+  EXPECT_EQ(page.status, 503);
+  EXPECT_NE(page.body.find("wrong --data-key"), std::string::npos);
+  // Running the rotation again is safe, and the new key opens everything.
+  auto again = growth::Journal::rotate_key(*site->db, *site_key, *new_key);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, 0);
+  long long uid = 0;
+  ASSERT_TRUE(site->db->run([&](soci::session& s) {
+    s << "SELECT id FROM users WHERE email = 'writer@example.org'", soci::into(uid);
+  }));
+  growth::Journal with_new(*site->db, site->clock, *new_key);
+  auto entries = with_new.list(Owner{uid, 0});
+  ASSERT_TRUE(entries) << entries.error().message;
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_EQ((*entries)[0].situation, kSecret);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, JournalTest,
+                         ::testing::Values(TestBackend::kSqlite, TestBackend::kPostgres),
+                         [](const auto& info) { return testing::backend_name(info.param); });
+
+}  // namespace sb::web
