@@ -251,6 +251,29 @@ test('resume after closing the browser, then keep the result by signing up', asy
   await context.close();
 });
 
+// ---------------------------------------------------------------- the journal
+
+test('journal: quick and full entries, search, crisis help, axe', async (page) => {
+  await signUp(page, `journal-${Date.now()}@example.org`);
+  await page.goto(`${BASE}/journal`);
+  await axeCheck(page, '/journal');
+  await page.getByRole('link', { name: 'Quick entry (under a minute)' }).click();
+  await axeCheck(page, 'quick entry form');
+  await page.getByLabel('What happened?').fill('A friend cancelled our plans');
+  await page.getByLabel('disappointed').fill('6');
+  await page.getByRole('button', { name: 'Save entry' }).click();
+  expect((await page.getByRole('status').innerText()).includes('saved'), 'quick entry saved');
+  await axeCheck(page, 'entry page');
+  await page.goto(`${BASE}/journal/new?kind=full`);
+  await page.getByLabel('What happened?').fill('Long talk with my brother');
+  await page.getByLabel('What was your first thought?').fill('he thinks I am a burden');
+  await page.getByLabel('What did you feel like doing?').fill('I wanted to hurt myself');
+  await page.getByRole('button', { name: 'Save entry' }).click();
+  expect(await page.locator('aside.crisis').count() === 1, 'help shown beside a worrying entry');
+  await page.goto(`${BASE}/journal?q=friend`);
+  expect((await page.locator('ul.entries li').count()) === 1, 'search finds one entry');
+});
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
