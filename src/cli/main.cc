@@ -11,6 +11,7 @@
 #include "cli/irt.h"
 #include "core/clock.h"
 #include "growth/journal.h"
+#include "growth/skills.h"
 #include "psychometrics/instrument.h"
 #include "store/database.h"
 #include "web/app.h"
@@ -173,7 +174,10 @@ int main(int argc, char** argv) {
     if (!to) return fail(to.error().message);
     auto n = sb::growth::Journal::rotate_key(*db, *from, *to);
     if (!n) return fail(n.error().message);
-    std::cout << "re-encrypted " << *n << " entries from key " << from->id() << " to key "
+    auto logs = sb::growth::Practice::rotate_key(*db, *from, *to);
+    if (!logs) return fail(logs.error().message);
+    *n += *logs;
+    std::cout << "re-encrypted " << *n << " records from key " << from->id() << " to key "
               << to->id() << "; serve with --data-key " << new_key_file << "\n";
     return 0;
   }

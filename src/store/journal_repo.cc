@@ -104,4 +104,63 @@ Status JournalRepo::replace_sealed(int64_t id, const std::string& sealed) {
   });
 }
 
+namespace {
+constexpr const char* kPracticeColumns =
+    "SELECT id, user_id, skill_id, practiced_at, distress_before, distress_after, note_sealed FROM "
+    "practice_logs ";
+PracticeRecord read_practice(const soci::row& r) {
+  return {get_int64(r, 0),
+          get_int64(r, 1),
+          r.get<std::string>(2),
+          get_int64(r, 3),
+          static_cast<int>(get_int64(r, 4)),
+          static_cast<int>(get_int64(r, 5)),
+          r.get<std::string>(6)};
+}
+}  // namespace
+
+Result<int64_t> PracticeRepo::create(const PracticeRecord& r) {
+  ll id = 0, uid = r.user_id, at = r.practiced_at;
+  auto st = db_.run([&](soci::session& s) {
+    s << "INSERT INTO practice_logs(user_id, skill_id, practiced_at, distress_before, "
+         "distress_after, note_sealed) "
+         "VALUES(:u, :s, :t, :b, :a, :n) RETURNING id",
+        soci::use(uid), soci::use(r.skill_id), soci::use(at), soci::use(r.before),
+        soci::use(r.after), soci::use(r.note_sealed), soci::into(id);
+  });
+  if (!st) return st.error();
+  return static_cast<int64_t>(id);
+}
+
+Result<std::vector<PracticeRecord>> PracticeRepo::for_user(int64_t user_id) {
+  std::vector<PracticeRecord> out;
+  const ll uid = user_id;
+  auto st = db_.run([&](soci::session& s) {
+    soci::rowset<soci::row> rows =
+        (s.prepare << kPracticeColumns << "WHERE user_id = :u ORDER BY practiced_at DESC, id DESC",
+         soci::use(uid));
+    for (const auto& r : rows) out.push_back(read_practice(r));
+  });
+  if (!st) return st.error();
+  return out;
+}
+
+Result<std::vector<PracticeRecord>> PracticeRepo::all() {
+  std::vector<PracticeRecord> out;
+  auto st = db_.run([&](soci::session& s) {
+    soci::rowset<soci::row> rows = (s.prepare << kPracticeColumns << "ORDER BY id");
+    for (const auto& r : rows) out.push_back(read_practice(r));
+  });
+  if (!st) return st.error();
+  return out;
+}
+
+Status PracticeRepo::replace_note(int64_t id, const std::string& sealed) {
+  const ll key = id;
+  return db_.run([&](soci::session& s) {
+    s << "UPDATE practice_logs SET note_sealed = :s WHERE id = :i", soci::use(sealed),
+        soci::use(key);
+  });
+}
+
 }  // namespace sb::store

@@ -39,4 +39,25 @@ class JournalRepo {
   Database& db_;
 };
 
+struct PracticeRecord {
+  int64_t id = 0;
+  int64_t user_id = 0;
+  std::string skill_id;
+  int64_t practiced_at = 0;
+  int before = 0, after = 0;
+  std::string note_sealed;
+};
+
+class PracticeRepo {
+ public:
+  explicit PracticeRepo(Database& db) : db_(db) {}
+  Result<int64_t> create(const PracticeRecord& r);
+  Result<std::vector<PracticeRecord>> for_user(int64_t user_id);  // newest first
+  Result<std::vector<PracticeRecord>> all();
+  Status replace_note(int64_t id, const std::string& sealed);
+
+ private:
+  Database& db_;
+};
+
 }  // namespace sb::store

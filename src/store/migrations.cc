@@ -84,6 +84,19 @@ const std::vector<Migration>& all_migrations() {
            " updated_at BIGINT NOT NULL)",
            "CREATE INDEX journal_user ON journal_entries(user_id, occurred_on)",
        }},
+      {4,
+       "practice logs",
+       {
+           "CREATE TABLE practice_logs ("
+           " id {{PK}},"
+           " user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+           " skill_id TEXT NOT NULL,"
+           " practiced_at BIGINT NOT NULL,"
+           " distress_before INTEGER NOT NULL CHECK (distress_before BETWEEN 0 AND 10),"
+           " distress_after INTEGER NOT NULL CHECK (distress_after BETWEEN 0 AND 10),"
+           " note_sealed TEXT NOT NULL)",
+           "CREATE INDEX practice_logs_user ON practice_logs(user_id, practiced_at)",
+       }},
   };
   return migrations;
 }

@@ -40,15 +40,17 @@ Result<std::unique_ptr<App>> App::create(AppConfig config, store::Database& db,
   }
   auto key = crypto::DataKey::load_or_create(config.data_key_file);
   if (!key) return key.error();
+  auto skills = growth::SkillLibrary::load(config.content_dir + "/skills.json");
+  if (!skills) return skills.error();
   std::unique_ptr<App> app(new App(std::move(config), db, clock, std::move(*content),
                                    std::make_unique<psy::Instrument>(std::move(*instrument)),
-                                   std::move(*key)));
+                                   std::move(*key), std::move(*skills)));
   return app;
 }
 
 App::App(AppConfig config, store::Database& db, const Clock& clock,
          std::unique_ptr<Content> content, std::unique_ptr<psy::Instrument> instrument,
-         crypto::DataKey key)
+         crypto::DataKey key, growth::SkillLibrary skills)
     : config_(std::move(config)),
       db_(db),
       clock_(clock),
@@ -57,7 +59,9 @@ App::App(AppConfig config, store::Database& db, const Clock& clock,
       instrument_(std::move(instrument)),
       assessments_(std::make_unique<assessment::Assessments>(db, clock, *instrument_)),
       data_key_(std::move(key)),
-      journal_(db, clock, data_key_) {
+      journal_(db, clock, data_key_),
+      skills_(std::move(skills)),
+      practice_(db, clock, data_key_, skills_) {
   // Work done anonymously moves to the account on sign-up or sign-in.
   accounts_.on_adopt(
       [this](int64_t session, int64_t user) { (void)assessments_->adopt(session, user); });
@@ -105,6 +109,9 @@ void App::add_routes() {
   page("GET", "/assessments/export.json", &App::assessment_export_json);
   page("GET", "/assessments/export.csv", &App::assessment_export_csv);
   page("GET", "/assessments/export.fhir.json", &App::assessment_export_fhir);
+  page("GET", "/skills", &App::skills_list);
+  page("GET", "/skills/{id}", &App::skill_page);
+  page("POST", "/skills/{id}/log", &App::do_skill_log);
   page("GET", "/journal", &App::journal_list);
   page("GET", "/journal/new", &App::journal_new);
   page("POST", "/journal", &App::do_journal_create);
@@ -344,11 +351,14 @@ Response App::do_export(Ctx& ctx) {
   if (!doc || !taken) return error_page(ctx, 503, "We could not prepare your export just now.");
   auto fhir = assessments_->export_fhir(Owner{ctx.visitor.user_id, ctx.visitor.session_id});
   auto journal = journal_.export_json(Owner{ctx.visitor.user_id, ctx.visitor.session_id});
-  if (!fhir || !journal) return error_page(ctx, 503, "We could not prepare your export just now.");
+  auto practice = practice_.export_json(Owner{ctx.visitor.user_id, ctx.visitor.session_id});
+  if (!fhir || !journal || !practice)
+    return error_page(ctx, 503, "We could not prepare your export just now.");
   auto merged = json::parse(*doc).as_object();
   merged["assessments"] = json::parse(*taken);
   merged["fhir"] = json::parse(*fhir);
   merged["journal"] = json::parse(*journal);
+  merged["practice_logs"] = json::parse(*practice);
   auto res = Response::json(json::serialize(merged));
   res.set_header("Content-Disposition", "attachment; filename=\"securebase-export.json\"");
   return res;

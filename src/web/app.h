@@ -12,6 +12,7 @@
 #include "assessment/assessment.h"
 #include "core/clock.h"
 #include "growth/journal.h"
+#include "growth/skills.h"
 #include "store/database.h"
 #include "web/metrics.h"
 #include "web/render.h"
@@ -49,7 +50,8 @@ class App {
   using PageHandler = Response (App::*)(Ctx&);
 
   App(AppConfig config, store::Database& db, const Clock& clock, std::unique_ptr<Content> content,
-      std::unique_ptr<psy::Instrument> instrument, crypto::DataKey key);
+      std::unique_ptr<psy::Instrument> instrument, crypto::DataKey key,
+      growth::SkillLibrary skills);
   void add_routes();
   void page(const std::string& method, const std::string& pattern, PageHandler handler);
 
@@ -75,6 +77,10 @@ class App {
   Response assessment_export_json(Ctx& ctx);
   Response assessment_export_csv(Ctx& ctx);
   Response assessment_export_fhir(Ctx& ctx);
+  Response skills_list(Ctx& ctx);
+  Response skill_page(Ctx& ctx);
+  Response do_skill_log(Ctx& ctx);
+  Response render_skill(Ctx& ctx, const growth::Skill& skill, const Error* error, int status);
   Response journal_list(Ctx& ctx);
   Response journal_new(Ctx& ctx);
   Response do_journal_create(Ctx& ctx);
@@ -107,6 +113,8 @@ class App {
   std::unique_ptr<assessment::Assessments> assessments_;
   crypto::DataKey data_key_;
   growth::Journal journal_;
+  growth::SkillLibrary skills_;
+  growth::Practice practice_;
   Router router_;
   Metrics metrics_;
   std::shared_ptr<spdlog::logger> access_log_;

@@ -274,6 +274,20 @@ test('journal: quick and full entries, search, crisis help, axe', async (page) =
   expect((await page.locator('ul.entries li').count()) === 1, 'search finds one entry');
 });
 
+test('skills: library, breathing timer without script, practice log, axe', async (page) => {
+  await signUp(page, `skills-${Date.now()}@example.org`);
+  await page.goto(`${BASE}/skills`);
+  await axeCheck(page, '/skills');
+  await page.getByRole('link', { name: 'Slow breathing' }).click();
+  expect(await page.locator('.breath-4-6').count() === 1, 'paced timer present');
+  await axeCheck(page, 'skill page');
+  await page.getByLabel(/Distress before/).fill('7');
+  await page.getByLabel('Distress after').fill('4');
+  await page.getByRole('button', { name: 'Log practice' }).click();
+  expect((await page.getByRole('status').innerText()).includes('logged'), 'practice logged');
+  expect((await page.locator('main').innerText()).includes('dropped by 3.0'), 'average drop shown');
+});
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

@@ -206,6 +206,53 @@ TEST_P(JournalTest, KeyRotationReEncryptsAndAWrongKeyGivesAClearError) {
   EXPECT_EQ((*entries)[0].situation, kSecret);
 }
 
+TEST_P(JournalTest, SkillLibraryHasTwelveSkillsInThreeGroupsWithATimerForBreathing) {
+  auto page = b->get("/skills");
+  ASSERT_EQ(page.status, 200);
+  size_t links = 0;
+  for (size_t p = 0; (p = page.body.find("href=\"/skills/", p)) != std::string::npos; ++p) ++links;
+  EXPECT_GE(links, 12u);
+  for (const char* group :
+       {"Accepting emotions", "Keeping control of what you do", "manageable and meaningful"}) {
+    EXPECT_NE(page.body.find(group), std::string::npos) << group;
+  }
+  auto breathing = b->get("/skills/slow-breathing");
+  EXPECT_NE(breathing.body.find("class=\"breath breath-4-6\""), std::string::npos);
+  EXPECT_EQ(b->get("/skills/ten-minute-pause").body.find("class=\"breath "), std::string::npos);
+  EXPECT_EQ(b->get("/skills/no-such-skill").status, 404);
+}
+
+TEST_P(JournalTest, PracticeLogsDistressBeforeAndAfterPrivatelyAndEncrypted) {
+  b->get("/skills/slow-breathing");
+  EXPECT_EQ(b->post("/skills/slow-breathing/log",
+                    {{"before", "8"}, {"after", "5"}, {"note", "Zephyrine helped"}})
+                .status,
+            303);
+  EXPECT_EQ(b->post("/skills/slow-breathing/log", {{"before", "6"}, {"after", "5"}}).status, 303);
+  EXPECT_EQ(b->post("/skills/slow-breathing/log", {{"before", "11"}, {"after", "5"}}).status, 422);
+  EXPECT_EQ(b->post("/skills/slow-breathing/log", {{"before", "x"}, {"after", "5"}}).status, 422);
+  auto page = b->get("/skills/slow-breathing");
+  EXPECT_NE(page.body.find("dropped by <strong>2.0</strong>"), std::string::npos);
+  EXPECT_NE(page.body.find("Zephyrine helped"), std::string::npos);
+  Browser other = site->browser();
+  ASSERT_EQ(testing::sign_up(other, "other2@example.org", kPassword).status, 303);
+  EXPECT_EQ(other.get("/skills/slow-breathing").body.find("Zephyrine"), std::string::npos);
+  std::string stored;
+  ASSERT_TRUE(site->db->run([&](soci::session& s) {
+    soci::rowset<soci::row> rows = (s.prepare << "SELECT skill_id, note_sealed FROM practice_logs");
+    for (const auto& r : rows) stored += r.get<std::string>(0) + r.get<std::string>(1);
+  }));
+  EXPECT_EQ(stored.find("Zephyrine"), std::string::npos);
+  b->get("/account");
+  auto doc = boost::json::parse(b->post("/account/export", {}).body);
+  EXPECT_EQ(doc.at("practice_logs").as_array().size(), 2u);
+  ASSERT_EQ(b->post("/account/delete", {{"password", kPassword}}).status, 303);
+  long long n = -1;
+  ASSERT_TRUE(site->db->run(
+      [&](soci::session& s) { s << "SELECT COUNT(*) FROM practice_logs", soci::into(n); }));
+  EXPECT_EQ(n, 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, JournalTest,
                          ::testing::Values(TestBackend::kSqlite, TestBackend::kPostgres),
                          [](const auto& info) { return testing::backend_name(info.param); });

@@ -240,6 +240,8 @@ TEST_P(WebSecurityTest, NoRouteLetsOneUserReadChangeOrDeleteAnothersData) {
           .header("location")
           .value_or("")
           .substr(9, 22);
+  other.post("/skills/slow-breathing/log",
+             {{"before", "7"}, {"after", "2"}, {"note", "Lumenfield"}});
   owner.get("/account");
   const std::string owner_csrf = owner.csrf();
   const std::string theirs = "/assessment/" + other_assessment;
@@ -309,6 +311,16 @@ TEST_P(WebSecurityTest, NoRouteLetsOneUserReadChangeOrDeleteAnothersData) {
        }},
       {"GET /assessments/export.csv",
        [&] { EXPECT_EQ(owner.get("/assessments/export.csv").status, 200); }},
+      {"GET /skills", [&] { owner.get("/skills"); }},
+      {"GET /skills/{id}",
+       [&] {
+         EXPECT_EQ(owner.get("/skills/slow-breathing").body.find("Lumenfield"), std::string::npos);
+       }},
+      {"POST /skills/{id}/log",
+       [&] {
+         owner.post("/skills/slow-breathing/log",
+                    {{"before", "5"}, {"after", "3"}, {"user_id", "2"}});
+       }},
       {"GET /journal",
        [&] { EXPECT_EQ(owner.get("/journal?q=a").body.find("Kestrelmoon"), std::string::npos); }},
       {"GET /journal/new", [&] { owner.get("/journal/new"); }},
@@ -384,6 +396,9 @@ TEST_P(WebSecurityTest, NoRouteLetsOneUserReadChangeOrDeleteAnothersData) {
                                           "GET /assessments/export.json",
                                           "GET /assessments/export.csv",
                                           "GET /assessments/export.fhir.json",
+                                          "GET /skills",
+                                          "GET /skills/{id}",
+                                          "POST /skills/{id}/log",
                                           "GET /journal",
                                           "GET /journal/new",
                                           "POST /journal",
