@@ -86,14 +86,7 @@ class EmEngine {
       double sum_ll = 0.0;
       for (size_t i = begin; i < end; ++i) {
         const int8_t* x = d_.x.data() + i * d_.items;
-        std::copy(q_.weights.begin(), q_.weights.end(), L.begin());
-        for (size_t j = 0; j < d_.items; ++j) {
-          if (x[j] == kMissing) continue;
-          const double* p = table.data() + (j * K_ + static_cast<size_t>(x[j])) * Q;
-          for (size_t q = 0; q < Q; ++q) L[q] *= p[q];
-        }
-        double z = 0.0;
-        for (size_t q = 0; q < Q; ++q) z += L[q];
+        const double z = joint_likelihood(x, table, L);
         if (!(z > 0.0)) continue;
         sum_ll += std::log(z);
         const double inv = 1.0 / z;
@@ -167,14 +160,7 @@ class EmEngine {
       const size_t begin = d_.persons * t / T, end = d_.persons * (t + 1) / T;
       for (size_t i = begin; i < end; ++i) {
         const int8_t* x = d_.x.data() + i * d_.items;
-        std::copy(q_.weights.begin(), q_.weights.end(), L.begin());
-        for (size_t j = 0; j < d_.items; ++j) {
-          if (x[j] == kMissing) continue;
-          const double* p = table.data() + (j * K_ + static_cast<size_t>(x[j])) * Q;
-          for (size_t q = 0; q < Q; ++q) L[q] *= p[q];
-        }
-        double z = 0.0;
-        for (double v : L) z += v;
+        const double z = joint_likelihood(x, table, L);
         if (!(z > 0.0)) continue;
         std::fill(s.begin(), s.end(), 0.0);
         for (size_t j = 0; j < d_.items; ++j) {
@@ -213,6 +199,21 @@ class EmEngine {
   }
 
  private:
+  // Prior weight times the likelihood of one person's answers at each node (into L); returns
+  // their sum, the person's marginal likelihood.
+  double joint_likelihood(const int8_t* x, const std::vector<double>& table, std::vector<double>& L) const {
+    const size_t Q = q_.nodes.size();
+    std::copy(q_.weights.begin(), q_.weights.end(), L.begin());
+    for (size_t j = 0; j < d_.items; ++j) {
+      if (x[j] == kMissing) continue;
+      const double* p = table.data() + (j * K_ + static_cast<size_t>(x[j])) * Q;
+      for (size_t q = 0; q < Q; ++q) L[q] *= p[q];
+    }
+    double z = 0.0;
+    for (size_t q = 0; q < Q; ++q) z += L[q];
+    return z;
+  }
+
   std::vector<double> probability_table(const std::vector<GrmItem>& items) const {
     const size_t Q = q_.nodes.size();
     std::vector<double> table(d_.items * K_ * Q);

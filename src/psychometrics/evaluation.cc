@@ -7,6 +7,25 @@
 
 namespace sb::psy {
 
+Norms norms_from_sample(const std::vector<double>& thetas, const std::vector<double>& classics, int categories) {
+  auto mean_sd = [](const std::vector<double>& v) {
+    double m = 0, s = 0;
+    for (double x : v) m += x;
+    m /= static_cast<double>(v.size());
+    for (double x : v) s += (x - m) * (x - m);
+    return std::make_pair(m, std::sqrt(s / static_cast<double>(v.size() - 1)));
+  };
+  Norms n;
+  std::vector<double> theta_points, classic_points;
+  for (double t = -3; t <= 3.001; t += 0.25) theta_points.push_back(t);
+  for (double c = 1; c <= categories + 0.001; c += 0.25) classic_points.push_back(c);
+  n.theta = percentile_table(thetas, theta_points);
+  n.classic = percentile_table(classics, classic_points);
+  std::tie(n.theta_mean, n.theta_sd) = mean_sd(thetas);
+  std::tie(n.classic_mean, n.classic_sd) = mean_sd(classics);
+  return n;
+}
+
 double expected_mean(const Model& model, int dimension, double theta) {
   double total = 0;
   int n = 0;
@@ -113,22 +132,7 @@ Result<CalibrationReport> calibrate_instrument(Instrument& ins, const ResponseMa
 
     std::vector<double> theta_values;
     for (const auto& e : eaps[static_cast<size_t>(d)]) theta_values.push_back(e.theta);
-    const auto& cl = classics[static_cast<size_t>(d)];
-    auto mean_sd = [](const std::vector<double>& v) {
-      double m = 0, s = 0;
-      for (double x : v) m += x;
-      m /= static_cast<double>(v.size());
-      for (double x : v) s += (x - m) * (x - m);
-      return std::make_pair(m, std::sqrt(s / static_cast<double>(v.size() - 1)));
-    };
-    Norms n;
-    std::vector<double> theta_points, classic_points;
-    for (double t = -3; t <= 3.001; t += 0.25) theta_points.push_back(t);
-    for (double c = 1; c <= ins.categories + 0.001; c += 0.25) classic_points.push_back(c);
-    n.theta = percentile_table(theta_values, theta_points);
-    n.classic = percentile_table(cl, classic_points);
-    std::tie(n.theta_mean, n.theta_sd) = mean_sd(theta_values);
-    std::tie(n.classic_mean, n.classic_sd) = mean_sd(cl);
+    const Norms n = norms_from_sample(theta_values, classics[static_cast<size_t>(d)], ins.categories);
     auto& dim = ins.dimensions[static_cast<size_t>(d)];
     dim.norms = n;
     dim.reliability = ReliabilityFigures{dr.alpha, dr.omega, dr.marginal, n.classic_sd};

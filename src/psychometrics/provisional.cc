@@ -69,21 +69,7 @@ Status apply_provisional_parameters(Instrument& bank, const Instrument& referenc
       thetas.push_back(e.theta);
       classics.push_back(classic_means(*model, sim.responses.row(r))[d]);
     }
-    auto mean_sd = [](const std::vector<double>& v) {
-      double m = 0, s = 0;
-      for (double x : v) m += x;
-      m /= static_cast<double>(v.size());
-      for (double x : v) s += (x - m) * (x - m);
-      return std::make_pair(m, std::sqrt(s / static_cast<double>(v.size() - 1)));
-    };
-    Norms norms;
-    std::vector<double> theta_points, classic_points;
-    for (double t = -3; t <= 3.001; t += 0.25) theta_points.push_back(t);
-    for (double c = 1; c <= K + 0.001; c += 0.25) classic_points.push_back(c);
-    norms.theta = percentile_table(thetas, theta_points);
-    norms.classic = percentile_table(classics, classic_points);
-    std::tie(norms.theta_mean, norms.theta_sd) = mean_sd(thetas);
-    std::tie(norms.classic_mean, norms.classic_sd) = mean_sd(classics);
+    const Norms norms = norms_from_sample(thetas, classics, K);
     const auto cols = model->items_of(dim);
     bank.dimensions[d].norms = norms;
     bank.dimensions[d].reliability =
