@@ -124,6 +124,16 @@ TEST_P(AssessmentTest, CompletesScoresAndRefusesFurtherAnswers) {
   auto result = b->get(path + "/result");
   ASSERT_EQ(result.status, 200);
   EXPECT_NE(result.body.find("<svg class=\"attachment-map\""), std::string::npos);
+  // Next steps lead to the growth tools, and every such link resolves.
+  size_t links = 0;
+  for (size_t p = 0; (p = result.body.find("href=\"/skills/", p)) != std::string::npos; ++p) {
+    const size_t start = p + 6;
+    const std::string target = result.body.substr(start, result.body.find('"', start) - start);
+    EXPECT_EQ(b->get(target).status, 200) << target;
+    ++links;
+  }
+  EXPECT_GE(links, 1u);
+  EXPECT_NE(result.body.find("href=\"/journal"), std::string::npos);
   EXPECT_NE(result.body.find("provisional"), std::string::npos);
   EXPECT_NE(result.body.find("Secure"), std::string::npos);
   const int64_t before = stored_answers();
