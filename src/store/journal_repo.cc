@@ -163,4 +163,31 @@ Status PracticeRepo::replace_note(int64_t id, const std::string& sealed) {
   });
 }
 
+Status CheckinRepo::save(int64_t user_id, const CheckinRecord& r) {
+  const ll uid = user_id, t = r.taken_at;
+  return db_.transaction([&](soci::session& s) {
+    s << "DELETE FROM regulation_checkins WHERE user_id = :u AND week_start = :w", soci::use(uid),
+        soci::use(r.week_start);
+    s << "INSERT INTO regulation_checkins(user_id, week_start, taken_at, answers) VALUES(:u, :w, "
+         ":t, :a)",
+        soci::use(uid), soci::use(r.week_start), soci::use(t), soci::use(r.answers);
+  });
+}
+
+Result<std::vector<CheckinRecord>> CheckinRepo::for_user(int64_t user_id) {
+  std::vector<CheckinRecord> out;
+  const ll uid = user_id;
+  auto st = db_.run([&](soci::session& s) {
+    soci::rowset<soci::row> rows =
+        (s.prepare
+             << "SELECT week_start, taken_at, answers FROM regulation_checkins WHERE user_id = :u "
+                "ORDER BY week_start",
+         soci::use(uid));
+    for (const auto& r : rows)
+      out.push_back({r.get<std::string>(0), get_int64(r, 1), r.get<std::string>(2)});
+  });
+  if (!st) return st.error();
+  return out;
+}
+
 }  // namespace sb::store

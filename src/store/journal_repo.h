@@ -60,4 +60,21 @@ class PracticeRepo {
   Database& db_;
 };
 
+struct CheckinRecord {
+  std::string week_start;  // Monday, YYYY-MM-DD
+  int64_t taken_at = 0;
+  std::string answers;  // item=value pairs, comma-separated (numbers only)
+};
+
+class CheckinRepo {
+ public:
+  explicit CheckinRepo(Database& db) : db_(db) {}
+  // One check-in per user and week: a second one that week replaces the first.
+  Status save(int64_t user_id, const CheckinRecord& r);
+  Result<std::vector<CheckinRecord>> for_user(int64_t user_id);  // oldest first
+
+ private:
+  Database& db_;
+};
+
 }  // namespace sb::store

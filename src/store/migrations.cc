@@ -97,6 +97,17 @@ const std::vector<Migration>& all_migrations() {
            " note_sealed TEXT NOT NULL)",
            "CREATE INDEX practice_logs_user ON practice_logs(user_id, practiced_at)",
        }},
+      {5,
+       "regulation check-ins",
+       {
+           "CREATE TABLE regulation_checkins ("
+           " id {{PK}},"
+           " user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+           " week_start TEXT NOT NULL,"
+           " taken_at BIGINT NOT NULL,"
+           " answers TEXT NOT NULL,"
+           " UNIQUE (user_id, week_start))",
+       }},
   };
   return migrations;
 }

@@ -42,15 +42,17 @@ Result<std::unique_ptr<App>> App::create(AppConfig config, store::Database& db,
   if (!key) return key.error();
   auto skills = growth::SkillLibrary::load(config.content_dir + "/skills.json");
   if (!skills) return skills.error();
+  auto checkin = growth::CheckinForm::load(config.content_dir + "/checkin.json");
+  if (!checkin) return checkin.error();
   std::unique_ptr<App> app(new App(std::move(config), db, clock, std::move(*content),
                                    std::make_unique<psy::Instrument>(std::move(*instrument)),
-                                   std::move(*key), std::move(*skills)));
+                                   std::move(*key), std::move(*skills), std::move(*checkin)));
   return app;
 }
 
 App::App(AppConfig config, store::Database& db, const Clock& clock,
          std::unique_ptr<Content> content, std::unique_ptr<psy::Instrument> instrument,
-         crypto::DataKey key, growth::SkillLibrary skills)
+         crypto::DataKey key, growth::SkillLibrary skills, growth::CheckinForm checkin_form)
     : config_(std::move(config)),
       db_(db),
       clock_(clock),
@@ -61,7 +63,9 @@ App::App(AppConfig config, store::Database& db, const Clock& clock,
       data_key_(std::move(key)),
       journal_(db, clock, data_key_),
       skills_(std::move(skills)),
-      practice_(db, clock, data_key_, skills_) {
+      practice_(db, clock, data_key_, skills_),
+      checkin_form_(std::move(checkin_form)),
+      checkins_(db, clock, checkin_form_) {
   // Work done anonymously moves to the account on sign-up or sign-in.
   accounts_.on_adopt(
       [this](int64_t session, int64_t user) { (void)assessments_->adopt(session, user); });
@@ -109,6 +113,8 @@ void App::add_routes() {
   page("GET", "/assessments/export.json", &App::assessment_export_json);
   page("GET", "/assessments/export.csv", &App::assessment_export_csv);
   page("GET", "/assessments/export.fhir.json", &App::assessment_export_fhir);
+  page("GET", "/checkin", &App::checkin_page);
+  page("POST", "/checkin", &App::do_checkin);
   page("GET", "/skills", &App::skills_list);
   page("GET", "/skills/{id}", &App::skill_page);
   page("POST", "/skills/{id}/log", &App::do_skill_log);

@@ -11,6 +11,7 @@
 #include "accounts/data_key.h"
 #include "assessment/assessment.h"
 #include "core/clock.h"
+#include "growth/checkin.h"
 #include "growth/journal.h"
 #include "growth/skills.h"
 #include "store/database.h"
@@ -50,8 +51,8 @@ class App {
   using PageHandler = Response (App::*)(Ctx&);
 
   App(AppConfig config, store::Database& db, const Clock& clock, std::unique_ptr<Content> content,
-      std::unique_ptr<psy::Instrument> instrument, crypto::DataKey key,
-      growth::SkillLibrary skills);
+      std::unique_ptr<psy::Instrument> instrument, crypto::DataKey key, growth::SkillLibrary skills,
+      growth::CheckinForm checkin_form);
   void add_routes();
   void page(const std::string& method, const std::string& pattern, PageHandler handler);
 
@@ -77,6 +78,10 @@ class App {
   Response assessment_export_json(Ctx& ctx);
   Response assessment_export_csv(Ctx& ctx);
   Response assessment_export_fhir(Ctx& ctx);
+  Response checkin_page(Ctx& ctx);
+  Response do_checkin(Ctx& ctx);
+  Response render_checkin(Ctx& ctx, const std::map<std::string, int>& answers, const Error* error,
+                          int status);
   Response skills_list(Ctx& ctx);
   Response skill_page(Ctx& ctx);
   Response do_skill_log(Ctx& ctx);
@@ -115,6 +120,8 @@ class App {
   growth::Journal journal_;
   growth::SkillLibrary skills_;
   growth::Practice practice_;
+  growth::CheckinForm checkin_form_;
+  growth::Checkins checkins_;
   Router router_;
   Metrics metrics_;
   std::shared_ptr<spdlog::logger> access_log_;

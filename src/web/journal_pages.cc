@@ -66,6 +66,76 @@ json::object entry_view(const growth::JournalEntry& e) {
 
 }  // namespace
 
+Response App::render_checkin(Ctx& ctx, const std::map<std::string, int>& answers,
+                             const Error* error, int status) {
+  json::array areas;
+  for (const auto& area : checkin_form_.areas) {
+    json::array items;
+    for (const auto& item : area.items) {
+      json::array options;
+      auto given = answers.find(item.id);
+      for (size_t v = 1; v <= checkin_form_.scale.size(); ++v) {
+        options.push_back(json::object{
+            {"value", v},
+            {"label", checkin_form_.scale[v - 1]},
+            {"input_id", item.id + "-" + std::to_string(v)},
+            {"checked", given != answers.end() && given->second == static_cast<int>(v)}});
+      }
+      items.push_back(json::object{{"id", item.id}, {"text", item.text}, {"options", options}});
+    }
+    areas.push_back(json::object{{"name", area.name}, {"items", items}});
+  }
+  json::object view{
+      {"title", "Weekly check-in"}, {"areas", areas}, {"saved", ctx.req.query.count("saved") > 0}};
+  if (error) {
+    view["has_errors"] = true;
+    view["error"] = error->message;
+  }
+  auto history = checkins_.history(ctx.owner());
+  if (history && !history->empty()) {
+    json::array rows;
+    for (const auto& h : *history) {
+      json::array scores;
+      for (const auto& area : checkin_form_.areas) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%.1f", h.by_area.at(area.id));
+        scores.push_back(json::object{{"area", area.name}, {"score", buf}});
+      }
+      rows.push_back(json::object{{"week", h.week_start}, {"scores", scores}});
+    }
+    view["history"] = rows;
+    view["has_history"] = true;
+    view["chart"] = growth::checkin_chart_svg(checkin_form_, *history);
+  }
+  return render_page(ctx, "checkin", std::move(view), status);
+}
+
+Response App::checkin_page(Ctx& ctx) {
+  if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
+  return render_checkin(ctx, {}, nullptr, 200);
+}
+
+Response App::do_checkin(Ctx& ctx) {
+  if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
+  std::map<std::string, int> answers;
+  for (const auto& area : checkin_form_.areas) {
+    for (const auto& item : area.items) {
+      try {
+        answers[item.id] = std::stoi(first_value(ctx.form, item.id));
+      } catch (const std::exception&) {
+        // left out: score_checkin names it
+      }
+    }
+  }
+  auto st = checkins_.submit(ctx.owner(), answers);
+  if (!st) {
+    if (st.error().code != ErrorCode::kInvalidArgument)
+      return error_page(ctx, 503, "We could not save your check-in.");
+    return render_checkin(ctx, answers, &st.error(), 422);
+  }
+  return Response::redirect("/checkin?saved=1");
+}
+
 Response App::skills_list(Ctx& ctx) {
   json::array groups;
   for (const auto& g : skills_.groups()) {

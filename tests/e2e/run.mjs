@@ -288,6 +288,19 @@ test('skills: library, breathing timer without script, practice log, axe', async
   expect((await page.locator('main').innerText()).includes('dropped by 3.0'), 'average drop shown');
 });
 
+test('weekly check-in: answer nine statements, see the chart, axe', async (page) => {
+  await signUp(page, `checkin-${Date.now()}@example.org`);
+  await page.goto(`${BASE}/checkin`);
+  await axeCheck(page, '/checkin');
+  for (const id of ['acc1', 'acc2', 'acc3', 'beh1', 'beh2', 'beh3', 'mea1', 'mea2', 'mea3']) {
+    await page.locator(`label[for="${id}-3"]`).click();
+  }
+  await page.getByRole('button', { name: "Save this week's check-in" }).click();
+  expect((await page.getByRole('status').innerText()).includes('saved'), 'check-in saved');
+  expect(await page.locator('svg.history-chart').count() === 1, 'chart drawn');
+  await axeCheck(page, '/checkin with history');
+});
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

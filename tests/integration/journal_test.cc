@@ -253,6 +253,42 @@ TEST_P(JournalTest, PracticeLogsDistressBeforeAndAfterPrivatelyAndEncrypted) {
   EXPECT_EQ(n, 0);
 }
 
+TEST_P(JournalTest, WeeklyCheckInScoresEachAreaReplacesWithinAWeekAndCharts) {
+  b->get("/checkin");
+  std::map<std::string, std::string> form = {
+      {"acc1", "5"}, {"acc2", "4"}, {"acc3", "1"},   // accepting: (5+4+5)/3
+      {"beh1", "3"}, {"beh2", "3"}, {"beh3", "3"},   // behaviour: 3
+      {"mea1", "2"}, {"mea2", "1"}, {"mea3", "5"}};  // meaning: (2+1+1)/3
+  auto missing = form;
+  missing.erase("beh2");
+  auto refused = b->post("/checkin", missing);
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_NE(refused.body.find("Please answer every statement"), std::string::npos);
+  EXPECT_NE(refused.body.find("value=\"5\" checked"), std::string::npos)
+      << "answers given are kept";
+  EXPECT_EQ(b->post("/checkin", form).status, 303);
+  auto page = b->get("/checkin");
+  EXPECT_NE(page.body.find("Accepting emotions 4.7"), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("Keeping control of what I do when upset 3.0"), std::string::npos);
+  EXPECT_NE(page.body.find("Life feels manageable and meaningful 1.3"), std::string::npos);
+  form["mea2"] = "5";  // the same week again: replaces
+  EXPECT_EQ(b->post("/checkin", form).status, 303);
+  site->clock.advance(7 * 86400);  // next week: a new point (and a new session)
+  b->get("/signin");
+  ASSERT_EQ(b->post("/signin", {{"email", "writer@example.org"}, {"password", kPassword}}).status, 303);
+  b->get("/checkin");
+  EXPECT_EQ(b->post("/checkin", form).status, 303);
+  page = b->get("/checkin");
+  EXPECT_NE(page.body.find("Life feels manageable and meaningful 2.7"), std::string::npos);
+  size_t weeks = 0;
+  for (size_t p = 0; (p = page.body.find("<li>Week of", p)) != std::string::npos; ++p) ++weeks;
+  EXPECT_EQ(weeks, 2u);
+  EXPECT_NE(page.body.find("<polyline"), std::string::npos);
+  Browser other = site->browser();
+  ASSERT_EQ(testing::sign_up(other, "other3@example.org", kPassword).status, 303);
+  EXPECT_EQ(other.get("/checkin").body.find("<li>Week of"), std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, JournalTest,
                          ::testing::Values(TestBackend::kSqlite, TestBackend::kPostgres),
                          [](const auto& info) { return testing::backend_name(info.param); });

@@ -311,6 +311,12 @@ TEST_P(WebSecurityTest, NoRouteLetsOneUserReadChangeOrDeleteAnothersData) {
        }},
       {"GET /assessments/export.csv",
        [&] { EXPECT_EQ(owner.get("/assessments/export.csv").status, 200); }},
+      {"GET /checkin",
+       [&] { EXPECT_EQ(owner.get("/checkin").body.find("<li>Week of"), std::string::npos); }},
+      {"POST /checkin",
+       [&] {
+         owner.post("/checkin", {{"acc1", "1"}, {"user_id", "2"}});
+       }},
       {"GET /skills", [&] { owner.get("/skills"); }},
       {"GET /skills/{id}",
        [&] {
@@ -396,6 +402,8 @@ TEST_P(WebSecurityTest, NoRouteLetsOneUserReadChangeOrDeleteAnothersData) {
                                           "GET /assessments/export.json",
                                           "GET /assessments/export.csv",
                                           "GET /assessments/export.fhir.json",
+                                          "GET /checkin",
+                                          "POST /checkin",
                                           "GET /skills",
                                           "GET /skills/{id}",
                                           "POST /skills/{id}/log",
