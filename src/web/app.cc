@@ -358,13 +358,21 @@ Response App::do_export(Ctx& ctx) {
   auto fhir = assessments_->export_fhir(Owner{ctx.visitor.user_id, ctx.visitor.session_id});
   auto journal = journal_.export_json(Owner{ctx.visitor.user_id, ctx.visitor.session_id});
   auto practice = practice_.export_json(Owner{ctx.visitor.user_id, ctx.visitor.session_id});
-  if (!fhir || !journal || !practice)
+  auto checkins = checkins_.history(Owner{ctx.visitor.user_id, ctx.visitor.session_id});
+  if (!fhir || !journal || !practice || !checkins)
     return error_page(ctx, 503, "We could not prepare your export just now.");
   auto merged = json::parse(*doc).as_object();
   merged["assessments"] = json::parse(*taken);
   merged["fhir"] = json::parse(*fhir);
   merged["journal"] = json::parse(*journal);
   merged["practice_logs"] = json::parse(*practice);
+  json::array weeks;
+  for (const auto& c : *checkins) {
+    json::object scores;
+    for (const auto& [area, score] : c.by_area) scores[area] = score;
+    weeks.push_back(json::object{{"week_start", c.week_start}, {"scores", scores}});
+  }
+  merged["checkins"] = weeks;
   auto res = Response::json(json::serialize(merged));
   res.set_header("Content-Disposition", "attachment; filename=\"securebase-export.json\"");
   return res;

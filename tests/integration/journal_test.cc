@@ -275,7 +275,8 @@ TEST_P(JournalTest, WeeklyCheckInScoresEachAreaReplacesWithinAWeekAndCharts) {
   EXPECT_EQ(b->post("/checkin", form).status, 303);
   site->clock.advance(7 * 86400);  // next week: a new point (and a new session)
   b->get("/signin");
-  ASSERT_EQ(b->post("/signin", {{"email", "writer@example.org"}, {"password", kPassword}}).status, 303);
+  ASSERT_EQ(b->post("/signin", {{"email", "writer@example.org"}, {"password", kPassword}}).status,
+            303);
   b->get("/checkin");
   EXPECT_EQ(b->post("/checkin", form).status, 303);
   page = b->get("/checkin");
@@ -287,6 +288,14 @@ TEST_P(JournalTest, WeeklyCheckInScoresEachAreaReplacesWithinAWeekAndCharts) {
   Browser other = site->browser();
   ASSERT_EQ(testing::sign_up(other, "other3@example.org", kPassword).status, 303);
   EXPECT_EQ(other.get("/checkin").body.find("<li>Week of"), std::string::npos);
+  b->get("/account");
+  auto doc = boost::json::parse(b->post("/account/export", {}).body);
+  EXPECT_EQ(doc.at("checkins").as_array().size(), 2u);
+  ASSERT_EQ(b->post("/account/delete", {{"password", kPassword}}).status, 303);
+  long long n = -1;
+  ASSERT_TRUE(site->db->run(
+      [&](soci::session& s) { s << "SELECT COUNT(*) FROM regulation_checkins", soci::into(n); }));
+  EXPECT_EQ(n, 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, JournalTest,
