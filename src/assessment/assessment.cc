@@ -235,33 +235,42 @@ Status Assessments::adopt(int64_t session_id, int64_t user_id) {
   return repo.adopt(session_id, user_id);
 }
 
+Status Assessments::for_each_with_answers(
+    const Owner& owner, const std::function<void(const store::AssessmentRecord&,
+                                                 const std::vector<store::AnswerRecord>&)>& fn) {
+  if (!owner.user_id) return ok_status();
+  store::AssessmentsRepo repo(db_);
+  auto all = repo.for_user(*owner.user_id);
+  if (!all) return all.error();
+  for (const auto& a : *all) {
+    auto rows = repo.answers(a.id);
+    if (!rows) return rows.error();
+    fn(a, *rows);
+  }
+  return ok_status();
+}
+
 Result<std::string> Assessments::export_json(const Owner& owner) {
   json::array list;
-  if (owner.user_id) {
-    store::AssessmentsRepo repo(db_);
-    auto all = repo.for_user(*owner.user_id);
-    if (!all) return all.error();
-    for (const auto& a : *all) {
-      auto rows = repo.answers(a.id);
-      if (!rows) return rows.error();
-      json::array answers;
-      for (const auto& r : *rows) {
-        answers.push_back({{"position", r.position},
-                           {"item", r.item_id},
-                           {"answer", r.answer},
-                           {"answered_at", iso8601(r.answered_at)}});
-      }
-      json::object o{{"id", a.public_id},
-                     {"instrument", a.instrument_id},
-                     {"instrument_version", a.instrument_version},
-                     {"consent_to_research", a.consent},
-                     {"status", a.completed ? "completed" : "in_progress"},
-                     {"started_at", iso8601(a.started_at)},
-                     {"answers", answers}};
-      if (a.completed) o["result"] = json::parse(a.result_json);
-      list.push_back(o);
+  auto st = for_each_with_answers(owner, [&](const auto& a, const auto& rows) {
+    json::array answers;
+    for (const auto& r : rows) {
+      answers.push_back({{"position", r.position},
+                         {"item", r.item_id},
+                         {"answer", r.answer},
+                         {"answered_at", iso8601(r.answered_at)}});
     }
-  }
+    json::object o{{"id", a.public_id},
+                   {"instrument", a.instrument_id},
+                   {"instrument_version", a.instrument_version},
+                   {"consent_to_research", a.consent},
+                   {"status", a.completed ? "completed" : "in_progress"},
+                   {"started_at", iso8601(a.started_at)},
+                   {"answers", answers}};
+    if (a.completed) o["result"] = json::parse(a.result_json);
+    list.push_back(o);
+  });
+  if (!st) return st.error();
   return json::serialize(list);
 }
 
@@ -288,25 +297,22 @@ Result<std::string> Assessments::export_csv(const Owner& owner) {
 Result<std::string> Assessments::export_fhir(const Owner& owner) {
   json::array entries;
   auto add = [&](json::object resource) {
-    const std::string url = "urn:uuid:" + json::value_to<std::string>(resource.at("id"));
+    // fullUrl must be absolute; our ids are not UUIDs, so they live under SecureBase's base.
+    const std::string url = "https://securebase.example/fhir/" +
+                            json::value_to<std::string>(resource.at("resourceType")) + "/" +
+                            json::value_to<std::string>(resource.at("id"));
     entries.push_back(json::object{{"fullUrl", url}, {"resource", std::move(resource)}});
   };
   add(fhir_questionnaire(instrument_));
-  if (owner.user_id) {
-    store::AssessmentsRepo repo(db_);
-    auto all = repo.for_user(*owner.user_id);
-    if (!all) return all.error();
-    for (const auto& a : *all) {
-      auto rows = repo.answers(a.id);
-      if (!rows) return rows.error();
-      add(fhir_questionnaire_response(instrument_, a, *rows));
-      if (!a.completed) continue;
-      auto r = result_from_json(a.result_json);
-      if (!r) continue;
-      add(fhir_observation(a, r->anxiety));
-      add(fhir_observation(a, r->avoidance));
-    }
-  }
+  auto st = for_each_with_answers(owner, [&](const auto& a, const auto& rows) {
+    add(fhir_questionnaire_response(instrument_, a, rows));
+    if (!a.completed) return;
+    auto r = result_from_json(a.result_json);
+    if (!r) return;
+    add(fhir_observation(a, r->anxiety));
+    add(fhir_observation(a, r->avoidance));
+  });
+  if (!st) return st.error();
   json::object bundle{{"resourceType", "Bundle"},
                       {"type", "collection"},
                       {"timestamp", iso8601(clock_.now())},

@@ -2,6 +2,7 @@
 // of answers, scored on completion, kept with the instrument version it was scored with.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 #include "psychometrics/change.h"
 #include "psychometrics/evaluation.h"
 #include "psychometrics/instrument.h"
+#include "store/assessments_repo.h"
 #include "store/database.h"
 
 namespace sb::assessment {
@@ -92,6 +94,10 @@ class Assessments {
 
  private:
   struct Loaded;
+  // Runs `fn` on each of a signed-in owner's assessments with its answers, oldest first.
+  Status for_each_with_answers(
+      const Owner& owner, const std::function<void(const store::AssessmentRecord&,
+                                                   const std::vector<store::AnswerRecord>&)>& fn);
   Result<Loaded> load(const Owner& owner, const std::string& public_id);
   psy::CatDecision decide(const std::vector<psy::Answer>& answers) const;
   AssessmentResult score(const std::string& public_id, const std::vector<psy::Answer>& answers,

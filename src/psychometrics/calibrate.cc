@@ -14,6 +14,18 @@ namespace {
 
 constexpr double kProbFloor = 1e-30;
 
+// Probability of category k and the logistic derivatives W = P*(1 - P*) of its upper and
+// lower cumulative boundaries: the pieces of every GRM gradient.
+struct CategoryTerms {
+  double p, w_upper, w_lower;
+};
+inline CategoryTerms category_terms(const GrmItem& it, double theta, size_t k, size_t K) {
+  const double up = k == 0 ? 1.0 : logistic(it.a * theta + it.c[k - 1]);
+  const double lo = k + 1 >= K ? 0.0 : logistic(it.a * theta + it.c[k]);
+  return {std::max(up - lo, kProbFloor), k == 0 ? 0.0 : up * (1 - up),
+          k + 1 >= K ? 0.0 : lo * (1 - lo)};
+}
+
 // One dimension's columns, copied contiguously so the E-step streams through memory.
 struct DimData {
   size_t persons = 0;
@@ -138,11 +150,7 @@ class EmEngine {
       for (size_t q = 0; q < Q; ++q) {
         const double th = q_.nodes[q];
         for (size_t k = 0; k < K_; ++k) {
-          const double up = k == 0 ? 1.0 : logistic(it.a * th + it.c[k - 1]);
-          const double lo = k + 1 >= K_ ? 0.0 : logistic(it.a * th + it.c[k]);
-          const double wu = k == 0 ? 0.0 : up * (1 - up);
-          const double wl = k + 1 >= K_ ? 0.0 : lo * (1 - lo);
-          const double p = std::max(up - lo, kProbFloor);
+          const auto [p, wu, wl] = category_terms(it, th, k, K_);
           const size_t idx = (j * K_ + k) * Q + q;
           ga[idx] = th * (wu - wl) / p;
           glo[idx] = wu / p;
@@ -201,7 +209,8 @@ class EmEngine {
  private:
   // Prior weight times the likelihood of one person's answers at each node (into L); returns
   // their sum, the person's marginal likelihood.
-  double joint_likelihood(const int8_t* x, const std::vector<double>& table, std::vector<double>& L) const {
+  double joint_likelihood(const int8_t* x, const std::vector<double>& table,
+                          std::vector<double>& L) const {
     const size_t Q = q_.nodes.size();
     std::copy(q_.weights.begin(), q_.weights.end(), L.begin());
     for (size_t j = 0; j < d_.items; ++j) {
@@ -252,11 +261,7 @@ class EmEngine {
         for (size_t k = 0; k < K_; ++k) nq += r[k * Q + q];
         if (nq <= 0.0) continue;
         for (size_t k = 0; k < K_; ++k) {
-          const double up = k == 0 ? 1.0 : logistic(it.a * th + it.c[k - 1]);
-          const double lo = k + 1 >= K_ ? 0.0 : logistic(it.a * th + it.c[k]);
-          const double wu = k == 0 ? 0.0 : up * (1 - up);
-          const double wl = k + 1 >= K_ ? 0.0 : lo * (1 - lo);
-          const double p = std::max(up - lo, kProbFloor);
+          const auto [p, wu, wl] = category_terms(it, th, k, K_);
           std::fill(dp.begin(), dp.end(), 0.0);
           dp[0] = th * (wu - wl);
           if (k >= 1) dp[k] = wu;

@@ -32,6 +32,17 @@ AssessmentRecord read(const soci::row& r) {
 
 Error conflict(const std::string& why) { return Error{ErrorCode::kConflict, why, ""}; }
 
+// Inside a transaction: how many answers an assessment has, refusing one that is complete.
+ll answers_while_in_progress(soci::session& s, ll id) {
+  std::string status;
+  ll count = 0;
+  s << "SELECT status FROM assessments WHERE id = :a", soci::use(id), soci::into(status);
+  if (status != "in_progress") throw StoreError{conflict("this assessment is already complete")};
+  s << "SELECT COUNT(*) FROM assessment_answers WHERE assessment_id = :a", soci::use(id),
+      soci::into(count);
+  return count;
+}
+
 }  // namespace
 
 Result<int64_t> AssessmentsRepo::create(const std::string& public_id, const Owner& owner,
@@ -84,13 +95,8 @@ Status AssessmentsRepo::add_answer(int64_t assessment_id, int position, const st
                                    int answer, int64_t now) {
   const ll id = assessment_id, t = now;
   auto st = db_.transaction([&](soci::session& s) {
-    std::string status;
-    ll count = 0;
-    s << "SELECT status FROM assessments WHERE id = :a", soci::use(id), soci::into(status);
-    if (status != "in_progress") throw StoreError{conflict("this assessment is already complete")};
-    s << "SELECT COUNT(*) FROM assessment_answers WHERE assessment_id = :a", soci::use(id),
-        soci::into(count);
-    if (count != position) throw StoreError{conflict("this question has already been answered")};
+    if (answers_while_in_progress(s, id) != position)
+      throw StoreError{conflict("this question has already been answered")};
     s << "INSERT INTO assessment_answers(assessment_id, position, item_id, answer, answered_at) "
          "VALUES(:a, :p, :i, :v, :t)",
         soci::use(id), soci::use(position), soci::use(item_id), soci::use(answer), soci::use(t);
@@ -104,13 +110,8 @@ Status AssessmentsRepo::add_answer(int64_t assessment_id, int position, const st
 Status AssessmentsRepo::remove_answer(int64_t assessment_id, int position) {
   const ll id = assessment_id;
   return db_.transaction([&](soci::session& s) {
-    std::string status;
-    ll count = 0;
-    s << "SELECT status FROM assessments WHERE id = :a", soci::use(id), soci::into(status);
-    if (status != "in_progress") throw StoreError{conflict("this assessment is already complete")};
-    s << "SELECT COUNT(*) FROM assessment_answers WHERE assessment_id = :a", soci::use(id),
-        soci::into(count);
-    if (count != position + 1) throw StoreError{conflict("only the last answer can be changed")};
+    if (answers_while_in_progress(s, id) != position + 1)
+      throw StoreError{conflict("only the last answer can be changed")};
     s << "DELETE FROM assessment_answers WHERE assessment_id = :a AND position = :p", soci::use(id),
         soci::use(position);
   });
