@@ -52,7 +52,11 @@ void BM_CalibrateEcrScaleOneCore(benchmark::State& state) {
   state.counters["em_steps"] = fit.em_steps;
   state.counters["rows"] = static_cast<double>(d.rows.rows);
 }
-BENCHMARK(BM_CalibrateEcrScaleOneCore)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(5);
+BENCHMARK(BM_CalibrateEcrScaleOneCore)
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(5);
 
 void BM_CatStep100ItemBank(benchmark::State& state) {
   static const Model model = random_model(100, 5, 2, 0.2, 1);

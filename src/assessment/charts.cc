@@ -83,7 +83,9 @@ std::string attachment_map_svg(const AssessmentResult& r, const psy::Instrument&
   svg += text(right - 8, kTop + 20, "Fearful-avoidant", label + R"( text-anchor="end")");
   svg += R"~(<g clip-path="url(#map-plot)">)~";
   // Where half of people fall, from the norms.
-  const auto* an = ins.dimensions[ins.dimension_index(rule.anxiety)].norms ? &*ins.dimensions[ins.dimension_index(rule.anxiety)].norms : nullptr;
+  const auto* an = ins.dimensions[ins.dimension_index(rule.anxiety)].norms
+                       ? &*ins.dimensions[ins.dimension_index(rule.anxiety)].norms
+                       : nullptr;
   const auto* av = ins.dimensions[ins.dimension_index(rule.avoidance)].norms
                        ? &*ins.dimensions[ins.dimension_index(rule.avoidance)].norms
                        : nullptr;

@@ -7,7 +7,8 @@
 
 namespace sb::psy {
 
-Norms norms_from_sample(const std::vector<double>& thetas, const std::vector<double>& classics, int categories) {
+Norms norms_from_sample(const std::vector<double>& thetas, const std::vector<double>& classics,
+                        int categories) {
   auto mean_sd = [](const std::vector<double>& v) {
     double m = 0, s = 0;
     for (double x : v) m += x;
@@ -132,7 +133,8 @@ Result<CalibrationReport> calibrate_instrument(Instrument& ins, const ResponseMa
 
     std::vector<double> theta_values;
     for (const auto& e : eaps[static_cast<size_t>(d)]) theta_values.push_back(e.theta);
-    const Norms n = norms_from_sample(theta_values, classics[static_cast<size_t>(d)], ins.categories);
+    const Norms n =
+        norms_from_sample(theta_values, classics[static_cast<size_t>(d)], ins.categories);
     auto& dim = ins.dimensions[static_cast<size_t>(d)];
     dim.norms = n;
     dim.reliability = ReliabilityFigures{dr.alpha, dr.omega, dr.marginal, n.classic_sd};

@@ -38,7 +38,8 @@ Result<CalibrationReport> calibrate_instrument(Instrument& instrument, const Res
                                                const CalibrationOptions& options);
 
 // Norm tables and moments of a sample of EAP thetas and classic means on a 1..K scale.
-Norms norms_from_sample(const std::vector<double>& thetas, const std::vector<double>& classics, int categories);
+Norms norms_from_sample(const std::vector<double>& thetas, const std::vector<double>& classics,
+                        int categories);
 
 // Expected classic mean (1..K) on a dimension at theta; and the theta where it equals `mean`.
 double expected_mean(const Model& model, int dimension, double theta);

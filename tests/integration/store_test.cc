@@ -138,8 +138,8 @@ TEST_P(StoreTest, ConcurrentReadThenWriteTransactionsAllCommit) {
           s << "SELECT COUNT(*) FROM login_failures", soci::into(n);
           const long long at = n;
           const std::string key = "t" + std::to_string(t);
-          s << "INSERT INTO login_failures(account_key, address, at) VALUES(:k, 'a', :t)", soci::use(key),
-              soci::use(at);
+          s << "INSERT INTO login_failures(account_key, address, at) VALUES(:k, 'a', :t)",
+              soci::use(key), soci::use(at);
         });
         if (!st) ++failures;
       }
@@ -148,7 +148,8 @@ TEST_P(StoreTest, ConcurrentReadThenWriteTransactionsAllCommit) {
   for (auto& th : threads) th.join();
   EXPECT_EQ(failures, 0);
   long long total = 0;
-  ASSERT_TRUE(db->run([&](soci::session& s) { s << "SELECT COUNT(*) FROM login_failures", soci::into(total); }));
+  ASSERT_TRUE(db->run(
+      [&](soci::session& s) { s << "SELECT COUNT(*) FROM login_failures", soci::into(total); }));
   EXPECT_EQ(total, kThreads * kEach);
 }
 

@@ -14,8 +14,8 @@ std::atomic<int> counter{0};
 
 const std::filesystem::path& temp_root() {
   static const std::filesystem::path root = [] {
-    auto p = std::filesystem::temp_directory_path() /
-             ("securebase-tests-" + std::to_string(getpid()));
+    auto p =
+        std::filesystem::temp_directory_path() / ("securebase-tests-" + std::to_string(getpid()));
     std::filesystem::create_directories(p);
     return p;
   }();
@@ -30,7 +30,9 @@ const std::filesystem::path& temp_root() {
 
 }  // namespace
 
-std::string backend_name(TestBackend b) { return b == TestBackend::kSqlite ? "SQLite" : "PostgreSQL"; }
+std::string backend_name(TestBackend b) {
+  return b == TestBackend::kSqlite ? "SQLite" : "PostgreSQL";
+}
 
 std::string temp_path(const std::string& name) {
   return (temp_root() / (std::to_string(counter++) + "-" + name)).string();

@@ -96,7 +96,8 @@ TEST_F(AccountsTest, ThrottlingEngagesAfterRepeatedFailuresEvenForTheRightPasswo
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, ErrorCode::kUnauthenticated);
   }
-  auto blocked = accounts->sign_in("g@example.org", "a long enough password", "10.0.0.2", Visitor{});
+  auto blocked =
+      accounts->sign_in("g@example.org", "a long enough password", "10.0.0.2", Visitor{});
   ASSERT_FALSE(blocked);
   EXPECT_EQ(blocked.error().code, ErrorCode::kThrottled);
   clock.advance(2);
@@ -107,7 +108,8 @@ TEST_F(AccountsTest, BackoffDoublesWithEachFailurePastTheFreeOnes) {
   store::AccountsRepo repo(*db);
   std::vector<int64_t> waits;
   for (int n = 1; n <= 10; ++n) {
-    ASSERT_TRUE(repo.record_login_failure("h@example.org", "10.1.0." + std::to_string(n), clock.now()));
+    ASSERT_TRUE(
+        repo.record_login_failure("h@example.org", "10.1.0." + std::to_string(n), clock.now()));
     waits.push_back(accounts->throttle_state("h@example.org", "10.9.9.9").retry_after_seconds);
   }
   EXPECT_EQ(waits[3], 0);  // four failures: no wait yet
@@ -138,7 +140,8 @@ TEST_F(AccountsTest, ChangePasswordChecksCurrentAndSignsOutOtherSessions) {
   auto wrong = accounts->change_password(first.visitor, "nope nope nope", "a new long password");
   ASSERT_FALSE(wrong);
   EXPECT_EQ(wrong.error().field, "current_password");
-  ASSERT_TRUE(accounts->change_password(first.visitor, "a long enough password", "a new long password"));
+  ASSERT_TRUE(
+      accounts->change_password(first.visitor, "a long enough password", "a new long password"));
   EXPECT_TRUE(accounts->resolve(first.token)->signed_in());
   EXPECT_FALSE(accounts->resolve(second->token)->signed_in());
   EXPECT_TRUE(accounts->sign_in("j@example.org", "a new long password", "1.1.1.1", Visitor{}));

@@ -12,9 +12,9 @@ TEST(Crypto, TokensAreLongRandomAndUrlSafe) {
   for (int i = 0; i < 200; ++i) {
     auto t = random_token(32);
     EXPECT_EQ(t.size(), 43u);  // 256 bits in unpadded base64
-    EXPECT_EQ(t.find_first_not_of(
-                  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-              std::string::npos);
+    EXPECT_EQ(
+        t.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+        std::string::npos);
     seen.insert(t);
   }
   EXPECT_EQ(seen.size(), 200u);

@@ -8,9 +8,12 @@ class RouterTest : public ::testing::Test {
  protected:
   void SetUp() override {
     router.add("GET", "/", [](Request&) { return Response::text("home"); });
-    router.add("GET", "/items/{id:int}", [](Request& r) { return Response::text("item " + r.params["id"]); });
-    router.add("POST", "/items/{id:int}", [](Request& r) { return Response::text("saved " + r.params["id"]); });
-    router.add("GET", "/files/{name}", [](Request& r) { return Response::text("file " + r.params["name"]); });
+    router.add("GET", "/items/{id:int}",
+               [](Request& r) { return Response::text("item " + r.params["id"]); });
+    router.add("POST", "/items/{id:int}",
+               [](Request& r) { return Response::text("saved " + r.params["id"]); });
+    router.add("GET", "/files/{name}",
+               [](Request& r) { return Response::text("file " + r.params["name"]); });
   }
   Response call(const std::string& method, const std::string& path) {
     Request r;
