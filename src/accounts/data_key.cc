@@ -143,4 +143,14 @@ Result<std::string> DataKey::decrypt(std::string_view sealed, std::string_view a
   return out;
 }
 
+Result<std::optional<std::string>> reseal(const DataKey& from, const DataKey& to,
+                                          std::string_view sealed, std::string_view associated) {
+  auto plain = from.decrypt(sealed, associated);
+  if (!plain) {
+    if (to.decrypt(sealed, associated)) return std::optional<std::string>();
+    return plain.error();
+  }
+  return std::optional<std::string>(to.encrypt(*plain, associated));
+}
+
 }  // namespace sb::crypto

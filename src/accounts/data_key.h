@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,5 +29,10 @@ class DataKey {
   std::array<unsigned char, 32> key_{};
   std::string id_;
 };
+
+// For key rotation: `sealed` re-encrypted under `to`, or nullopt when it already is (so an
+// interrupted rotation can simply run again). An error when neither key opens it.
+Result<std::optional<std::string>> reseal(const DataKey& from, const DataKey& to,
+                                          std::string_view sealed, std::string_view associated);
 
 }  // namespace sb::crypto

@@ -10,7 +10,7 @@
 #include "assessment/assessment.h"
 #include "cli/irt.h"
 #include "core/clock.h"
-#include "growth/journal.h"
+#include "growth/key_rotation.h"
 #include "growth/skills.h"
 #include "psychometrics/instrument.h"
 #include "store/database.h"
@@ -80,6 +80,11 @@ int main(int argc, char** argv) {
           "Key file for encrypting free-text personal data (created with mode 0600 if missing).")
       ->envname("SECUREBASE_DATA_KEY")
       ->capture_default_str();
+  serve
+      ->add_option("--public-url", app_config.public_url,
+                   "The address people use to reach SecureBase (https://example.org), for links "
+                   "that leave the browser, such as calendar feeds. Default: from the Host header.")
+      ->envname("SECUREBASE_PUBLIC_URL");
   serve->add_option("--io-threads", server_config.io_threads, "Socket threads (0: one per core).");
   serve->add_option("--workers", server_config.worker_threads,
                     "Worker threads for handlers (0: four per core, at least 8).");
@@ -172,11 +177,8 @@ int main(int argc, char** argv) {
     if (!from) return fail(from.error().message);
     auto to = sb::crypto::DataKey::load_or_create(new_key_file);
     if (!to) return fail(to.error().message);
-    auto n = sb::growth::Journal::rotate_key(*db, *from, *to);
+    auto n = sb::growth::rotate_data_key(*db, *from, *to);
     if (!n) return fail(n.error().message);
-    auto logs = sb::growth::Practice::rotate_key(*db, *from, *to);
-    if (!logs) return fail(logs.error().message);
-    *n += *logs;
     std::cout << "re-encrypted " << *n << " records from key " << from->id() << " to key "
               << to->id() << "; serve with --data-key " << new_key_file << "\n";
     return 0;

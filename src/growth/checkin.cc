@@ -1,7 +1,10 @@
 #include "growth/checkin.h"
 
+#include "core/dates.h"
+
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <fstream>
 #include <sstream>
@@ -42,9 +45,7 @@ Result<CheckinForm> CheckinForm::load(const std::string& path) {
 }
 
 std::string week_start_of(int64_t unix_seconds) {
-  const int64_t day = unix_seconds / 86400;
-  const int64_t monday = day - ((day + 3) % 7);  // 1970-01-01 was a Thursday
-  return iso8601(monday * 86400).substr(0, 10);
+  return date_of_day(monday_of(day_of(unix_seconds)));
 }
 
 Result<std::map<std::string, double>> score_checkin(const CheckinForm& form,
@@ -103,7 +104,7 @@ std::string checkin_chart_svg(const CheckinForm& form, const std::vector<Checkin
   const double left = 48, top = 16, width = 520, height = 200;
   static const char* colours[] = {"#1d5e7a", "#a85a00", "#2f7a47"};
   std::string svg =
-      R"(<svg class="history-chart" viewBox="0 0 600 270" role="img" aria-labelledby="checkin-title" xmlns="http://www.w3.org/2000/svg">)"
+      R"(<svg class="history-chart" viewBox="0 0 600 310" role="img" aria-labelledby="checkin-title" xmlns="http://www.w3.org/2000/svg">)"
       R"(<title id="checkin-title">Your weekly check-in scores by area, from 1 (low) to 5 (high)</title>)";
   auto py = [&](double v) { return top + height - (v - 1) / 4 * height; };
   for (int v = 1; v <= 5; ++v) {
@@ -124,16 +125,21 @@ std::string checkin_chart_svg(const CheckinForm& form, const std::vector<Checkin
     for (size_t i = 0; i < n; ++i) {
       const double v = history[i].by_area.at(form.areas[a].id);
       points += fmt::format("{}{:.1f},{:.1f}", i ? " " : "", px(i), py(v));
-      svg += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="4" fill="{}"/>)", px(i), py(v),
-                         colours[a]);
+      if (n <= 60)
+        svg += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="4" fill="{}"/>)", px(i), py(v),
+                           colours[a]);
     }
     if (n > 1)
       svg += fmt::format(R"(<polyline points="{}" fill="none" stroke="{}" stroke-width="2"/>)",
                          points, colours[a]);
-    svg += fmt::format(R"(<text x="{:.0f}" y="262" font-size="12" fill="{}">● {}</text>)",
-                       left + 190.0 * static_cast<double>(a), colours[a], form.areas[a].name);
+    // One legend line per area: long area names never run into each other.
+    svg += fmt::format(R"(<text x="{:.0f}" y="{:.0f}" font-size="12" fill="{}">● {}</text>)", left,
+                       262.0 + 18.0 * static_cast<double>(a), colours[a], form.areas[a].name);
   }
+  // Years of weekly check-ins would overlap: label at most eight weeks, always the latest.
+  const size_t every = std::max<size_t>(1, (n + 7) / 8);
   for (size_t i = 0; i < n; ++i) {
+    if ((n - 1 - i) % every != 0) continue;
     svg += fmt::format(
         R"(<text x="{:.1f}" y="{:.0f}" font-size="11" fill="#1f2a33" text-anchor="middle">{}</text>)",
         px(i), top + height + 18, history[i].week_start);

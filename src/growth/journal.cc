@@ -4,7 +4,9 @@
 #include <boost/json.hpp>
 
 #include "accounts/crypto.h"
+#include "core/dates.h"
 #include "core/strings.h"
+#include "growth/safety.h"
 #include "store/journal_repo.h"
 
 namespace sb::growth {
@@ -21,15 +23,6 @@ Error not_found() { return Error{ErrorCode::kNotFound, "There is no such entry."
 // What the ciphertext is bound to: moving it to another row or user makes it fail to open.
 std::string associated(const std::string& public_id, int64_t user_id) {
   return "journal:" + public_id + ":" + std::to_string(user_id);
-}
-
-bool valid_date(const std::string& d) {
-  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (d[i] < '0' || d[i] > '9') return false;
-  }
-  const int month = std::stoi(d.substr(5, 2)), day = std::stoi(d.substr(8, 2));
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
 json::object to_json(const JournalEntry& e) {
@@ -98,20 +91,10 @@ const std::vector<std::string>& feelings() {
   return list;
 }
 
-bool suggests_crisis(const JournalEntry& e) {
-  static const std::vector<std::string> signs = {
-      "suicid",         "kill myself",     "end my life",       "ending my life",
-      "want to die",    "wish i was dead", "wish i were dead",  "self-harm",
-      "self harm",      "hurt myself",     "harm myself",       "cut myself",
-      "cutting myself", "overdose",        "no reason to live", "better off dead",
-      "can't go on",    "cannot go on"};
-  const std::string text = all_text(e);
-  return std::any_of(signs.begin(), signs.end(),
-                     [&](const std::string& s) { return text.find(s) != std::string::npos; });
-}
+bool suggests_crisis(const JournalEntry& e) { return suggests_crisis(all_text(e)); }
 
 Status Journal::validate(const JournalEntry& e) const {
-  if (!valid_date(e.occurred_on))
+  if (!parse_date(e.occurred_on))
     return invalid("occurred_on", "Please give the date as YYYY-MM-DD.");
   if (e.kind != "quick" && e.kind != "full") return invalid("kind", "Unknown kind of entry.");
   if (trim(e.situation).empty())
@@ -197,6 +180,29 @@ Result<std::vector<JournalEntry>> Journal::list(const Owner& owner, const std::s
   return out;
 }
 
+Result<std::vector<JournalEntry>> Journal::between(const Owner& owner, const std::string& from,
+                                                   const std::string& to) {
+  if (!owner.user_id) return signed_out();
+  store::JournalRepo repo(db_);
+  auto rows = repo.between_for_user(*owner.user_id, from, to);
+  if (!rows) return rows.error();
+  std::vector<JournalEntry> out;
+  out.reserve(rows->size());
+  for (const auto& r : *rows) {
+    auto e = open(r, key_);
+    if (!e) return e.error();
+    out.push_back(std::move(*e));
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> Journal::dates(const Owner& owner, const std::string& from,
+                                                const std::string& to) {
+  if (!owner.user_id) return signed_out();
+  store::JournalRepo repo(db_);
+  return repo.dates_for_user(*owner.user_id, from, to);
+}
+
 Result<std::string> Journal::export_json(const Owner& owner) {
   auto entries = list(owner);
   if (!entries) return entries.error();
@@ -218,13 +224,10 @@ Result<int> Journal::rotate_key(store::Database& db, const crypto::DataKey& from
   if (!rows) return rows.error();
   int n = 0;
   for (const auto& r : *rows) {
-    const std::string ad = associated(r.public_id, r.user_id);
-    auto plain = from.decrypt(r.sealed, ad);
-    if (!plain) {
-      if (to.decrypt(r.sealed, ad)) continue;  // already rotated (an interrupted earlier run)
-      return plain.error();
-    }
-    if (auto st = repo.replace_sealed(r.id, to.encrypt(*plain, ad)); !st) return st.error();
+    auto resealed = crypto::reseal(from, to, r.sealed, associated(r.public_id, r.user_id));
+    if (!resealed) return resealed.error();
+    if (!*resealed) continue;
+    if (auto st = repo.replace_sealed(r.id, **resealed); !st) return st.error();
     ++n;
   }
   return n;

@@ -46,6 +46,12 @@ class Journal {
   Result<JournalEntry> get(const Owner& owner, const std::string& public_id);
   // Newest first; `query` (may be empty) matches any text field or tag, ignoring case.
   Result<std::vector<JournalEntry>> list(const Owner& owner, const std::string& query = "");
+  // Entries that happened between two dates (inclusive), oldest first.
+  Result<std::vector<JournalEntry>> between(const Owner& owner, const std::string& from,
+                                            const std::string& to);
+  // Just the dates of entries between two dates (nothing is decrypted), oldest first.
+  Result<std::vector<std::string>> dates(const Owner& owner, const std::string& from,
+                                         const std::string& to);
   Result<std::string> export_json(const Owner& owner);
   // Re-encrypts every entry from `from` to `to`; returns how many were rewritten.
   static Result<int> rotate_key(store::Database& db, const crypto::DataKey& from,

@@ -52,6 +52,17 @@ const Skill* SkillLibrary::find(const std::string& id) const {
   return nullptr;
 }
 
+std::map<std::string, double> average_drop_per_skill(const std::vector<PracticeEntry>& logs) {
+  std::map<std::string, double> sum;
+  std::map<std::string, int> n;
+  for (const auto& l : logs) {
+    sum[l.skill_id] += l.before - l.after;
+    ++n[l.skill_id];
+  }
+  for (auto& [k, v] : sum) v /= n[k];
+  return sum;
+}
+
 Status Practice::log(const Owner& owner, const std::string& skill_id, int before, int after,
                      const std::string& note) {
   if (!owner.user_id) return Error{ErrorCode::kUnauthenticated, "please sign in first", ""};
@@ -81,19 +92,21 @@ Result<std::vector<PracticeEntry>> Practice::logs(const Owner& owner, const std:
   return out;
 }
 
-Result<std::map<std::string, double>> Practice::average_drop(const Owner& owner) {
-  std::map<std::string, double> sum;
-  std::map<std::string, int> n;
-  if (!owner.user_id) return sum;
+Result<std::vector<PracticeEntry>> Practice::summaries(const Owner& owner) {
+  std::vector<PracticeEntry> out;
+  if (!owner.user_id) return out;
   store::PracticeRepo repo(db_);
-  auto rows = repo.for_user(*owner.user_id);
+  auto rows = repo.summaries_for_user(*owner.user_id);
   if (!rows) return rows.error();
-  for (const auto& r : *rows) {
-    sum[r.skill_id] += r.before - r.after;
-    ++n[r.skill_id];
-  }
-  for (auto& [k, v] : sum) v /= n[k];
-  return sum;
+  out.reserve(rows->size());
+  for (const auto& r : *rows) out.push_back({r.skill_id, r.practiced_at, r.before, r.after, ""});
+  return out;
+}
+
+Result<std::map<std::string, double>> Practice::average_drop(const Owner& owner) {
+  auto all = summaries(owner);
+  if (!all) return all.error();
+  return average_drop_per_skill(*all);
 }
 
 Result<std::string> Practice::export_json(const Owner& owner) {
@@ -117,13 +130,10 @@ Result<int> Practice::rotate_key(store::Database& db, const crypto::DataKey& fro
   if (!rows) return rows.error();
   int n = 0;
   for (const auto& r : *rows) {
-    auto plain = from.decrypt(r.note_sealed, associated(r.user_id));
-    if (!plain) {
-      if (to.decrypt(r.note_sealed, associated(r.user_id))) continue;
-      return plain.error();
-    }
-    if (auto st = repo.replace_note(r.id, to.encrypt(*plain, associated(r.user_id))); !st)
-      return st.error();
+    auto resealed = crypto::reseal(from, to, r.note_sealed, associated(r.user_id));
+    if (!resealed) return resealed.error();
+    if (!*resealed) continue;
+    if (auto st = repo.replace_note(r.id, **resealed); !st) return st.error();
     ++n;
   }
   return n;

@@ -43,6 +43,9 @@ struct PracticeEntry {
   std::string note;
 };
 
+// Mean of (before - after) per skill.
+std::map<std::string, double> average_drop_per_skill(const std::vector<PracticeEntry>& logs);
+
 class Practice {
  public:
   Practice(store::Database& db, const Clock& clock, const crypto::DataKey& key,
@@ -52,6 +55,8 @@ class Practice {
              const std::string& note);
   // Newest first; `skill_id` empty means all skills.
   Result<std::vector<PracticeEntry>> logs(const Owner& owner, const std::string& skill_id = "");
+  // Oldest first, without notes (nothing is decrypted): for charts and streaks.
+  Result<std::vector<PracticeEntry>> summaries(const Owner& owner);
   // Mean of (before - after) per skill.
   Result<std::map<std::string, double>> average_drop(const Owner& owner);
   Result<std::string> export_json(const Owner& owner);

@@ -106,6 +106,9 @@ Status AccountsRepo::delete_user(int64_t user_id) {
     s << "DELETE FROM journal_entries WHERE user_id = :i", soci::use(id);
     s << "DELETE FROM practice_logs WHERE user_id = :i", soci::use(id);
     s << "DELETE FROM regulation_checkins WHERE user_id = :i", soci::use(id);
+    s << "DELETE FROM reconsiderations WHERE user_id = :i", soci::use(id);
+    s << "DELETE FROM weekly_plans WHERE user_id = :i", soci::use(id);
+    s << "DELETE FROM calendar_feeds WHERE user_id = :i", soci::use(id);
     s << "DELETE FROM sessions WHERE user_id = :i", soci::use(id);
     s << "DELETE FROM login_failures WHERE account_key = :e", soci::use(email);
     s << "DELETE FROM users WHERE id = :i", soci::use(id);

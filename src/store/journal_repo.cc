@@ -17,8 +17,6 @@ JournalRecord read(const soci::row& r) {
           r.get<std::string>(4), r.get<std::string>(5), get_int64(r, 6), get_int64(r, 7)};
 }
 
-Error not_found() { return Error{ErrorCode::kNotFound, "no such entry", ""}; }
-
 }  // namespace
 
 Result<int64_t> JournalRepo::create(const JournalRecord& r) {
@@ -37,10 +35,7 @@ Result<int64_t> JournalRepo::create(const JournalRecord& r) {
 Status JournalRepo::update(const JournalRecord& r) {
   ll uid = r.user_id, t = r.updated_at;
   return db_.transaction([&](soci::session& s) {
-    ll n = 0;
-    s << "SELECT COUNT(*) FROM journal_entries WHERE public_id = :p AND user_id = :u",
-        soci::use(r.public_id), soci::use(uid), soci::into(n);
-    if (n != 1) throw StoreError{not_found()};
+    require_owned_row(s, "journal_entries", r.public_id, uid, "entry");
     s << "UPDATE journal_entries SET occurred_on = :o, kind = :k, sealed = :s, updated_at = :t "
          "WHERE public_id = :p AND user_id = :u",
         soci::use(r.occurred_on), soci::use(r.kind), soci::use(r.sealed), soci::use(t),
@@ -51,10 +46,7 @@ Status JournalRepo::update(const JournalRecord& r) {
 Status JournalRepo::remove(const std::string& public_id, int64_t user_id) {
   const ll uid = user_id;
   return db_.transaction([&](soci::session& s) {
-    ll n = 0;
-    s << "SELECT COUNT(*) FROM journal_entries WHERE public_id = :p AND user_id = :u",
-        soci::use(public_id), soci::use(uid), soci::into(n);
-    if (n != 1) throw StoreError{not_found()};
+    require_owned_row(s, "journal_entries", public_id, uid, "entry");
     s << "DELETE FROM journal_entries WHERE public_id = :p AND user_id = :u", soci::use(public_id),
         soci::use(uid);
   });
@@ -82,6 +74,39 @@ Result<std::vector<JournalRecord>> JournalRepo::for_user(int64_t user_id) {
         (s.prepare << kColumns << "WHERE user_id = :u ORDER BY occurred_on DESC, id DESC",
          soci::use(uid));
     for (const auto& r : rows) out.push_back(read(r));
+  });
+  if (!st) return st.error();
+  return out;
+}
+
+Result<std::vector<JournalRecord>> JournalRepo::between_for_user(int64_t user_id,
+                                                                 const std::string& from,
+                                                                 const std::string& to) {
+  std::vector<JournalRecord> out;
+  const ll uid = user_id;
+  auto st = db_.run([&](soci::session& s) {
+    soci::rowset<soci::row> rows =
+        (s.prepare << kColumns
+                   << "WHERE user_id = :u AND occurred_on >= :f AND occurred_on <= :t "
+                      "ORDER BY occurred_on, id",
+         soci::use(uid), soci::use(from), soci::use(to));
+    for (const auto& r : rows) out.push_back(read(r));
+  });
+  if (!st) return st.error();
+  return out;
+}
+
+Result<std::vector<std::string>> JournalRepo::dates_for_user(int64_t user_id,
+                                                             const std::string& from,
+                                                             const std::string& to) {
+  std::vector<std::string> out;
+  const ll uid = user_id;
+  auto st = db_.run([&](soci::session& s) {
+    soci::rowset<soci::row> rows =
+        (s.prepare << "SELECT occurred_on FROM journal_entries WHERE user_id = :u AND "
+                      "occurred_on >= :f AND occurred_on <= :t ORDER BY occurred_on",
+         soci::use(uid), soci::use(from), soci::use(to));
+    for (const auto& r : rows) out.push_back(r.get<std::string>(0));
   });
   if (!st) return st.error();
   return out;
@@ -140,6 +165,23 @@ Result<std::vector<PracticeRecord>> PracticeRepo::for_user(int64_t user_id) {
         (s.prepare << kPracticeColumns << "WHERE user_id = :u ORDER BY practiced_at DESC, id DESC",
          soci::use(uid));
     for (const auto& r : rows) out.push_back(read_practice(r));
+  });
+  if (!st) return st.error();
+  return out;
+}
+
+Result<std::vector<PracticeRecord>> PracticeRepo::summaries_for_user(int64_t user_id) {
+  std::vector<PracticeRecord> out;
+  const ll uid = user_id;
+  auto st = db_.run([&](soci::session& s) {
+    soci::rowset<soci::row> rows =
+        (s.prepare << "SELECT skill_id, practiced_at, distress_before, distress_after FROM "
+                      "practice_logs WHERE user_id = :u ORDER BY practiced_at, id",
+         soci::use(uid));
+    for (const auto& r : rows) {
+      out.push_back({0, user_id, r.get<std::string>(0), get_int64(r, 1),
+                     static_cast<int>(get_int64(r, 2)), static_cast<int>(get_int64(r, 3)), ""});
+    }
   });
   if (!st) return st.error();
   return out;

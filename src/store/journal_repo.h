@@ -31,6 +31,12 @@ class JournalRepo {
   Status remove(const std::string& public_id, int64_t user_id);
   Result<std::optional<JournalRecord>> find(const std::string& public_id, int64_t user_id);
   Result<std::vector<JournalRecord>> for_user(int64_t user_id);  // newest first
+  // Entries between two dates (inclusive), oldest first.
+  Result<std::vector<JournalRecord>> between_for_user(int64_t user_id, const std::string& from,
+                                                      const std::string& to);
+  // The dates of the user's entries between two dates (inclusive), for the calendar view.
+  Result<std::vector<std::string>> dates_for_user(int64_t user_id, const std::string& from,
+                                                  const std::string& to);
   // Every row, for key rotation: (id, sealed).
   Result<std::vector<JournalRecord>> all();
   Status replace_sealed(int64_t id, const std::string& sealed);
@@ -53,6 +59,8 @@ class PracticeRepo {
   explicit PracticeRepo(Database& db) : db_(db) {}
   Result<int64_t> create(const PracticeRecord& r);
   Result<std::vector<PracticeRecord>> for_user(int64_t user_id);  // newest first
+  // Oldest first and without the sealed note: what charts and streaks need, read cheaply.
+  Result<std::vector<PracticeRecord>> summaries_for_user(int64_t user_id);
   Result<std::vector<PracticeRecord>> all();
   Status replace_note(int64_t id, const std::string& sealed);
 

@@ -108,6 +108,29 @@ const std::vector<Migration>& all_migrations() {
            " answers TEXT NOT NULL,"
            " UNIQUE (user_id, week_start))",
        }},
+      {6,
+       "pause and reconsider, weekly plans, calendar feeds",
+       {
+           "CREATE TABLE reconsiderations ("
+           " id {{PK}},"
+           " public_id TEXT NOT NULL UNIQUE,"
+           " user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+           " occurred_on TEXT NOT NULL,"
+           " sealed TEXT NOT NULL,"
+           " created_at BIGINT NOT NULL,"
+           " updated_at BIGINT NOT NULL)",
+           "CREATE INDEX reconsiderations_user ON reconsiderations(user_id, occurred_on)",
+           "CREATE TABLE weekly_plans ("
+           " user_id BIGINT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+           " items TEXT NOT NULL,"
+           " started_at BIGINT NOT NULL,"
+           " updated_at BIGINT NOT NULL)",
+           "CREATE TABLE calendar_feeds ("
+           " user_id BIGINT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+           " token_hash TEXT NOT NULL UNIQUE,"
+           " token_sealed TEXT NOT NULL,"
+           " created_at BIGINT NOT NULL)",
+       }},
   };
   return migrations;
 }

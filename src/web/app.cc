@@ -65,7 +65,10 @@ App::App(AppConfig config, store::Database& db, const Clock& clock,
       skills_(std::move(skills)),
       practice_(db, clock, data_key_, skills_),
       checkin_form_(std::move(checkin_form)),
-      checkins_(db, clock, checkin_form_) {
+      checkins_(db, clock, checkin_form_),
+      reconsider_(db, clock, data_key_),
+      plans_(db, clock, data_key_, skills_, practice_),
+      progress_(clock, journal_, practice_, checkins_, checkin_form_, skills_, *assessments_) {
   // Work done anonymously moves to the account on sign-up or sign-in.
   accounts_.on_adopt(
       [this](int64_t session, int64_t user) { (void)assessments_->adopt(session, user); });
@@ -120,11 +123,26 @@ void App::add_routes() {
   page("POST", "/skills/{id}/log", &App::do_skill_log);
   page("GET", "/journal", &App::journal_list);
   page("GET", "/journal/new", &App::journal_new);
+  page("GET", "/journal/calendar", &App::journal_calendar);
   page("POST", "/journal", &App::do_journal_create);
   page("GET", "/journal/{id}", &App::journal_show);
   page("GET", "/journal/{id}/edit", &App::journal_edit);
   page("POST", "/journal/{id}", &App::do_journal_update);
   page("POST", "/journal/{id}/delete", &App::do_journal_delete);
+  page("GET", "/reconsider", &App::reconsider_list);
+  page("GET", "/reconsider/new", &App::reconsider_new);
+  page("POST", "/reconsider", &App::do_reconsider_create);
+  page("GET", "/reconsider/{id}", &App::reconsider_show);
+  page("POST", "/reconsider/{id}/followup", &App::do_reconsider_follow_up);
+  page("POST", "/reconsider/{id}/delete", &App::do_reconsider_delete);
+  page("GET", "/plan", &App::plan_page);
+  page("POST", "/plan", &App::do_plan_save);
+  page("POST", "/plan/feed", &App::do_feed_create);
+  page("POST", "/plan/feed/revoke", &App::do_feed_revoke);
+  page("GET", "/progress", &App::progress_page);
+  // The calendar feed is read by calendar services, without a session: the secret token in
+  // the address is the only credential.
+  router_.add("GET", "/calendar/{token}", [this](Request& req) { return calendar_feed(req); });
 }
 
 void App::page(const std::string& method, const std::string& pattern, PageHandler handler) {
@@ -350,17 +368,24 @@ Response App::do_change_password(Ctx& ctx) {
   return Response::redirect("/account?password_changed=1");
 }
 
-Response App::do_export(Ctx& ctx) {
-  if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
+Result<json::object> App::export_document(Ctx& ctx) {
+  const Owner owner = ctx.owner();
   auto doc = accounts_.export_json(ctx.visitor);
-  auto taken = assessments_->export_json(Owner{ctx.visitor.user_id, ctx.visitor.session_id});
-  if (!doc || !taken) return error_page(ctx, 503, "We could not prepare your export just now.");
-  auto fhir = assessments_->export_fhir(Owner{ctx.visitor.user_id, ctx.visitor.session_id});
-  auto journal = journal_.export_json(Owner{ctx.visitor.user_id, ctx.visitor.session_id});
-  auto practice = practice_.export_json(Owner{ctx.visitor.user_id, ctx.visitor.session_id});
-  auto checkins = checkins_.history(Owner{ctx.visitor.user_id, ctx.visitor.session_id});
-  if (!fhir || !journal || !practice || !checkins)
-    return error_page(ctx, 503, "We could not prepare your export just now.");
+  auto taken = assessments_->export_json(owner);
+  auto fhir = assessments_->export_fhir(owner);
+  auto journal = journal_.export_json(owner);
+  auto practice = practice_.export_json(owner);
+  auto checkins = checkins_.history(owner);
+  auto reconsiderations = reconsider_.export_json(owner);
+  auto plan = plans_.export_json(owner);
+  if (!doc) return doc.error();
+  if (!taken) return taken.error();
+  if (!fhir) return fhir.error();
+  if (!journal) return journal.error();
+  if (!practice) return practice.error();
+  if (!checkins) return checkins.error();
+  if (!reconsiderations) return reconsiderations.error();
+  if (!plan) return plan.error();
   auto merged = json::parse(*doc).as_object();
   merged["assessments"] = json::parse(*taken);
   merged["fhir"] = json::parse(*fhir);
@@ -373,7 +398,67 @@ Response App::do_export(Ctx& ctx) {
     weeks.push_back(json::object{{"week_start", c.week_start}, {"scores", scores}});
   }
   merged["checkins"] = weeks;
-  auto res = Response::json(json::serialize(merged));
+  merged["reconsiderations"] = json::parse(*reconsiderations);
+  merged["weekly_plan"] = json::parse(*plan);
+  return merged;
+}
+
+namespace {
+
+std::string csv_cell(const std::string& v) {
+  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+// Every value of the JSON export as one row: section, item number, field path, value. The CSV
+// therefore holds exactly what the JSON holds, in a shape spreadsheets open.
+void flatten(const std::string& section, const std::string& item, const std::string& path,
+             const json::value& v, std::string& out) {
+  if (v.is_object()) {
+    for (const auto& [k, child] : v.as_object())
+      flatten(section, item, path.empty() ? std::string(k) : path + "." + std::string(k), child,
+              out);
+  } else if (v.is_array()) {
+    const auto& a = v.as_array();
+    for (size_t i = 0; i < a.size(); ++i)
+      flatten(section, item, path + "[" + std::to_string(i) + "]", a[i], out);
+  } else {
+    std::string value = v.is_string() ? std::string(v.as_string())
+                        : v.is_null() ? std::string()
+                                      : json::serialize(v);
+    out += csv_cell(section) + "," + csv_cell(item) + "," + csv_cell(path) + "," + csv_cell(value) +
+           "\r\n";
+  }
+}
+
+}  // namespace
+
+Response App::do_export(Ctx& ctx) {
+  if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
+  auto merged = export_document(ctx);
+  if (!merged) return error_page(ctx, 503, "We could not prepare your export just now.");
+  if (first_value(ctx.form, "format") == "csv") {
+    std::string csv = "section,item,field,value\r\n";
+    for (const auto& [section, value] : *merged) {
+      if (section == "fhir") continue;  // the same answers as "assessments", in FHIR's shape
+      if (!value.is_array()) {
+        flatten(std::string(section), "", "", value, csv);
+        continue;
+      }
+      // A list (journal entries, exercises, ...) numbers its items from 1.
+      const auto& items = value.as_array();
+      for (size_t i = 0; i < items.size(); ++i)
+        flatten(std::string(section), std::to_string(i + 1), "", items[i], csv);
+    }
+    Response res;
+    res.body = std::move(csv);
+    res.set_header("Content-Type", "text/csv; charset=utf-8");
+    res.set_header("Content-Disposition", "attachment; filename=\"securebase-export.csv\"");
+    return res;
+  }
+  auto res = Response::json(json::serialize(*merged));
   res.set_header("Content-Disposition", "attachment; filename=\"securebase-export.json\"");
   return res;
 }

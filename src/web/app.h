@@ -13,7 +13,10 @@
 #include "core/clock.h"
 #include "growth/checkin.h"
 #include "growth/journal.h"
+#include "growth/plan.h"
+#include "growth/reconsider.h"
 #include "growth/skills.h"
+#include "progress/dashboard.h"
 #include "store/database.h"
 #include "web/metrics.h"
 #include "web/render.h"
@@ -33,6 +36,9 @@ struct AppConfig {
   std::string data_key_file = "var/data.key";
   // Secure + __Host- cookies need HTTPS; plain-HTTP local use (make run) turns them off.
   bool secure_cookies = true;
+  // How people reach SecureBase ("https://example.org"), for addresses used outside the
+  // browser (the calendar feed). Empty: taken from the request's Host header.
+  std::string public_url;
   bool access_log = true;
   crypto::PasswordPolicy password_policy;
 };
@@ -95,6 +101,27 @@ class App {
   Response do_journal_delete(Ctx& ctx);
   Response render_journal_form(Ctx& ctx, const growth::JournalEntry& e, const Error* error,
                                int status);
+  Response journal_calendar(Ctx& ctx);
+  Response reconsider_list(Ctx& ctx);
+  Response reconsider_new(Ctx& ctx);
+  Response do_reconsider_create(Ctx& ctx);
+  Response reconsider_show(Ctx& ctx);
+  Response do_reconsider_follow_up(Ctx& ctx);
+  Response do_reconsider_delete(Ctx& ctx);
+  Response render_reconsider_form(Ctx& ctx, const growth::Reconsideration& r, const Error* error,
+                                  int status);
+  Response render_reconsider(Ctx& ctx, const growth::Reconsideration& r, const Error* error,
+                             int status);
+  Response plan_page(Ctx& ctx);
+  Response do_plan_save(Ctx& ctx);
+  Response render_plan(Ctx& ctx, const std::optional<growth::WeeklyPlan>& plan, const Error* error,
+                       int status);
+  Response do_feed_create(Ctx& ctx);
+  Response do_feed_revoke(Ctx& ctx);
+  Response calendar_feed(Request& req);
+  Response progress_page(Ctx& ctx);
+  Result<boost::json::object> export_document(Ctx& ctx);
+  std::string public_base(const Request& req) const;
   Response render_question(Ctx& ctx, const assessment::Question& q, std::optional<int> selected,
                            const std::string& error, int status);
   Response static_file(Request& req);
@@ -122,6 +149,9 @@ class App {
   growth::Practice practice_;
   growth::CheckinForm checkin_form_;
   growth::Checkins checkins_;
+  growth::Reconsider reconsider_;
+  growth::Plans plans_;
+  progress::Progress progress_;
   Router router_;
   Metrics metrics_;
   std::shared_ptr<spdlog::logger> access_log_;

@@ -1,6 +1,7 @@
 // Pages of the self-awareness journal.
 #include <boost/json.hpp>
 
+#include "core/dates.h"
 #include "core/strings.h"
 #include "web/app_context.h"
 
@@ -236,7 +237,11 @@ Response App::journal_list(Ctx& ctx) {
   if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
   auto q = ctx.req.query.find("q");
   const std::string query = q == ctx.req.query.end() ? "" : q->second;
-  auto entries = journal_.list(ctx.owner(), query);
+  auto on = ctx.req.query.find("on");
+  const std::string day = on != ctx.req.query.end() && parse_date(on->second) ? on->second : "";
+  // One day (from the calendar) is read by date; a search has to read everything it searches.
+  auto entries =
+      day.empty() ? journal_.list(ctx.owner(), query) : journal_.between(ctx.owner(), day, day);
   if (!entries)
     return error_page(ctx, 503, "We could not open your journal: " + entries.error().message);
   json::array list;
@@ -246,7 +251,9 @@ Response App::journal_list(Ctx& ctx) {
                       {"entries", list},
                       {"has_entries", !list.empty()},
                       {"query", query},
-                      {"searching", !query.empty()}});
+                      {"searching", !query.empty()},
+                      {"has_on", !day.empty()},
+                      {"on", day}});
 }
 
 Response App::journal_new(Ctx& ctx) {
@@ -281,7 +288,7 @@ Response App::journal_show(Ctx& ctx) {
   json::object view = entry_view(*e);
   view["title"] = "Journal entry";
   view["saved"] = ctx.req.query.count("saved") > 0;
-  view["crisis"] = growth::suggests_crisis(*e);
+  if (growth::suggests_crisis(*e)) view["crisis_html"] = content_->render("crisis", {});
   return render_page(ctx, "journal_entry", std::move(view));
 }
 

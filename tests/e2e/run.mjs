@@ -89,18 +89,27 @@ test('sign up, sign out, sign in', async (page) => {
   expect(session && session.httpOnly && session.sameSite === 'Lax', 'session cookie is HttpOnly and Lax');
 });
 
-test('export downloads my data as JSON', async (page) => {
+test('export downloads my data as JSON and as CSV', async (page) => {
   await signIn(page);
   await page.waitForURL(/\/account/);
   const [download] = await Promise.all([
     page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Export my data' }).click(),
+    page.getByRole('button', { name: 'Export my data (JSON)' }).click(),
   ]);
   const file = path.join(ARTIFACTS, 'export.json');
   await download.saveAs(file);
   const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
   expect(doc.account.email === email, 'export holds my account');
   expect(Array.isArray(doc.sessions) && doc.sessions.length >= 1, 'export lists sessions');
+  const [csv] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export my data (CSV)' }).click(),
+  ]);
+  const csvFile = path.join(ARTIFACTS, 'export.csv');
+  await csv.saveAs(csvFile);
+  const rows = fs.readFileSync(csvFile, 'utf8').split('\r\n');
+  expect(rows[0] === 'section,item,field,value', 'CSV header');
+  expect(rows.includes(`account,,email,${email}`), 'CSV holds my account');
 });
 
 test('screenshots at phone and desktop widths', async (page) => {
@@ -299,6 +308,105 @@ test('weekly check-in: answer nine statements, see the chart, axe', async (page)
   expect((await page.getByRole('status').innerText()).includes('saved'), 'check-in saved');
   expect(await page.locator('svg.history-chart').count() === 1, 'chart drawn');
   await axeCheck(page, '/checkin with history');
+});
+
+// ---------------------------------------------------------------- mindful responding and consistency
+
+test('pause and reconsider: an exercise with its follow-up and the recurring summary, axe', async (page) => {
+  await signUp(page, `reconsider-${Date.now()}@example.org`);
+  await page.goto(`${BASE}/reconsider`);
+  await axeCheck(page, '/reconsider (empty)');
+  await page.getByRole('link', { name: 'Start an exercise' }).click();
+  await axeCheck(page, 'reconsider form');
+  await page.getByLabel(/What happened\?/).fill('My partner answered my long message with one word');
+  await page.getByLabel('They are pushing me away.').check();
+  await page.getByLabel('What supports this interpretation?').fill('Usually they write more');
+  await page.getByLabel('Another explanation (1)').fill('They were in a meeting');
+  await page.getByLabel('Another explanation (2)').fill('They meant to answer properly tonight');
+  await page.getByLabel('What supports explanation 2?').fill('They often reply in the evening');
+  await page.getByLabel(/the urge/).fill('Send another message asking what is wrong');
+  await page.getByLabel('The response I choose instead').fill('Wait until evening and ask about their day');
+  await page.getByRole('button', { name: 'Save, and follow up later' }).click();
+  expect((await page.getByRole('status').innerText()).includes('Saved'), 'exercise saved');
+  await axeCheck(page, 'exercise page');
+  await page.getByLabel('What happened after you responded?').fill('We had a warm chat after dinner');
+  await page.getByLabel('Better than acting on the urge would have').check();
+  await page.getByRole('button', { name: 'Save follow-up' }).click();
+  expect((await page.getByRole('status').innerText()).includes('follow-up is saved'), 'follow-up saved');
+  await page.goto(`${BASE}/reconsider`);
+  const main = await page.locator('main').innerText();
+  expect(main.includes('They are pushing me away. (1×)'), 'recurring interpretation listed');
+  expect(main.includes('Of the 1 you followed up, 1 went better'), 'outcome summary shown');
+  await axeCheck(page, '/reconsider with a summary');
+});
+
+test('weekly plan: practices, a gentle streak, the private calendar feed, axe', async (page) => {
+  await signUp(page, `plan-${Date.now()}@example.org`);
+  await page.goto(`${BASE}/plan`);
+  await axeCheck(page, '/plan (empty)');
+  await page.getByLabel('Include in my plan').first().check();
+  await page.locator('#times_name-the-feeling').fill('2');
+  await page.locator('label[for="day_name-the-feeling_0"]').click();
+  await page.locator('label[for="day_name-the-feeling_3"]').click();
+  await page.locator('#time_name-the-feeling').fill('08:15');
+  await page.getByLabel('Remind me of the weekly check-in on').selectOption({ label: 'Sunday' });
+  await page.getByRole('button', { name: 'Save my plan' }).click();
+  expect((await page.getByRole('status').innerText()).includes('plan is saved'), 'plan saved');
+  expect((await page.locator('.streak-now').innerText()).includes('fresh start'), 'gentle start');
+  await page.goto(`${BASE}/skills/name-the-feeling`);
+  await page.getByLabel(/Distress before/).fill('6');
+  await page.getByLabel('Distress after').fill('4');
+  await page.getByRole('button', { name: 'Log practice' }).click();
+  await page.goto(`${BASE}/plan`);
+  expect((await page.locator('.streak-now').innerText()).includes('1 week in a row'), 'streak counts half a plan');
+  await page.getByRole('button', { name: 'Create my calendar address' }).click();
+  const url = await page.getByLabel('Your private calendar address').inputValue();
+  expect(/\/calendar\/[A-Za-z0-9_-]{40,}\.ics$/.test(url), `feed address: ${url}`);
+  await axeCheck(page, '/plan with a streak and a feed');
+  const ics = await fetch(url);  // a calendar app: no cookies
+  const body = await ics.text();
+  expect(ics.status === 200 && body.includes('RRULE:FREQ=WEEKLY;BYDAY=MO,TH'), 'feed has the plan');
+  expect(body.includes('T081500'), 'feed keeps the chosen time');
+  await page.getByRole('button', { name: 'Turn off calendar reminders' }).click();
+  expect((await fetch(url)).status === 404, 'revoked feed is gone');
+});
+
+test('progress dashboard: every chart after using the tools, axe', async (page) => {
+  await signUp(page, `progress-${Date.now()}@example.org`);
+  await page.goto(`${BASE}/journal/new`);
+  await page.getByLabel('What happened?').fill('Felt left out at lunch');
+  await page.getByLabel('lonely').fill('6');
+  await page.getByRole('button', { name: 'Save entry' }).click();
+  await page.goto(`${BASE}/skills/slow-breathing`);
+  await page.getByLabel(/Distress before/).fill('7');
+  await page.getByLabel('Distress after').fill('3');
+  await page.getByRole('button', { name: 'Log practice' }).click();
+  await page.goto(`${BASE}/checkin`);
+  for (const id of ['acc1', 'acc2', 'acc3', 'beh1', 'beh2', 'beh3', 'mea1', 'mea2', 'mea3']) {
+    await page.locator(`label[for="${id}-4"]`).click();
+  }
+  await page.getByRole('button', { name: "Save this week's check-in" }).click();
+  await page.getByRole('link', { name: 'Progress' }).click();
+  await page.waitForURL(/\/progress/);
+  for (const id of ['practice', 'drops', 'feelings', 'journal', 'checkin']) {
+    expect(await page.locator(`svg[aria-labelledby="${id}-title"]`).count() === 1, `${id} chart drawn`);
+  }
+  expect((await page.locator('main').innerText()).includes('1 practice logged in all'), 'total shown');
+  await axeCheck(page, '/progress');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'progress-phone.png'), fullPage: true });
+});
+
+test('journal calendar: entries by day, link to the day, axe', async (page) => {
+  await signUp(page, `calendar-${Date.now()}@example.org`);
+  await page.goto(`${BASE}/journal/new`);
+  await page.getByLabel('What happened?').fill('A good morning');
+  await page.getByRole('button', { name: 'Save entry' }).click();
+  await page.goto(`${BASE}/journal`);
+  await page.getByRole('link', { name: 'Calendar view' }).click();
+  await axeCheck(page, '/journal/calendar');
+  await page.getByRole('link', { name: /: 1 entry$/ }).click();
+  expect((await page.locator('ul.entries li').count()) === 1, 'the day lists its entry');
 });
 
 const browser = await chromium.launch({

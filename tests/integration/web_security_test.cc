@@ -242,6 +242,26 @@ TEST_P(WebSecurityTest, NoRouteLetsOneUserReadChangeOrDeleteAnothersData) {
           .substr(9, 22);
   other.post("/skills/slow-breathing/log",
              {{"before", "7"}, {"after", "2"}, {"note", "Lumenfield"}});
+  // ... a pause-and-reconsider exercise, a weekly plan and a calendar feed.
+  other.get("/reconsider/new");
+  const std::string other_exercise = other
+                                         .post("/reconsider", {{"occurred_on", "2026-11-02"},
+                                                               {"happened", "Brindlewick"},
+                                                               {"first_id", "rejecting"},
+                                                               {"alt_1_text", "tired"},
+                                                               {"alt_2_text", "busy"},
+                                                               {"chosen", "ask"}})
+                                         .header("location")
+                                         .value_or("")
+                                         .substr(12, 22);
+  other.post("/plan", {{"include_slow-breathing", "1"}, {"times_slow-breathing", "3"}});
+  other.post("/plan/feed", {});
+  const std::string other_plan = other.get("/plan").body;
+  const size_t feed_at = other_plan.find("/calendar/");
+  ASSERT_NE(feed_at, std::string::npos);
+  const std::string other_feed =
+      other_plan.substr(feed_at, other_plan.find('"', feed_at) - feed_at);
+  ASSERT_EQ(site->browser().get(other_feed).status, 200);
   owner.get("/account");
   const std::string owner_csrf = owner.csrf();
   const std::string theirs = "/assessment/" + other_assessment;
@@ -350,6 +370,60 @@ TEST_P(WebSecurityTest, NoRouteLetsOneUserReadChangeOrDeleteAnothersData) {
        }},
       {"POST /journal/{id}/delete",
        [&] { EXPECT_EQ(owner.post("/journal/" + other_entry + "/delete", {}).status, 404); }},
+      {"GET /journal/calendar",
+       [&] {
+         EXPECT_EQ(owner.get("/journal/calendar?month=2026-11").body.find("2: 1 entry"),
+                   std::string::npos);
+       }},
+      {"GET /reconsider",
+       [&] { EXPECT_EQ(owner.get("/reconsider").body.find("Brindlewick"), std::string::npos); }},
+      {"GET /reconsider/new", [&] { owner.get("/reconsider/new"); }},
+      {"POST /reconsider",
+       [&] {
+         owner.post("/reconsider", {{"occurred_on", "2026-11-01"},
+                                    {"happened", "mine"},
+                                    {"first_id", "leaving"},
+                                    {"alt_1_text", "a"},
+                                    {"alt_2_text", "b"},
+                                    {"chosen", "c"},
+                                    {"user_id", "2"}});
+       }},
+      {"GET /reconsider/{id}",
+       [&] { EXPECT_EQ(owner.get("/reconsider/" + other_exercise).status, 404); }},
+      {"POST /reconsider/{id}/followup",
+       [&] {
+         EXPECT_EQ(owner.post("/reconsider/" + other_exercise + "/followup", {{"outcome", "worse"}})
+                       .status,
+                   404);
+       }},
+      {"POST /reconsider/{id}/delete",
+       [&] { EXPECT_EQ(owner.post("/reconsider/" + other_exercise + "/delete", {}).status, 404); }},
+      {"GET /plan",
+       [&] { EXPECT_EQ(owner.get("/plan").body.find(other_feed), std::string::npos); }},
+      {"POST /plan",
+       [&] {
+         owner.post("/plan",
+                    {{"include_kind-word", "1"}, {"times_kind-word", "2"}, {"user_id", "2"}});
+       }},
+      {"POST /plan/feed",
+       [&] {
+         owner.post("/plan/feed", {{"user_id", "2"}});
+       }},
+      {"POST /plan/feed/revoke",
+       [&] {
+         owner.post("/plan/feed/revoke", {{"user_id", "2"}});
+       }},
+      {"GET /calendar/{token}",
+       [&] {
+         EXPECT_EQ(owner.get("/calendar/" + std::string(43, 'A') + ".ics").status, 404);
+         EXPECT_EQ(owner.get("/calendar/2.ics").status, 404);
+       }},
+      {"GET /progress",
+       [&] {
+         auto p = owner.get("/progress");
+         EXPECT_EQ(p.status, 200);
+         EXPECT_EQ(p.body.find("2 practices logged"), std::string::npos);
+       }},
       {"GET /assessments/export.fhir.json",
        [&] {
          EXPECT_EQ(owner.get("/assessments/export.fhir.json").body.find(other_assessment),
@@ -414,6 +488,19 @@ TEST_P(WebSecurityTest, NoRouteLetsOneUserReadChangeOrDeleteAnothersData) {
                                           "GET /journal/{id}/edit",
                                           "POST /journal/{id}",
                                           "POST /journal/{id}/delete",
+                                          "GET /journal/calendar",
+                                          "GET /reconsider",
+                                          "GET /reconsider/new",
+                                          "POST /reconsider",
+                                          "GET /reconsider/{id}",
+                                          "POST /reconsider/{id}/followup",
+                                          "POST /reconsider/{id}/delete",
+                                          "GET /plan",
+                                          "POST /plan",
+                                          "POST /plan/feed",
+                                          "POST /plan/feed/revoke",
+                                          "GET /calendar/{token}",
+                                          "GET /progress",
                                           "POST /signout",
                                           "POST /account/delete"};
   (void)owner_csrf;
@@ -431,6 +518,12 @@ TEST_P(WebSecurityTest, NoRouteLetsOneUserReadChangeOrDeleteAnothersData) {
   EXPECT_EQ(again.post("/signin", {{"email", "other@example.org"}, {"password", kPassword}}).status,
             303);
   EXPECT_EQ(count_rows(*site->db, "users"), 1);
+  EXPECT_EQ(site->browser().get(other_feed).status, 200) << "the other user's feed still works";
+  EXPECT_NE(other.get("/reconsider").body.find("Brindlewick"), std::string::npos);
+  EXPECT_NE(
+      other.get("/plan").body.find(
+          "id=\"include_slow-breathing\" name=\"include_slow-breathing\" value=\"1\" checked"),
+      std::string::npos);
   auto q = other.get(theirs);
   EXPECT_EQ(q.status, 200);
   EXPECT_EQ(testing::find_input(q.body, "position"), "2")

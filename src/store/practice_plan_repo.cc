@@ -1,0 +1,184 @@
+#include "store/practice_plan_repo.h"
+
+#include <soci/soci.h>
+
+#include "store/errors.h"
+
+namespace sb::store {
+namespace {
+
+using ll = long long;
+constexpr const char* kColumns =
+    "SELECT id, public_id, user_id, occurred_on, sealed, created_at, updated_at FROM "
+    "reconsiderations ";
+
+ReconsiderRecord read(const soci::row& r) {
+  return {get_int64(r, 0),       r.get<std::string>(1), get_int64(r, 2), r.get<std::string>(3),
+          r.get<std::string>(4), get_int64(r, 5),       get_int64(r, 6)};
+}
+
+constexpr const char* kFeedColumns =
+    "SELECT user_id, token_hash, token_sealed, created_at FROM calendar_feeds ";
+
+FeedRecord read_feed(const soci::row& r) {
+  return {get_int64(r, 0), r.get<std::string>(1), r.get<std::string>(2), get_int64(r, 3)};
+}
+
+template <typename Record, typename Read>
+Result<std::vector<Record>> select_rows(Database& db, const std::string& sql,
+                                        std::optional<ll> param, Read read_row) {
+  std::vector<Record> out;
+  auto st = db.run([&](soci::session& s) {
+    if (param) {
+      soci::rowset<soci::row> rows = (s.prepare << sql, soci::use(*param));
+      for (const auto& r : rows) out.push_back(read_row(r));
+    } else {
+      soci::rowset<soci::row> rows = (s.prepare << sql);
+      for (const auto& r : rows) out.push_back(read_row(r));
+    }
+  });
+  if (!st) return st.error();
+  return out;
+}
+
+}  // namespace
+
+Status ReconsiderRepo::create(const ReconsiderRecord& r) {
+  const ll uid = r.user_id, c = r.created_at, u = r.updated_at;
+  return db_.run([&](soci::session& s) {
+    s << "INSERT INTO reconsiderations(public_id, user_id, occurred_on, sealed, created_at, "
+         "updated_at) VALUES(:p, :u, :o, :s, :c, :m)",
+        soci::use(r.public_id), soci::use(uid), soci::use(r.occurred_on), soci::use(r.sealed),
+        soci::use(c), soci::use(u);
+  });
+}
+
+Status ReconsiderRepo::update_sealed(const std::string& public_id, int64_t user_id,
+                                     const std::string& sealed, int64_t updated_at) {
+  const ll uid = user_id, t = updated_at;
+  return db_.transaction([&](soci::session& s) {
+    require_owned_row(s, "reconsiderations", public_id, uid, "exercise");
+    s << "UPDATE reconsiderations SET sealed = :s, updated_at = :t WHERE public_id = :p AND "
+         "user_id = :u",
+        soci::use(sealed), soci::use(t), soci::use(public_id), soci::use(uid);
+  });
+}
+
+Status ReconsiderRepo::remove(const std::string& public_id, int64_t user_id) {
+  const ll uid = user_id;
+  return db_.transaction([&](soci::session& s) {
+    require_owned_row(s, "reconsiderations", public_id, uid, "exercise");
+    s << "DELETE FROM reconsiderations WHERE public_id = :p AND user_id = :u", soci::use(public_id),
+        soci::use(uid);
+  });
+}
+
+Result<std::optional<ReconsiderRecord>> ReconsiderRepo::find(const std::string& public_id,
+                                                             int64_t user_id) {
+  std::optional<ReconsiderRecord> found;
+  const ll uid = user_id;
+  auto st = db_.run([&](soci::session& s) {
+    soci::rowset<soci::row> rows =
+        (s.prepare << kColumns << "WHERE public_id = :p AND user_id = :u", soci::use(public_id),
+         soci::use(uid));
+    for (const auto& r : rows) found = read(r);
+  });
+  if (!st) return st.error();
+  return found;
+}
+
+Result<std::vector<ReconsiderRecord>> ReconsiderRepo::for_user(int64_t user_id) {
+  return select_rows<ReconsiderRecord>(
+      db_, std::string(kColumns) + "WHERE user_id = :u ORDER BY occurred_on DESC, id DESC",
+      static_cast<ll>(user_id), read);
+}
+
+Result<std::vector<ReconsiderRecord>> ReconsiderRepo::all() {
+  return select_rows<ReconsiderRecord>(db_, std::string(kColumns) + "ORDER BY id", std::nullopt,
+                                       read);
+}
+
+Status ReconsiderRepo::replace_sealed(int64_t id, const std::string& sealed) {
+  const ll key = id;
+  return db_.run([&](soci::session& s) {
+    s << "UPDATE reconsiderations SET sealed = :s WHERE id = :i", soci::use(sealed), soci::use(key);
+  });
+}
+
+Status PlanRepo::save(int64_t user_id, const std::string& items, int64_t now) {
+  const ll uid = user_id, t = now;
+  return db_.transaction([&](soci::session& s) {
+    ll n = 0;
+    s << "SELECT COUNT(*) FROM weekly_plans WHERE user_id = :u", soci::use(uid), soci::into(n);
+    if (n == 0) {
+      s << "INSERT INTO weekly_plans(user_id, items, started_at, updated_at) VALUES(:u, :i, :t, "
+           ":m)",
+          soci::use(uid), soci::use(items), soci::use(t), soci::use(t);
+    } else {
+      s << "UPDATE weekly_plans SET items = :i, updated_at = :t WHERE user_id = :u",
+          soci::use(items), soci::use(t), soci::use(uid);
+    }
+  });
+}
+
+Result<std::optional<PlanRecord>> PlanRepo::find(int64_t user_id) {
+  auto rows = select_rows<PlanRecord>(
+      db_, "SELECT items, started_at, updated_at FROM weekly_plans WHERE user_id = :u",
+      static_cast<ll>(user_id), [](const soci::row& r) {
+        return PlanRecord{r.get<std::string>(0), get_int64(r, 1), get_int64(r, 2)};
+      });
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::optional<PlanRecord>();
+  return std::optional<PlanRecord>(rows->front());
+}
+
+Status PlanRepo::save_feed(const FeedRecord& r) {
+  const ll uid = r.user_id, t = r.created_at;
+  return db_.transaction([&](soci::session& s) {
+    s << "DELETE FROM calendar_feeds WHERE user_id = :u", soci::use(uid);
+    s << "INSERT INTO calendar_feeds(user_id, token_hash, token_sealed, created_at) VALUES(:u, "
+         ":h, :s, :t)",
+        soci::use(uid), soci::use(r.token_hash), soci::use(r.token_sealed), soci::use(t);
+  });
+}
+
+Status PlanRepo::remove_feed(int64_t user_id) {
+  const ll uid = user_id;
+  return db_.run([&](soci::session& s) {
+    s << "DELETE FROM calendar_feeds WHERE user_id = :u", soci::use(uid);
+  });
+}
+
+Result<std::optional<FeedRecord>> PlanRepo::feed_for_user(int64_t user_id) {
+  auto rows = select_rows<FeedRecord>(db_, std::string(kFeedColumns) + "WHERE user_id = :u",
+                                      static_cast<ll>(user_id), read_feed);
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::optional<FeedRecord>();
+  return std::optional<FeedRecord>(rows->front());
+}
+
+Result<std::optional<FeedRecord>> PlanRepo::feed_by_token_hash(const std::string& token_hash) {
+  std::optional<FeedRecord> found;
+  auto st = db_.run([&](soci::session& s) {
+    soci::rowset<soci::row> rows =
+        (s.prepare << kFeedColumns << "WHERE token_hash = :h", soci::use(token_hash));
+    for (const auto& r : rows) found = read_feed(r);
+  });
+  if (!st) return st.error();
+  return found;
+}
+
+Result<std::vector<FeedRecord>> PlanRepo::all_feeds() {
+  return select_rows<FeedRecord>(db_, std::string(kFeedColumns) + "ORDER BY user_id", std::nullopt,
+                                 read_feed);
+}
+
+Status PlanRepo::replace_feed_sealed(int64_t user_id, const std::string& sealed) {
+  const ll uid = user_id;
+  return db_.run([&](soci::session& s) {
+    s << "UPDATE calendar_feeds SET token_sealed = :s WHERE user_id = :u", soci::use(sealed),
+        soci::use(uid);
+  });
+}
+
+}  // namespace sb::store

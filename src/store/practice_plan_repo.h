@@ -1,0 +1,70 @@
+// Rows of the pause-and-reconsider exercise, the weekly plan and the private calendar feed.
+// Free text lives only inside `sealed` columns, encrypted above this layer.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "store/database.h"
+
+namespace sb::store {
+
+struct ReconsiderRecord {
+  int64_t id = 0;
+  std::string public_id;
+  int64_t user_id = 0;
+  std::string occurred_on;  // YYYY-MM-DD
+  std::string sealed;
+  int64_t created_at = 0, updated_at = 0;
+};
+
+class ReconsiderRepo {
+ public:
+  explicit ReconsiderRepo(Database& db) : db_(db) {}
+  Status create(const ReconsiderRecord& r);
+  // Replaces the sealed text of the owner's row; kNotFound when it is not theirs.
+  Status update_sealed(const std::string& public_id, int64_t user_id, const std::string& sealed,
+                       int64_t updated_at);
+  Status remove(const std::string& public_id, int64_t user_id);
+  Result<std::optional<ReconsiderRecord>> find(const std::string& public_id, int64_t user_id);
+  Result<std::vector<ReconsiderRecord>> for_user(int64_t user_id);  // newest first
+  Result<std::vector<ReconsiderRecord>> all();                      // for key rotation
+  Status replace_sealed(int64_t id, const std::string& sealed);
+
+ private:
+  Database& db_;
+};
+
+struct PlanRecord {
+  std::string items;  // skill ids and numbers only, see growth/plan.cc
+  int64_t started_at = 0, updated_at = 0;
+};
+
+struct FeedRecord {
+  int64_t user_id = 0;
+  std::string token_hash, token_sealed;
+  int64_t created_at = 0;
+};
+
+class PlanRepo {
+ public:
+  explicit PlanRepo(Database& db) : db_(db) {}
+  // Keeps the original start time when a plan is changed, so streaks survive edits.
+  Status save(int64_t user_id, const std::string& items, int64_t now);
+  Result<std::optional<PlanRecord>> find(int64_t user_id);
+  // One feed per user; saving replaces the previous token, which stops working at once.
+  Status save_feed(const FeedRecord& r);
+  Status remove_feed(int64_t user_id);
+  Result<std::optional<FeedRecord>> feed_for_user(int64_t user_id);
+  Result<std::optional<FeedRecord>> feed_by_token_hash(const std::string& token_hash);
+  Result<std::vector<FeedRecord>> all_feeds();  // for key rotation
+  Status replace_feed_sealed(int64_t user_id, const std::string& sealed);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace sb::store
