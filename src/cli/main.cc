@@ -8,6 +8,7 @@
 
 #include "accounts/accounts.h"
 #include "assessment/assessment.h"
+#include "cli/demo_data.h"
 #include "cli/irt.h"
 #include "core/clock.h"
 #include "growth/key_rotation.h"
@@ -109,9 +110,12 @@ int main(int argc, char** argv) {
   create_user->add_option("--role", role, "member, clinician or admin.")
       ->check(CLI::IsMember({"member", "clinician", "admin"}))
       ->capture_default_str();
-  auto* seed = admin->add_subcommand("seed-demo", "Add the demo account (idempotent).");
+  auto* seed = admin->add_subcommand(
+      "seed-demo", "Add the demo account with ten weeks of sample use (idempotent).");
   add_db(seed);
-  std::string instrument_file, content_dir = "content", out_file;
+  std::string instrument_file, content_dir = "content", out_file, seed_key_file = "var/data.key";
+  seed->add_option("--content", content_dir, "The content folder.")->capture_default_str();
+  seed->add_option("--data-key", seed_key_file, "The key file serve uses.")->capture_default_str();
   auto* import_instrument =
       admin->add_subcommand("import-instrument",
                             "Check an instrument file and publish it as the questionnaire the "
@@ -218,8 +222,16 @@ int main(int argc, char** argv) {
       }
       return fail(id.error().message);
     }
+    if (seed->parsed()) {
+      auto key = sb::crypto::DataKey::load_or_create(seed_key_file);
+      if (!key) return fail(key.error().message);
+      if (auto st = sb::cli::seed_demo_data(*db, content_dir, *key, *id, clock.now()); !st)
+        return fail("demo data: " + st.error().message);
+    }
     std::cout << "created " << role << " account " << email
-              << (seed->parsed() ? " (password: " + password + ")" : "") << "\n";
+              << (seed->parsed() ? " (password: " + password + ") with ten weeks of sample use"
+                                 : "")
+              << "\n";
     return 0;
   }
   if (serve->parsed()) {

@@ -3,6 +3,7 @@
 
 #include "core/dates.h"
 #include "core/strings.h"
+#include "growth/safety.h"
 #include "web/app_context.h"
 
 namespace sb::web {
@@ -161,6 +162,7 @@ Response App::render_skill(Ctx& ctx, const growth::Skill& skill, const Error* er
     view["has_errors"] = true;
     view["error"] = error->message;
   }
+  if (ctx.req.query.count("help")) view["crisis_html"] = content_->render("crisis", {});
   if (ctx.visitor.signed_in()) {
     auto logs = practice_.logs(ctx.owner(), skill.id);
     auto drops = practice_.average_drop(ctx.owner());
@@ -208,7 +210,9 @@ Response App::do_skill_log(Ctx& ctx) {
       return error_page(ctx, 503, "We could not save your practice.");
     return render_skill(ctx, *skill, &st.error(), 422);
   }
-  return Response::redirect("/skills/" + skill->id + "?logged=1");
+  // Help is offered beside a worrying note the same way as beside a journal entry.
+  const bool worrying = growth::suggests_crisis(std::string_view(first_value(ctx.form, "note")));
+  return Response::redirect("/skills/" + skill->id + "?logged=1" + (worrying ? "&help=1" : ""));
 }
 
 Response App::render_journal_form(Ctx& ctx, const growth::JournalEntry& e, const Error* error,

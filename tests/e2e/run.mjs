@@ -289,6 +289,11 @@ test('skills: library, breathing timer without script, practice log, axe', async
   await axeCheck(page, '/skills');
   await page.getByRole('link', { name: 'Slow breathing' }).click();
   expect(await page.locator('.breath-4-6').count() === 1, 'paced timer present');
+  await page.getByRole('button', { name: 'Start guided breathing' }).click();
+  expect((await page.locator('.breath-cue').innerText()) === 'Breathe in', 'guide starts with breathing in');
+  await page.waitForTimeout(4300);
+  expect((await page.locator('.breath-cue').innerText()) === 'Breathe out', 'guide moves to breathing out after 4 s');
+  await page.getByRole('button', { name: 'Stop' }).click();
   await axeCheck(page, 'skill page');
   await page.getByLabel(/Distress before/).fill('7');
   await page.getByLabel('Distress after').fill('4');

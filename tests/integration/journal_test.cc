@@ -233,6 +233,12 @@ TEST_P(JournalTest, PracticeLogsDistressBeforeAndAfterPrivatelyAndEncrypted) {
   EXPECT_EQ(b->post("/skills/slow-breathing/log", {{"before", "x"}, {"after", "5"}}).status, 422);
   auto page = b->get("/skills/slow-breathing");
   EXPECT_NE(page.body.find("dropped by <strong>2.0</strong>"), std::string::npos);
+  EXPECT_EQ(page.body.find("crisis-title"), std::string::npos);
+  auto worrying = b->post("/skills/slow-breathing/log",
+                          {{"before", "9"}, {"after", "8"}, {"note", "Some days I want to die"}});
+  ASSERT_EQ(worrying.status, 303);
+  EXPECT_EQ(worrying.header("location"), "/skills/slow-breathing?logged=1&help=1");
+  EXPECT_NE(b->get(*worrying.header("location")).body.find("crisis-title"), std::string::npos);
   EXPECT_NE(page.body.find("Zephyrine helped"), std::string::npos);
   Browser other = site->browser();
   ASSERT_EQ(testing::sign_up(other, "other2@example.org", kPassword).status, 303);
@@ -245,7 +251,7 @@ TEST_P(JournalTest, PracticeLogsDistressBeforeAndAfterPrivatelyAndEncrypted) {
   EXPECT_EQ(stored.find("Zephyrine"), std::string::npos);
   b->get("/account");
   auto doc = boost::json::parse(b->post("/account/export", {}).body);
-  EXPECT_EQ(doc.at("practice_logs").as_array().size(), 2u);
+  EXPECT_EQ(doc.at("practice_logs").as_array().size(), 3u);
   ASSERT_EQ(b->post("/account/delete", {{"password", kPassword}}).status, 303);
   long long n = -1;
   ASSERT_TRUE(site->db->run(

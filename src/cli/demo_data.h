@@ -1,0 +1,19 @@
+// Demo data for `securebase admin seed-demo`: ten weeks of a person's use of every tool, so that
+// `make run` shows SecureBase as someone who has been using it would see it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "accounts/data_key.h"
+#include "core/result.h"
+#include "store/database.h"
+
+namespace sb::cli {
+
+// Adds journal entries, practice logs, check-ins, two exercises, a weekly plan and two
+// assessments for `user_id`, dated over the ten weeks before `now`.
+Status seed_demo_data(store::Database& db, const std::string& content_dir,
+                      const crypto::DataKey& key, int64_t user_id, int64_t now);
+
+}  // namespace sb::cli
