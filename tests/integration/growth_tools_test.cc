@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli/demo_data.h"
 #include "growth/key_rotation.h"
 #include "growth/plan.h"
 #include "growth/reconsider.h"
@@ -411,5 +412,35 @@ TEST_P(GrowthToolsTest, KeyRotationCoversEveryToolAndAWrongKeyGivesAClearError) 
 INSTANTIATE_TEST_SUITE_P(Backends, GrowthToolsTest,
                          ::testing::Values(TestBackend::kSqlite, TestBackend::kPostgres),
                          [](const auto& info) { return testing::backend_name(info.param); });
+
+}  // namespace sb::web
+
+namespace sb::web {
+
+// `make run` seeds the demo account through the same services; every tool then has something
+// to show, including both assessments on the dashboard.
+TEST(DemoData, SeedsEveryToolSoTheDashboardShowsAllSixCharts) {
+  TestSite site(TestBackend::kSqlite);
+  ASSERT_TRUE(site.ready());
+  Browser b = site.browser();
+  ASSERT_EQ(testing::sign_up(b, "demo-like@example.org", kPassword).status, 303);
+  long long uid = 0;
+  ASSERT_TRUE(
+      site.db->run([&](soci::session& s) { s << "SELECT MAX(id) FROM users", soci::into(uid); }));
+  auto key = crypto::DataKey::load_or_create(site.key_path);
+  ASSERT_TRUE(key);
+  auto st = cli::seed_demo_data(*site.db, SECUREBASE_CONTENT_DIR, *key, uid, site.clock.now());
+  ASSERT_TRUE(st) << st.error().message;
+  auto page = b.get("/progress");
+  ASSERT_EQ(page.status, 200);
+  for (const char* chart : {"practice-title", "drops-title", "feelings-title", "journal-title",
+                            "checkin-title", "hist-title"}) {
+    EXPECT_NE(page.body.find(chart), std::string::npos) << chart;
+  }
+  EXPECT_NE(b.get("/plan").body.find("weeks in a row that counted"), std::string::npos);
+  auto reconsider = b.get("/reconsider");
+  EXPECT_NE(reconsider.body.find("Of the 1 you followed up, <strong>1</strong> went better"),
+            std::string::npos);
+}
 
 }  // namespace sb::web
