@@ -268,7 +268,11 @@ Response App::do_reconsider_delete(Ctx& ctx) {
 // ---------------------------------------------------------------- weekly plan and feed
 
 std::string App::public_base(const Request& req) const {
-  if (!config_.public_url.empty()) return config_.public_url;
+  if (!config_.public_url.empty()) {
+    std::string base = config_.public_url;
+    while (base.ends_with('/')) base.pop_back();
+    return base;
+  }
   std::string host(req.header("host").value_or("127.0.0.1:8080"));
   return (config_.secure_cookies ? "https://" : "http://") + host;
 }
