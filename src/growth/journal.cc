@@ -180,6 +180,23 @@ Result<std::vector<JournalEntry>> Journal::list(const Owner& owner, const std::s
   return out;
 }
 
+Result<Journal::Page> Journal::page(const Owner& owner, int page, int per_page) {
+  if (!owner.user_id) return signed_out();
+  store::JournalRepo repo(db_);
+  // One row more than a page says whether there is an older page, without counting them all.
+  auto rows = repo.page_for_user(*owner.user_id, per_page + 1, page * per_page);
+  if (!rows) return rows.error();
+  Page out;
+  out.more = static_cast<int>(rows->size()) > per_page;
+  if (out.more) rows->pop_back();
+  for (const auto& r : *rows) {
+    auto e = open(r, key_);
+    if (!e) return e.error();
+    out.entries.push_back(std::move(*e));
+  }
+  return out;
+}
+
 Result<std::vector<JournalEntry>> Journal::between(const Owner& owner, const std::string& from,
                                                    const std::string& to) {
   if (!owner.user_id) return signed_out();

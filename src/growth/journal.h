@@ -46,6 +46,12 @@ class Journal {
   Result<JournalEntry> get(const Owner& owner, const std::string& public_id);
   // Newest first; `query` (may be empty) matches any text field or tag, ignoring case.
   Result<std::vector<JournalEntry>> list(const Owner& owner, const std::string& query = "");
+  // The newest entries, `per_page` at a time (page 0 first); `more` says whether older ones exist.
+  struct Page {
+    std::vector<JournalEntry> entries;
+    bool more = false;
+  };
+  Result<Page> page(const Owner& owner, int page, int per_page);
   // Entries that happened between two dates (inclusive), oldest first.
   Result<std::vector<JournalEntry>> between(const Owner& owner, const std::string& from,
                                             const std::string& to);

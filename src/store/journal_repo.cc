@@ -79,6 +79,21 @@ Result<std::vector<JournalRecord>> JournalRepo::for_user(int64_t user_id) {
   return out;
 }
 
+Result<std::vector<JournalRecord>> JournalRepo::page_for_user(int64_t user_id, int limit,
+                                                              int offset) {
+  std::vector<JournalRecord> out;
+  const ll uid = user_id;
+  auto st = db_.run([&](soci::session& s) {
+    soci::rowset<soci::row> rows =
+        (s.prepare << kColumns
+                   << "WHERE user_id = :u ORDER BY occurred_on DESC, id DESC LIMIT :l OFFSET :o",
+         soci::use(uid), soci::use(limit), soci::use(offset));
+    for (const auto& r : rows) out.push_back(read(r));
+  });
+  if (!st) return st.error();
+  return out;
+}
+
 Result<std::vector<JournalRecord>> JournalRepo::between_for_user(int64_t user_id,
                                                                  const std::string& from,
                                                                  const std::string& to) {

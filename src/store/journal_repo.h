@@ -31,6 +31,8 @@ class JournalRepo {
   Status remove(const std::string& public_id, int64_t user_id);
   Result<std::optional<JournalRecord>> find(const std::string& public_id, int64_t user_id);
   Result<std::vector<JournalRecord>> for_user(int64_t user_id);  // newest first
+  // One page of the user's entries, newest first.
+  Result<std::vector<JournalRecord>> page_for_user(int64_t user_id, int limit, int offset);
   // Entries between two dates (inclusive), oldest first.
   Result<std::vector<JournalRecord>> between_for_user(int64_t user_id, const std::string& from,
                                                       const std::string& to);

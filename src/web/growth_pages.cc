@@ -188,7 +188,7 @@ Response App::reconsider_list(Ctx& ctx) {
     recurring.push_back(json::object{{"interpretation", r.interpretation}, {"count", r.count}});
   json::array items;
   for (const auto& r : *all) {
-    std::string happened = r.happened.size() > 120 ? r.happened.substr(0, 117) + "…" : r.happened;
+    const std::string happened = shorten_utf8(r.happened, 120);
     items.push_back(json::object{{"id", r.public_id},
                                  {"occurred_on", r.occurred_on},
                                  {"happened", happened},

@@ -1,4 +1,5 @@
 // Pages of the self-awareness journal.
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "core/dates.h"
@@ -11,6 +12,8 @@ namespace sb::web {
 namespace json = boost::json;
 
 namespace {
+
+constexpr int kJournalPerPage = 50;
 
 std::string today(const Clock& clock) { return iso8601(clock.now()).substr(0, 10); }
 
@@ -243,13 +246,36 @@ Response App::journal_list(Ctx& ctx) {
   const std::string query = q == ctx.req.query.end() ? "" : q->second;
   auto on = ctx.req.query.find("on");
   const std::string day = on != ctx.req.query.end() && parse_date(on->second) ? on->second : "";
-  // One day (from the calendar) is read by date; a search has to read everything it searches.
-  auto entries =
-      day.empty() ? journal_.list(ctx.owner(), query) : journal_.between(ctx.owner(), day, day);
+  // One day (from the calendar) is read by date, a search reads everything it searches, and
+  // the plain list reads one page: five years of entries on one page would not be calm.
+  int page = 0;
+  if (auto p = ctx.req.query.find("page"); p != ctx.req.query.end()) {
+    try {
+      page = std::clamp(std::stoi(p->second) - 1, 0, 100000);
+    } catch (const std::exception&) {
+      page = 0;
+    }
+  }
+  bool more = false;
+  Result<std::vector<growth::JournalEntry>> entries = std::vector<growth::JournalEntry>();
+  if (!day.empty()) {
+    entries = journal_.between(ctx.owner(), day, day);
+  } else if (!query.empty()) {
+    entries = journal_.list(ctx.owner(), query);
+  } else {
+    auto one_page = journal_.page(ctx.owner(), page, kJournalPerPage);
+    if (!one_page) {
+      entries = one_page.error();
+    } else {
+      more = one_page->more;
+      entries = std::move(one_page->entries);
+    }
+  }
   if (!entries)
     return error_page(ctx, 503, "We could not open your journal: " + entries.error().message);
   json::array list;
   for (const auto& e : *entries) list.push_back(entry_view(e));
+  const bool paging = day.empty() && query.empty();
   return render_page(ctx, "journal_list",
                      {{"title", "Your journal"},
                       {"entries", list},
@@ -257,7 +283,12 @@ Response App::journal_list(Ctx& ctx) {
                       {"query", query},
                       {"searching", !query.empty()},
                       {"has_on", !day.empty()},
-                      {"on", day}});
+                      {"on", day},
+                      {"pager", paging && (more || page > 0)},
+                      {"older", paging && more},
+                      {"older_page", page + 2},
+                      {"newer", paging && page > 0},
+                      {"newer_page", page}});
 }
 
 Response App::journal_new(Ctx& ctx) {

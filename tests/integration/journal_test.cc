@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/dates.h"
 #include "growth/journal.h"
 #include "support/test_site.h"
 
@@ -69,6 +70,33 @@ TEST_P(JournalTest, QuickAndFullEntriesAreSavedShownListedAndSearchable) {
   auto search = b->get("/journal?q=WEDDING");
   EXPECT_NE(search.body.find("Kestrelmoon"), std::string::npos);
   EXPECT_EQ(search.body.find("Quiet evening alone"), std::string::npos);
+}
+
+TEST_P(JournalTest, TheListShowsFiftyEntriesAPageNewestFirst) {
+  for (int i = 1; i <= 53; ++i) {
+    const std::string date = date_of_day(*parse_date("2026-01-01") + i);
+    ASSERT_EQ(b->post("/journal", {{"kind", "quick"},
+                                   {"occurred_on", date},
+                                   {"situation", "Numbered entry " + std::to_string(i) + "."}})
+                  .status,
+              303);
+  }
+  auto first = b->get("/journal");
+  EXPECT_NE(first.body.find("Numbered entry 53."), std::string::npos);
+  EXPECT_NE(first.body.find("Numbered entry 4."), std::string::npos);
+  EXPECT_EQ(first.body.find("Numbered entry 3."), std::string::npos);
+  EXPECT_NE(first.body.find("href=\"/journal?page=2\">Older entries"), std::string::npos);
+  EXPECT_EQ(first.body.find("Newer entries"), std::string::npos);
+  auto second = b->get("/journal?page=2");
+  EXPECT_NE(second.body.find("Numbered entry 3."), std::string::npos);
+  EXPECT_NE(second.body.find("Numbered entry 1."), std::string::npos);
+  EXPECT_EQ(second.body.find("Numbered entry 4."), std::string::npos);
+  EXPECT_EQ(second.body.find("Older entries"), std::string::npos);
+  EXPECT_NE(second.body.find("href=\"/journal?page=1\">← Newer entries"), std::string::npos);
+  // A search still reads every entry; a nonsense page number is the first page.
+  EXPECT_NE(b->get("/journal?q=entry%201.").body.find("Numbered entry 1."), std::string::npos);
+  EXPECT_EQ(b->get("/journal?page=-4").status, 200);
+  EXPECT_EQ(b->get("/journal?page=x").status, 200);
 }
 
 TEST_P(JournalTest, InvalidEntriesReRenderWithTheErrorAndKeepWhatWasTyped) {

@@ -25,3 +25,15 @@ TEST(Strings, Iso8601FormatsUtc) {
 }
 
 }  // namespace sb
+
+namespace sb {
+
+TEST(Strings, ShortenUtf8CutsAtACharacterBoundary) {
+  EXPECT_EQ(shorten_utf8("short", 10), "short");
+  EXPECT_EQ(shorten_utf8("abcdef", 3), "abc…");
+  // "é" is two bytes (C3 A9): a cut after byte 2 of "aéb" would split it.
+  EXPECT_EQ(shorten_utf8("aéb", 2), "a…");
+  EXPECT_EQ(shorten_utf8("aéb", 3), "aé…");
+}
+
+}  // namespace sb
