@@ -66,7 +66,8 @@ Response App::journal_calendar(Ctx& ctx) {
   const int64_t today = day_of(clock_.now());
   std::string month = date_of_day(today).substr(0, 7);
   if (auto m = ctx.req.query.find("month"); m != ctx.req.query.end()) {
-    if (!parse_date(m->second + "-01"))
+    // The months either side must be valid too, for the previous and next links.
+    if (!parse_date(m->second + "-01") || m->second < "1900-02" || m->second > "9999-11")
       return error_page(ctx, 400, "Please give the month as YYYY-MM.");
     month = m->second;
   }

@@ -331,7 +331,10 @@ TEST_P(GrowthToolsTest, JournalCalendarCountsEntriesPerDayAndLinksToThem) {
   EXPECT_NE(cal.body.find("2 entries this month"), std::string::npos);
   auto december = b->get("/journal/calendar?month=2026-12");
   EXPECT_NE(december.body.find("aria-label=\"30: 1 entry\""), std::string::npos);
-  EXPECT_EQ(b->get("/journal/calendar?month=2026-13").status, 400);
+  for (const char* bad : {"2026-13", "9999-12", "1900-01", "0001-01", "2026-1", "x"}) {
+    EXPECT_EQ(b->get(std::string("/journal/calendar?month=") + bad).status, 400) << bad;
+  }
+  EXPECT_EQ(b->get("/journal/calendar?month=9999-11").status, 200);
   auto day = b->get("/journal?on=2027-01-12");
   EXPECT_NE(day.body.find("Morning walk"), std::string::npos);
   EXPECT_NE(day.body.find("Evening call"), std::string::npos);
