@@ -240,15 +240,22 @@ std::string ics_escape(std::string_view text) {
 std::string ics_fold(std::string_view line) {
   std::string out;
   size_t width = 0;
-  for (size_t i = 0; i < line.size(); ++i) {
+  for (size_t i = 0; i < line.size();) {
+    // Fold between whole characters and never inside an escape such as "\,", so that even
+    // parsers that do not unfold first read the text right.
     const auto c = static_cast<unsigned char>(line[i]);
-    // Fold before 75 octets, never inside a UTF-8 sequence (continuation bytes are 10xxxxxx).
-    if (width >= 74 && (c & 0xC0) != 0x80) {
+    size_t len = 1;
+    if (c == '\\' && i + 1 < line.size()) len = 2;
+    if (c >= 0xC0) len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    len = std::min(len, line.size() - i);
+    if (width + len >
+        75) {  // RFC 5545: lines of at most 75 octets, continuations start with a space
       out += "\r\n ";
       width = 1;
     }
-    out += line[i];
-    ++width;
+    out.append(line.substr(i, len));
+    width += len;
+    i += len;
   }
   return out + "\r\n";
 }

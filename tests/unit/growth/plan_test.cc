@@ -79,8 +79,8 @@ TEST(Ics, EscapesTextAndFoldsLongLinesWithoutSplittingCharacters) {
   EXPECT_EQ(ics_fold("SHORT"), "SHORT\r\n");
   const std::string line = "DESCRIPTION:" + std::string(100, 'x');
   const std::string folded = ics_fold(line);
-  EXPECT_EQ(folded.substr(0, 74), line.substr(0, 74));
-  EXPECT_EQ(folded.substr(74, 3), "\r\n ");
+  EXPECT_EQ(folded.substr(0, 75), line.substr(0, 75));
+  EXPECT_EQ(folded.substr(75, 3), "\r\n ");
   std::string unfolded;
   for (size_t i = 0; i < folded.size(); ++i) {
     if (folded.compare(i, 3, "\r\n ") == 0) {
@@ -90,6 +90,9 @@ TEST(Ics, EscapesTextAndFoldsLongLinesWithoutSplittingCharacters) {
     unfolded += folded[i];
   }
   EXPECT_EQ(unfolded, line + "\r\n");
+  // An escape is never split: "\," at octets 75-76 moves to the next line whole.
+  const std::string escaped = ics_fold(std::string(74, 'a') + "\\,b");
+  EXPECT_EQ(escaped, std::string(74, 'a') + "\r\n \\,b\r\n");
   // "é" is two octets; no fold may fall between them, and no line may exceed 75 octets.
   std::string accents = "SUMMARY:";
   for (int i = 0; i < 60; ++i) accents += "é";
