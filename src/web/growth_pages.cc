@@ -57,6 +57,94 @@ std::string shift_month(const std::string& yyyy_mm, int by) {
   return fmt::format("{:04d}-{:02d}", y, m + 1);
 }
 
+// Monday-first weeks covering the month; days outside it are blank cells.
+json::array month_grid_view(int64_t first, int64_t next_first, int64_t today,
+                            const std::map<int64_t, int>& per_day) {
+  json::array weeks;
+  for (int64_t monday = monday_of(first); monday < next_first; monday += 7) {
+    json::array days;
+    for (int64_t day = monday; day < monday + 7; ++day) {
+      json::object cell{{"in_month", day >= first && day < next_first}, {"today", day == today}};
+      if (day >= first && day < next_first) {
+        auto found = per_day.find(day);
+        const int count = found == per_day.end() ? 0 : found->second;
+        cell["day"] = day - first + 1;
+        cell["date"] = date_of_day(day);
+        if (count) cell["count"] = count;
+        cell["entries_word"] = count == 1 ? "entry" : "entries";
+      }
+      days.push_back(cell);
+    }
+    weeks.push_back(json::object{{"days", days}});
+  }
+  return weeks;
+}
+
+// One fieldset per skill: whether it is in the plan, how often, and the reminder days and time.
+json::array plan_form_view(const growth::SkillLibrary& library,
+                           const std::optional<growth::WeeklyPlan>& plan) {
+  json::array skills;
+  for (const auto& s : library.skills()) {
+    const growth::PlanItem* item = nullptr;
+    if (plan) {
+      for (const auto& i : plan->items) {
+        if (i.skill_id == s.id) item = &i;
+      }
+    }
+    json::array days;
+    for (int d = 0; d < 7; ++d) {
+      days.push_back(json::object{{"field", "day_" + s.id + "_" + std::to_string(d)},
+                                  {"short", std::string(growth::kWeekdayNames[d]).substr(0, 3)},
+                                  {"checked", item && (item->days & (1u << d))}});
+    }
+    skills.push_back(json::object{{"id", s.id},
+                                  {"name", s.name},
+                                  {"included", item != nullptr},
+                                  {"times", item ? item->times_per_week : 3},
+                                  {"days", days},
+                                  {"time", item ? item->time : "19:00"}});
+  }
+  return skills;
+}
+
+json::array checkin_days_view(const std::optional<growth::WeeklyPlan>& plan) {
+  json::array days{json::object{
+      {"value", -1}, {"label", "No reminder"}, {"selected", !plan || plan->checkin_day < 0}}};
+  for (int d = 0; d < 7; ++d) {
+    days.push_back(json::object{{"value", d},
+                                {"label", growth::kWeekdayNames[d]},
+                                {"selected", plan && plan->checkin_day == d}});
+  }
+  return days;
+}
+
+// Streaks in words that encourage and never blame: a missed week is a fresh start.
+void add_streak_view(const growth::Streak& streak, json::object& view) {
+  json::array recent;
+  for (const auto& w : streak.recent) {
+    recent.push_back(json::object{{"week_start", w.week_start},
+                                  {"done", w.done},
+                                  {"planned", w.planned},
+                                  {"counts", w.counts}});
+  }
+  if (streak.current == 0) {
+    view["streak_sentence"] =
+        "Every week is a fresh start: this one counts once you reach half your plan.";
+  } else if (streak.current == 1) {
+    view["streak_sentence"] = "1 week in a row that counted. A good start.";
+  } else {
+    view["streak_sentence"] =
+        std::to_string(streak.current) + " weeks in a row that counted. Well kept.";
+  }
+  view["this_week_done"] = streak.recent.back().done;
+  view["this_week_planned"] = streak.recent.back().planned;
+  view["recent"] = recent;
+  if (streak.best > 0) {
+    view["best"] = streak.best;
+    view["best_unit"] = streak.best == 1 ? "week" : "weeks";
+  }
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- journal calendar
@@ -77,23 +165,6 @@ Response App::journal_calendar(Ctx& ctx) {
   if (!dates) return error_page(ctx, 503, "We could not open your journal just now.");
   std::map<int64_t, int> per_day;
   for (const auto& d : *dates) ++per_day[*parse_date(d)];
-  json::array weeks;
-  for (int64_t monday = monday_of(first); monday < next_first; monday += 7) {
-    json::array days;
-    for (int64_t day = monday; day < monday + 7; ++day) {
-      const bool in_month = day >= first && day < next_first;
-      const int count = per_day.count(day) ? per_day[day] : 0;
-      json::object cell{{"in_month", in_month}, {"today", day == today}};
-      if (in_month) {
-        cell["day"] = day - first + 1;
-        cell["date"] = date_of_day(day);
-        if (count) cell["count"] = count;
-        cell["entries_word"] = count == 1 ? "entry" : "entries";
-      }
-      days.push_back(cell);
-    }
-    weeks.push_back(json::object{{"days", days}});
-  }
   json::array weekdays;
   for (const char* name : growth::kWeekdayNames)
     weekdays.push_back(json::object{{"name", name}, {"short", std::string(name).substr(0, 3)}});
@@ -106,7 +177,7 @@ Response App::journal_calendar(Ctx& ctx) {
                       {"next", shift_month(month, 1)},
                       {"next_name", month_name(shift_month(month, 1))},
                       {"weekdays", weekdays},
-                      {"weeks", weeks},
+                      {"weeks", month_grid_view(first, next_first, today, per_day)},
                       {"month_total", total},
                       {"month_total_word", total == 1 ? "entry" : "entries"}});
 }
@@ -280,37 +351,9 @@ std::string App::public_base(const Request& req) const {
 
 Response App::render_plan(Ctx& ctx, const std::optional<growth::WeeklyPlan>& plan,
                           const Error* error, int status) {
-  json::array skills;
-  for (const auto& s : skills_.skills()) {
-    const growth::PlanItem* item = nullptr;
-    if (plan) {
-      for (const auto& i : plan->items) {
-        if (i.skill_id == s.id) item = &i;
-      }
-    }
-    json::array days;
-    for (int d = 0; d < 7; ++d) {
-      days.push_back(json::object{{"field", "day_" + s.id + "_" + std::to_string(d)},
-                                  {"short", std::string(growth::kWeekdayNames[d]).substr(0, 3)},
-                                  {"checked", item && (item->days & (1u << d))}});
-    }
-    skills.push_back(json::object{{"id", s.id},
-                                  {"name", s.name},
-                                  {"included", item != nullptr},
-                                  {"times", item ? item->times_per_week : 3},
-                                  {"days", days},
-                                  {"time", item ? item->time : "19:00"}});
-  }
-  json::array checkin_days{json::object{
-      {"value", -1}, {"label", "No reminder"}, {"selected", !plan || plan->checkin_day < 0}}};
-  for (int d = 0; d < 7; ++d) {
-    checkin_days.push_back(json::object{{"value", d},
-                                        {"label", growth::kWeekdayNames[d]},
-                                        {"selected", plan && plan->checkin_day == d}});
-  }
   json::object view{{"title", "Your weekly plan"},
-                    {"skills", skills},
-                    {"checkin_days", checkin_days},
+                    {"skills", plan_form_view(skills_, plan)},
+                    {"checkin_days", checkin_days_view(plan)},
                     {"has_plan", plan && !plan->items.empty()},
                     {"saved", ctx.req.query.count("saved") > 0},
                     {"feed_changed", ctx.req.query.count("feed") > 0},
@@ -318,30 +361,7 @@ Response App::render_plan(Ctx& ctx, const std::optional<growth::WeeklyPlan>& pla
   if (plan && !plan->items.empty() && plan->started_at > 0) {
     auto streak = plans_.streak(ctx.owner(), *plan);
     if (!streak) return error_page(ctx, 503, "We could not read your practice log just now.");
-    json::array recent;
-    for (const auto& w : streak->recent) {
-      recent.push_back(json::object{{"week_start", w.week_start},
-                                    {"done", w.done},
-                                    {"planned", w.planned},
-                                    {"counts", w.counts}});
-    }
-    const auto& now = streak->recent.back();
-    std::string sentence;
-    if (streak->current == 0) {
-      sentence = "Every week is a fresh start: this one counts once you reach half your plan.";
-    } else if (streak->current == 1) {
-      sentence = "1 week in a row that counted. A good start.";
-    } else {
-      sentence = std::to_string(streak->current) + " weeks in a row that counted. Well kept.";
-    }
-    view["streak_sentence"] = sentence;
-    view["this_week_done"] = now.done;
-    view["this_week_planned"] = now.planned;
-    view["recent"] = recent;
-    if (streak->best > 0) {
-      view["best"] = streak->best;
-      view["best_unit"] = streak->best == 1 ? "week" : "weeks";
-    }
+    add_streak_view(*streak, view);
   }
   auto token = plans_.feed_token(ctx.owner());
   if (!token) return error_page(ctx, 503, "We could not read your calendar settings just now.");
