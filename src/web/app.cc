@@ -7,7 +7,6 @@
 #include <chrono>
 
 #include "core/strings.h"
-#include "web/app_context.h"
 
 namespace sb::web {
 
@@ -68,7 +67,11 @@ App::App(AppConfig config, store::Database& db, const Clock& clock,
       checkins_(db, clock, checkin_form_),
       reconsider_(db, clock, data_key_),
       plans_(db, clock, data_key_, skills_, practice_),
-      progress_(clock, journal_, practice_, checkins_, checkin_form_, skills_, *assessments_) {
+      progress_(clock, journal_, practice_, checkins_, checkin_form_, skills_, *assessments_),
+      assessment_pages_(std::make_unique<AssessmentPages>(*this, *assessments_, *instrument_)),
+      growth_pages_(std::make_unique<GrowthPages>(*this, journal_, skills_, practice_,
+                                                  checkin_form_, checkins_, reconsider_, plans_,
+                                                  progress_)) {
   // Work done anonymously moves to the account on sign-up or sign-in.
   accounts_.on_adopt(
       [this](int64_t session, int64_t user) { (void)assessments_->adopt(session, user); });
@@ -106,47 +109,20 @@ void App::add_routes() {
   page("POST", "/account/export", &App::do_export);
   page("POST", "/account/delete", &App::do_delete_account);
   page("GET", "/admin", &App::show_admin);
-  page("GET", "/assessment", &App::assessment_start_page);
-  page("POST", "/assessment/start", &App::do_assessment_start);
-  page("GET", "/assessment/{id}", &App::assessment_question);
-  page("POST", "/assessment/{id}/answer", &App::do_assessment_answer);
-  page("POST", "/assessment/{id}/back", &App::do_assessment_back);
-  page("GET", "/assessment/{id}/result", &App::assessment_result);
-  page("GET", "/assessments", &App::assessment_history);
-  page("GET", "/assessments/export.json", &App::assessment_export_json);
-  page("GET", "/assessments/export.csv", &App::assessment_export_csv);
-  page("GET", "/assessments/export.fhir.json", &App::assessment_export_fhir);
-  page("GET", "/checkin", &App::checkin_page);
-  page("POST", "/checkin", &App::do_checkin);
-  page("GET", "/skills", &App::skills_list);
-  page("GET", "/skills/{id}", &App::skill_page);
-  page("POST", "/skills/{id}/log", &App::do_skill_log);
-  page("GET", "/journal", &App::journal_list);
-  page("GET", "/journal/new", &App::journal_new);
-  page("GET", "/journal/calendar", &App::journal_calendar);
-  page("POST", "/journal", &App::do_journal_create);
-  page("GET", "/journal/{id}", &App::journal_show);
-  page("GET", "/journal/{id}/edit", &App::journal_edit);
-  page("POST", "/journal/{id}", &App::do_journal_update);
-  page("POST", "/journal/{id}/delete", &App::do_journal_delete);
-  page("GET", "/reconsider", &App::reconsider_list);
-  page("GET", "/reconsider/new", &App::reconsider_new);
-  page("POST", "/reconsider", &App::do_reconsider_create);
-  page("GET", "/reconsider/{id}", &App::reconsider_show);
-  page("POST", "/reconsider/{id}/followup", &App::do_reconsider_follow_up);
-  page("POST", "/reconsider/{id}/delete", &App::do_reconsider_delete);
-  page("GET", "/plan", &App::plan_page);
-  page("POST", "/plan", &App::do_plan_save);
-  page("POST", "/plan/feed", &App::do_feed_create);
-  page("POST", "/plan/feed/revoke", &App::do_feed_revoke);
-  page("GET", "/progress", &App::progress_page);
-  // The calendar feed is read by calendar services, without a session: the secret token in
-  // the address is the only credential.
-  router_.add("GET", "/calendar/{token}", [this](Request& req) { return calendar_feed(req); });
+  const AddPage add = [this](const std::string& method, const std::string& pattern,
+                             PageHandler handler) {
+    add_page(method, pattern, std::move(handler));
+  };
+  assessment_pages_->add_routes(add, router_);
+  growth_pages_->add_routes(add, router_);
 }
 
-void App::page(const std::string& method, const std::string& pattern, PageHandler handler) {
-  router_.add(method, pattern, [this, method, handler](Request& req) {
+void App::page(const std::string& method, const std::string& pattern, AppHandler handler) {
+  add_page(method, pattern, [this, handler](Ctx& ctx) { return (this->*handler)(ctx); });
+}
+
+void App::add_page(const std::string& method, const std::string& pattern, PageHandler handler) {
+  router_.add(method, pattern, [this, method, handler = std::move(handler)](Request& req) {
     Ctx ctx{req, {}, {}, {}};
     const auto cookie = req.cookie(session_cookie_name());
     auto visitor = accounts_.resolve(cookie.value_or(""));
@@ -163,7 +139,7 @@ void App::page(const std::string& method, const std::string& pattern, PageHandle
                           "reload the page and try again.");
       }
     }
-    Response res = (this->*handler)(ctx);
+    Response res = handler(ctx);
     for (const auto& c : ctx.set_cookies) res.headers.emplace_back("Set-Cookie", c);
     return res;
   });
@@ -225,6 +201,16 @@ Response App::error_page(Ctx& ctx, int status, const std::string& message) {
 }
 
 Response App::require_sign_in(Ctx&) { return Response::redirect("/signin"); }
+
+std::string App::public_base(const Request& req) const {
+  if (!config_.public_url.empty()) {
+    std::string base = config_.public_url;
+    while (base.ends_with('/')) base.pop_back();
+    return base;
+  }
+  std::string host(req.header("host").value_or("127.0.0.1:8080"));
+  return (config_.secure_cookies ? "https://" : "http://") + host;
+}
 
 bool App::ensure_session(Ctx& ctx) {
   if (ctx.visitor.session_id != 0) return true;

@@ -18,7 +18,10 @@
 #include "growth/skills.h"
 #include "progress/dashboard.h"
 #include "store/database.h"
+#include "web/assessment_pages.h"
+#include "web/growth_pages.h"
 #include "web/metrics.h"
+#include "web/pages.h"
 #include "web/render.h"
 #include "web/router.h"
 
@@ -43,7 +46,7 @@ struct AppConfig {
   crypto::PasswordPolicy password_policy;
 };
 
-class App {
+class App final : public PageKit {
  public:
   static Result<std::unique_ptr<App>> create(AppConfig config, store::Database& db,
                                              const Clock& clock);
@@ -53,15 +56,17 @@ class App {
   std::string session_cookie_name() const;
 
  private:
-  struct Ctx;
-  using PageHandler = Response (App::*)(Ctx&);
+  using Ctx = PageContext;
+  using AppHandler = Response (App::*)(Ctx&);
 
   App(AppConfig config, store::Database& db, const Clock& clock, std::unique_ptr<Content> content,
       std::unique_ptr<psy::Instrument> instrument, crypto::DataKey key, growth::SkillLibrary skills,
       growth::CheckinForm checkin_form);
   void add_routes();
-  void page(const std::string& method, const std::string& pattern, PageHandler handler);
+  void add_page(const std::string& method, const std::string& pattern, PageHandler handler);
+  void page(const std::string& method, const std::string& pattern, AppHandler handler);
 
+  // The site and the account; each feature's pages live in their own PageModule.
   Response home(Ctx& ctx);
   Response markdown_page(Ctx& ctx);
   Response show_signup(Ctx& ctx);
@@ -74,65 +79,20 @@ class App {
   Response do_export(Ctx& ctx);
   Response do_delete_account(Ctx& ctx);
   Response show_admin(Ctx& ctx);
-  Response assessment_start_page(Ctx& ctx);
-  Response do_assessment_start(Ctx& ctx);
-  Response assessment_question(Ctx& ctx);
-  Response do_assessment_answer(Ctx& ctx);
-  Response do_assessment_back(Ctx& ctx);
-  Response assessment_result(Ctx& ctx);
-  Response assessment_history(Ctx& ctx);
-  Response assessment_export_json(Ctx& ctx);
-  Response assessment_export_csv(Ctx& ctx);
-  Response assessment_export_fhir(Ctx& ctx);
-  Response checkin_page(Ctx& ctx);
-  Response do_checkin(Ctx& ctx);
-  Response render_checkin(Ctx& ctx, const std::map<std::string, int>& answers, const Error* error,
-                          int status);
-  Response skills_list(Ctx& ctx);
-  Response skill_page(Ctx& ctx);
-  Response do_skill_log(Ctx& ctx);
-  Response render_skill(Ctx& ctx, const growth::Skill& skill, const Error* error, int status);
-  Response journal_list(Ctx& ctx);
-  Response journal_new(Ctx& ctx);
-  Response do_journal_create(Ctx& ctx);
-  Response journal_show(Ctx& ctx);
-  Response journal_edit(Ctx& ctx);
-  Response do_journal_update(Ctx& ctx);
-  Response do_journal_delete(Ctx& ctx);
-  Response render_journal_form(Ctx& ctx, const growth::JournalEntry& e, const Error* error,
-                               int status);
-  Response journal_calendar(Ctx& ctx);
-  Response reconsider_list(Ctx& ctx);
-  Response reconsider_new(Ctx& ctx);
-  Response do_reconsider_create(Ctx& ctx);
-  Response reconsider_show(Ctx& ctx);
-  Response do_reconsider_follow_up(Ctx& ctx);
-  Response do_reconsider_delete(Ctx& ctx);
-  Response render_reconsider_form(Ctx& ctx, const growth::Reconsideration& r, const Error* error,
-                                  int status);
-  Response render_reconsider(Ctx& ctx, const growth::Reconsideration& r, const Error* error,
-                             int status);
-  Response plan_page(Ctx& ctx);
-  Response do_plan_save(Ctx& ctx);
-  Response render_plan(Ctx& ctx, const std::optional<growth::WeeklyPlan>& plan, const Error* error,
-                       int status);
-  Response do_feed_create(Ctx& ctx);
-  Response do_feed_revoke(Ctx& ctx);
-  Response calendar_feed(Request& req);
-  Response progress_page(Ctx& ctx);
   Result<boost::json::object> export_document(Ctx& ctx);
-  std::string public_base(const Request& req) const;
-  Response render_question(Ctx& ctx, const assessment::Question& q, std::optional<int> selected,
-                           const std::string& error, int status);
   Response static_file(Request& req);
 
   // Pages that look the same to every visitor without a session are rendered once.
   Response cached_anonymous(Ctx& ctx, const std::function<Response(Ctx&)>& render);
+  // PageKit
   Response render_page(Ctx& ctx, const std::string& template_name, boost::json::object view,
-                       int status = 200);
-  Response error_page(Ctx& ctx, int status, const std::string& message);
-  Response require_sign_in(Ctx& ctx);
-  bool ensure_session(Ctx& ctx);
+                       int status = 200) override;
+  Response error_page(Ctx& ctx, int status, const std::string& message) override;
+  Response require_sign_in(Ctx& ctx) override;
+  bool ensure_session(Ctx& ctx) override;
+  std::string public_base(const Request& req) const override;
+  const Content& content() const override { return *content_; }
+  const Clock& clock() const override { return clock_; }
   void issue_cookie(Ctx& ctx, const std::string& token);
   void clear_cookie(Ctx& ctx);
 
@@ -152,6 +112,8 @@ class App {
   growth::Reconsider reconsider_;
   growth::Plans plans_;
   progress::Progress progress_;
+  std::unique_ptr<AssessmentPages> assessment_pages_;
+  std::unique_ptr<GrowthPages> growth_pages_;
   Router router_;
   Metrics metrics_;
   std::shared_ptr<spdlog::logger> access_log_;

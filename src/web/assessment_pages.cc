@@ -6,7 +6,7 @@
 
 #include "assessment/charts.h"
 #include "core/strings.h"
-#include "web/app_context.h"
+#include "web/assessment_pages.h"
 
 namespace sb::web {
 
@@ -66,7 +66,20 @@ std::string change_sentence(const std::string& dimension, const psy::ReliableCha
 
 }  // namespace
 
-Response App::assessment_start_page(Ctx& ctx) {
+void AssessmentPages::add_routes(const AddPage& page, Router&) {
+  page("GET", "/assessment", handler(&AssessmentPages::assessment_start_page));
+  page("POST", "/assessment/start", handler(&AssessmentPages::do_assessment_start));
+  page("GET", "/assessment/{id}", handler(&AssessmentPages::assessment_question));
+  page("POST", "/assessment/{id}/answer", handler(&AssessmentPages::do_assessment_answer));
+  page("POST", "/assessment/{id}/back", handler(&AssessmentPages::do_assessment_back));
+  page("GET", "/assessment/{id}/result", handler(&AssessmentPages::assessment_result));
+  page("GET", "/assessments", handler(&AssessmentPages::assessment_history));
+  page("GET", "/assessments/export.json", handler(&AssessmentPages::assessment_export_json));
+  page("GET", "/assessments/export.csv", handler(&AssessmentPages::assessment_export_csv));
+  page("GET", "/assessments/export.fhir.json", handler(&AssessmentPages::assessment_export_fhir));
+}
+
+Response AssessmentPages::assessment_start_page(Ctx& ctx) {
   if (!ensure_session(ctx)) return error_page(ctx, 503, "Please try again in a moment.");
   json::array unfinished;
   if (auto ids = assessments_->unfinished(ctx.owner())) {
@@ -81,7 +94,7 @@ Response App::assessment_start_page(Ctx& ctx) {
   return render_page(ctx, "assessment_start", std::move(view));
 }
 
-Response App::do_assessment_start(Ctx& ctx) {
+Response AssessmentPages::do_assessment_start(Ctx& ctx) {
   const bool consent = first_value(ctx.form, "consent") == "yes";
   auto id = assessments_->start(ctx.owner(), consent);
   if (!id)
@@ -89,8 +102,9 @@ Response App::do_assessment_start(Ctx& ctx) {
   return Response::redirect("/assessment/" + *id);
 }
 
-Response App::render_question(Ctx& ctx, const assessment::Question& q, std::optional<int> selected,
-                              const std::string& error, int status) {
+Response AssessmentPages::render_question(Ctx& ctx, const assessment::Question& q,
+                                          std::optional<int> selected, const std::string& error,
+                                          int status) {
   json::array options;
   for (size_t i = 0; i < q.labels.size(); ++i) {
     const int value = static_cast<int>(i) + 1;
@@ -114,7 +128,7 @@ Response App::render_question(Ctx& ctx, const assessment::Question& q, std::opti
   return render_page(ctx, "assessment_question", std::move(view), status);
 }
 
-Response App::assessment_question(Ctx& ctx) {
+Response AssessmentPages::assessment_question(Ctx& ctx) {
   const std::string& id = ctx.req.params["id"];
   auto step = assessments_->current(ctx.owner(), id);
   if (!step) {
@@ -129,7 +143,7 @@ Response App::assessment_question(Ctx& ctx) {
   return render_question(ctx, *step->question, was, "", 200);
 }
 
-Response App::do_assessment_answer(Ctx& ctx) {
+Response AssessmentPages::do_assessment_answer(Ctx& ctx) {
   const std::string& id = ctx.req.params["id"];
   const int position = to_int(first_value(ctx.form, "position"), -1);
   const int value = to_int(first_value(ctx.form, "answer"), 0);
@@ -150,7 +164,7 @@ Response App::do_assessment_answer(Ctx& ctx) {
                          e.code == ErrorCode::kConflict ? 409 : 422);
 }
 
-Response App::do_assessment_back(Ctx& ctx) {
+Response AssessmentPages::do_assessment_back(Ctx& ctx) {
   const std::string& id = ctx.req.params["id"];
   auto was = assessments_->back(ctx.owner(), id, to_int(first_value(ctx.form, "position"), -1));
   if (!was) {
@@ -161,7 +175,7 @@ Response App::do_assessment_back(Ctx& ctx) {
   return Response::redirect("/assessment/" + id + "?was=" + std::to_string(*was));
 }
 
-Response App::assessment_result(Ctx& ctx) {
+Response AssessmentPages::assessment_result(Ctx& ctx) {
   const std::string& id = ctx.req.params["id"];
   auto r = assessments_->result(ctx.owner(), id);
   if (!r) {
@@ -204,7 +218,7 @@ Response App::assessment_result(Ctx& ctx) {
   return render_page(ctx, "assessment_result", std::move(view));
 }
 
-Response App::assessment_history(Ctx& ctx) {
+Response AssessmentPages::assessment_history(Ctx& ctx) {
   if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
   auto h = assessments_->history(ctx.owner());
   if (!h) return error_page(ctx, 503, "We could not load your history just now.");
@@ -232,7 +246,7 @@ Response App::assessment_history(Ctx& ctx) {
   return render_page(ctx, "assessment_history", std::move(view));
 }
 
-Response App::assessment_export_json(Ctx& ctx) {
+Response AssessmentPages::assessment_export_json(Ctx& ctx) {
   if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
   auto doc = assessments_->export_json(ctx.owner());
   if (!doc) return error_page(ctx, 503, "We could not prepare your export just now.");
@@ -241,7 +255,7 @@ Response App::assessment_export_json(Ctx& ctx) {
   return res;
 }
 
-Response App::assessment_export_csv(Ctx& ctx) {
+Response AssessmentPages::assessment_export_csv(Ctx& ctx) {
   if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
   auto doc = assessments_->export_csv(ctx.owner());
   if (!doc) return error_page(ctx, 503, "We could not prepare your export just now.");
@@ -253,7 +267,7 @@ Response App::assessment_export_csv(Ctx& ctx) {
   return res;
 }
 
-Response App::assessment_export_fhir(Ctx& ctx) {
+Response AssessmentPages::assessment_export_fhir(Ctx& ctx) {
   if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
   auto doc = assessments_->export_fhir(ctx.owner());
   if (!doc) return error_page(ctx, 503, "We could not prepare your export just now.");

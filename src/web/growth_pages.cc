@@ -6,7 +6,7 @@
 
 #include "core/dates.h"
 #include "core/strings.h"
-#include "web/app_context.h"
+#include "web/growth_pages.h"
 
 namespace sb::web {
 
@@ -147,9 +147,39 @@ void add_streak_view(const growth::Streak& streak, json::object& view) {
 
 }  // namespace
 
+void GrowthPages::add_routes(const AddPage& page, Router& router) {
+  page("GET", "/checkin", handler(&GrowthPages::checkin_page));
+  page("POST", "/checkin", handler(&GrowthPages::do_checkin));
+  page("GET", "/skills", handler(&GrowthPages::skills_list));
+  page("GET", "/skills/{id}", handler(&GrowthPages::skill_page));
+  page("POST", "/skills/{id}/log", handler(&GrowthPages::do_skill_log));
+  page("GET", "/journal", handler(&GrowthPages::journal_list));
+  page("GET", "/journal/new", handler(&GrowthPages::journal_new));
+  page("GET", "/journal/calendar", handler(&GrowthPages::journal_calendar));
+  page("POST", "/journal", handler(&GrowthPages::do_journal_create));
+  page("GET", "/journal/{id}", handler(&GrowthPages::journal_show));
+  page("GET", "/journal/{id}/edit", handler(&GrowthPages::journal_edit));
+  page("POST", "/journal/{id}", handler(&GrowthPages::do_journal_update));
+  page("POST", "/journal/{id}/delete", handler(&GrowthPages::do_journal_delete));
+  page("GET", "/reconsider", handler(&GrowthPages::reconsider_list));
+  page("GET", "/reconsider/new", handler(&GrowthPages::reconsider_new));
+  page("POST", "/reconsider", handler(&GrowthPages::do_reconsider_create));
+  page("GET", "/reconsider/{id}", handler(&GrowthPages::reconsider_show));
+  page("POST", "/reconsider/{id}/followup", handler(&GrowthPages::do_reconsider_follow_up));
+  page("POST", "/reconsider/{id}/delete", handler(&GrowthPages::do_reconsider_delete));
+  page("GET", "/plan", handler(&GrowthPages::plan_page));
+  page("POST", "/plan", handler(&GrowthPages::do_plan_save));
+  page("POST", "/plan/feed", handler(&GrowthPages::do_feed_create));
+  page("POST", "/plan/feed/revoke", handler(&GrowthPages::do_feed_revoke));
+  page("GET", "/progress", handler(&GrowthPages::progress_page));
+  // The calendar feed is read by calendar services, without a session: the secret token in
+  // the address is the only credential.
+  router.add("GET", "/calendar/{token}", [this](Request& req) { return calendar_feed(req); });
+}
+
 // ---------------------------------------------------------------- journal calendar
 
-Response App::journal_calendar(Ctx& ctx) {
+Response GrowthPages::journal_calendar(Ctx& ctx) {
   if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
   const int64_t today = day_of(clock_.now());
   std::string month = date_of_day(today).substr(0, 7);
@@ -184,8 +214,8 @@ Response App::journal_calendar(Ctx& ctx) {
 
 // ---------------------------------------------------------------- pause and reconsider
 
-Response App::render_reconsider_form(Ctx& ctx, const growth::Reconsideration& r, const Error* error,
-                                     int status) {
+Response GrowthPages::render_reconsider_form(Ctx& ctx, const growth::Reconsideration& r,
+                                             const Error* error, int status) {
   json::array interpretations;
   for (const auto& i : growth::common_interpretations())
     interpretations.push_back(
@@ -218,8 +248,8 @@ Response App::render_reconsider_form(Ctx& ctx, const growth::Reconsideration& r,
   return render_page(ctx, "reconsider_form", std::move(view), status);
 }
 
-Response App::render_reconsider(Ctx& ctx, const growth::Reconsideration& r, const Error* error,
-                                int status) {
+Response GrowthPages::render_reconsider(Ctx& ctx, const growth::Reconsideration& r,
+                                        const Error* error, int status) {
   json::array alternatives;
   for (const auto& a : r.alternatives)
     alternatives.push_back(json::object{{"text", a.text}, {"support", a.support}});
@@ -250,7 +280,7 @@ Response App::render_reconsider(Ctx& ctx, const growth::Reconsideration& r, cons
   return render_page(ctx, "reconsider_entry", std::move(view), status);
 }
 
-Response App::reconsider_list(Ctx& ctx) {
+Response GrowthPages::reconsider_list(Ctx& ctx) {
   if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
   auto all = reconsider_.list(ctx.owner());
   if (!all) return error_page(ctx, 503, "We could not open your exercises: " + all.error().message);
@@ -279,7 +309,7 @@ Response App::reconsider_list(Ctx& ctx) {
                       {"unsure", summary.unsure}});
 }
 
-Response App::reconsider_new(Ctx& ctx) {
+Response GrowthPages::reconsider_new(Ctx& ctx) {
   if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
   growth::Reconsideration r;
   r.occurred_on = date_of_day(day_of(clock_.now()));
@@ -287,7 +317,7 @@ Response App::reconsider_new(Ctx& ctx) {
   return render_reconsider_form(ctx, r, nullptr, 200);
 }
 
-Response App::do_reconsider_create(Ctx& ctx) {
+Response GrowthPages::do_reconsider_create(Ctx& ctx) {
   if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
   auto r = reconsideration_from_form(ctx.form);
   auto id = reconsider_.create(ctx.owner(), r);
@@ -299,7 +329,7 @@ Response App::do_reconsider_create(Ctx& ctx) {
   return Response::redirect("/reconsider/" + *id + "?saved=1");
 }
 
-Response App::reconsider_show(Ctx& ctx) {
+Response GrowthPages::reconsider_show(Ctx& ctx) {
   if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
   auto r = reconsider_.get(ctx.owner(), ctx.req.params["id"]);
   if (!r) {
@@ -310,7 +340,7 @@ Response App::reconsider_show(Ctx& ctx) {
   return render_reconsider(ctx, *r, nullptr, 200);
 }
 
-Response App::do_reconsider_follow_up(Ctx& ctx) {
+Response GrowthPages::do_reconsider_follow_up(Ctx& ctx) {
   if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
   const std::string id = ctx.req.params["id"];
   const std::string how = first_value(ctx.form, "how_it_went");
@@ -328,7 +358,7 @@ Response App::do_reconsider_follow_up(Ctx& ctx) {
   return Response::redirect("/reconsider/" + id + "?followed=1");
 }
 
-Response App::do_reconsider_delete(Ctx& ctx) {
+Response GrowthPages::do_reconsider_delete(Ctx& ctx) {
   if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
   auto st = reconsider_.remove(ctx.owner(), ctx.req.params["id"]);
   if (!st)
@@ -339,18 +369,8 @@ Response App::do_reconsider_delete(Ctx& ctx) {
 
 // ---------------------------------------------------------------- weekly plan and feed
 
-std::string App::public_base(const Request& req) const {
-  if (!config_.public_url.empty()) {
-    std::string base = config_.public_url;
-    while (base.ends_with('/')) base.pop_back();
-    return base;
-  }
-  std::string host(req.header("host").value_or("127.0.0.1:8080"));
-  return (config_.secure_cookies ? "https://" : "http://") + host;
-}
-
-Response App::render_plan(Ctx& ctx, const std::optional<growth::WeeklyPlan>& plan,
-                          const Error* error, int status) {
+Response GrowthPages::render_plan(Ctx& ctx, const std::optional<growth::WeeklyPlan>& plan,
+                                  const Error* error, int status) {
   json::object view{{"title", "Your weekly plan"},
                     {"skills", plan_form_view(skills_, plan)},
                     {"checkin_days", checkin_days_view(plan)},
@@ -367,7 +387,7 @@ Response App::render_plan(Ctx& ctx, const std::optional<growth::WeeklyPlan>& pla
   if (!token) return error_page(ctx, 503, "We could not read your calendar settings just now.");
   if (*token) {
     view["has_feed"] = true;
-    view["feed_url"] = public_base(ctx.req) + "/calendar/" + **token + ".ics";
+    view["feed_url"] = kit_.public_base(ctx.req) + "/calendar/" + **token + ".ics";
   }
   if (error) {
     view["has_errors"] = true;
@@ -376,14 +396,14 @@ Response App::render_plan(Ctx& ctx, const std::optional<growth::WeeklyPlan>& pla
   return render_page(ctx, "plan", std::move(view), status);
 }
 
-Response App::plan_page(Ctx& ctx) {
+Response GrowthPages::plan_page(Ctx& ctx) {
   if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
   auto plan = plans_.get(ctx.owner());
   if (!plan) return error_page(ctx, 503, "We could not open your plan: " + plan.error().message);
   return render_plan(ctx, *plan, nullptr, 200);
 }
 
-Response App::do_plan_save(Ctx& ctx) {
+Response GrowthPages::do_plan_save(Ctx& ctx) {
   if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
   growth::WeeklyPlan plan;
   for (const auto& s : skills_.skills()) {
@@ -417,21 +437,21 @@ Response App::do_plan_save(Ctx& ctx) {
   return Response::redirect("/plan?saved=1");
 }
 
-Response App::do_feed_create(Ctx& ctx) {
+Response GrowthPages::do_feed_create(Ctx& ctx) {
   if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
   auto token = plans_.create_feed(ctx.owner());
   if (!token) return error_page(ctx, 503, "We could not create your calendar address.");
   return Response::redirect("/plan?feed=1#calendar");
 }
 
-Response App::do_feed_revoke(Ctx& ctx) {
+Response GrowthPages::do_feed_revoke(Ctx& ctx) {
   if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
   if (!plans_.revoke_feed(ctx.owner()))
     return error_page(ctx, 503, "We could not turn off your calendar address.");
   return Response::redirect("/plan?revoked=1#calendar");
 }
 
-Response App::calendar_feed(Request& req) {
+Response GrowthPages::calendar_feed(Request& req) {
   std::string token = req.params["token"];
   if (!token.ends_with(".ics")) return Response::text("Not found\n", 404);
   token.resize(token.size() - 4);
@@ -449,7 +469,7 @@ Response App::calendar_feed(Request& req) {
 
 // ---------------------------------------------------------------- progress dashboard
 
-Response App::progress_page(Ctx& ctx) {
+Response GrowthPages::progress_page(Ctx& ctx) {
   if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
   auto d = progress_.build(ctx.owner());
   if (!d) return error_page(ctx, 503, "We could not gather your progress: " + d.error().message);

@@ -5,7 +5,7 @@
 #include "core/dates.h"
 #include "core/strings.h"
 #include "growth/safety.h"
-#include "web/app_context.h"
+#include "web/growth_pages.h"
 
 namespace sb::web {
 
@@ -71,8 +71,8 @@ json::object entry_view(const growth::JournalEntry& e) {
 
 }  // namespace
 
-Response App::render_checkin(Ctx& ctx, const std::map<std::string, int>& answers,
-                             const Error* error, int status) {
+Response GrowthPages::render_checkin(Ctx& ctx, const std::map<std::string, int>& answers,
+                                     const Error* error, int status) {
   json::array areas;
   for (const auto& area : checkin_form_.areas) {
     json::array items;
@@ -115,12 +115,12 @@ Response App::render_checkin(Ctx& ctx, const std::map<std::string, int>& answers
   return render_page(ctx, "checkin", std::move(view), status);
 }
 
-Response App::checkin_page(Ctx& ctx) {
+Response GrowthPages::checkin_page(Ctx& ctx) {
   if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
   return render_checkin(ctx, {}, nullptr, 200);
 }
 
-Response App::do_checkin(Ctx& ctx) {
+Response GrowthPages::do_checkin(Ctx& ctx) {
   if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
   std::map<std::string, int> answers;
   for (const auto& area : checkin_form_.areas) {
@@ -141,7 +141,7 @@ Response App::do_checkin(Ctx& ctx) {
   return Response::redirect("/checkin?saved=1");
 }
 
-Response App::skills_list(Ctx& ctx) {
+Response GrowthPages::skills_list(Ctx& ctx) {
   json::array groups;
   for (const auto& g : skills_.groups()) {
     json::array list;
@@ -154,7 +154,8 @@ Response App::skills_list(Ctx& ctx) {
   return render_page(ctx, "skills", {{"title", "Emotion-regulation skills"}, {"groups", groups}});
 }
 
-Response App::render_skill(Ctx& ctx, const growth::Skill& skill, const Error* error, int status) {
+Response GrowthPages::render_skill(Ctx& ctx, const growth::Skill& skill, const Error* error,
+                                   int status) {
   json::array steps;
   for (const auto& s : skill.steps) steps.push_back(json::value(s));
   json::object view{{"title", skill.name}, {"id", skill.id},
@@ -189,13 +190,13 @@ Response App::render_skill(Ctx& ctx, const growth::Skill& skill, const Error* er
   return render_page(ctx, "skill", std::move(view), status);
 }
 
-Response App::skill_page(Ctx& ctx) {
+Response GrowthPages::skill_page(Ctx& ctx) {
   const growth::Skill* skill = skills_.find(ctx.req.params["id"]);
   if (!skill) return error_page(ctx, 404, "There is no such skill.");
   return render_skill(ctx, *skill, nullptr, 200);
 }
 
-Response App::do_skill_log(Ctx& ctx) {
+Response GrowthPages::do_skill_log(Ctx& ctx) {
   if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
   const growth::Skill* skill = skills_.find(ctx.req.params["id"]);
   if (!skill) return error_page(ctx, 404, "There is no such skill.");
@@ -218,8 +219,8 @@ Response App::do_skill_log(Ctx& ctx) {
   return Response::redirect("/skills/" + skill->id + "?logged=1" + (worrying ? "&help=1" : ""));
 }
 
-Response App::render_journal_form(Ctx& ctx, const growth::JournalEntry& e, const Error* error,
-                                  int status) {
+Response GrowthPages::render_journal_form(Ctx& ctx, const growth::JournalEntry& e,
+                                          const Error* error, int status) {
   json::object view = entry_view(e);
   json::array feelings;
   for (const auto& f : growth::feelings()) {
@@ -240,7 +241,7 @@ Response App::render_journal_form(Ctx& ctx, const growth::JournalEntry& e, const
   return render_page(ctx, "journal_form", std::move(view), status);
 }
 
-Response App::journal_list(Ctx& ctx) {
+Response GrowthPages::journal_list(Ctx& ctx) {
   if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
   auto q = ctx.req.query.find("q");
   const std::string query = q == ctx.req.query.end() ? "" : q->second;
@@ -291,7 +292,7 @@ Response App::journal_list(Ctx& ctx) {
                       {"newer_page", page}});
 }
 
-Response App::journal_new(Ctx& ctx) {
+Response GrowthPages::journal_new(Ctx& ctx) {
   if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
   growth::JournalEntry e;
   auto kind = ctx.req.query.find("kind");
@@ -300,7 +301,7 @@ Response App::journal_new(Ctx& ctx) {
   return render_journal_form(ctx, e, nullptr, 200);
 }
 
-Response App::do_journal_create(Ctx& ctx) {
+Response GrowthPages::do_journal_create(Ctx& ctx) {
   if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
   auto e = entry_from_form(ctx.form);
   auto id = journal_.create(ctx.owner(), e);
@@ -312,7 +313,7 @@ Response App::do_journal_create(Ctx& ctx) {
   return Response::redirect("/journal/" + *id + "?saved=1");
 }
 
-Response App::journal_show(Ctx& ctx) {
+Response GrowthPages::journal_show(Ctx& ctx) {
   if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
   auto e = journal_.get(ctx.owner(), ctx.req.params["id"]);
   if (!e) {
@@ -327,7 +328,7 @@ Response App::journal_show(Ctx& ctx) {
   return render_page(ctx, "journal_entry", std::move(view));
 }
 
-Response App::journal_edit(Ctx& ctx) {
+Response GrowthPages::journal_edit(Ctx& ctx) {
   if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
   auto e = journal_.get(ctx.owner(), ctx.req.params["id"]);
   if (!e)
@@ -336,7 +337,7 @@ Response App::journal_edit(Ctx& ctx) {
   return render_journal_form(ctx, *e, nullptr, 200);
 }
 
-Response App::do_journal_update(Ctx& ctx) {
+Response GrowthPages::do_journal_update(Ctx& ctx) {
   if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
   auto e = entry_from_form(ctx.form);
   e.public_id = ctx.req.params["id"];
@@ -351,7 +352,7 @@ Response App::do_journal_update(Ctx& ctx) {
   return Response::redirect("/journal/" + e.public_id + "?saved=1");
 }
 
-Response App::do_journal_delete(Ctx& ctx) {
+Response GrowthPages::do_journal_delete(Ctx& ctx) {
   if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
   auto st = journal_.remove(ctx.owner(), ctx.req.params["id"]);
   if (!st)

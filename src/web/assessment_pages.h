@@ -1,0 +1,37 @@
+// Pages of the attachment assessment: start, one question at a time, result, history, exports.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "assessment/assessment.h"
+#include "web/pages.h"
+
+namespace sb::web {
+
+class AssessmentPages final : public PageModule {
+ public:
+  AssessmentPages(PageKit& kit, assessment::Assessments& assessments,
+                  const psy::Instrument& instrument)
+      : PageModule(kit), assessments_(&assessments), instrument_(&instrument) {}
+  void add_routes(const AddPage& page, Router& router) override;
+
+ private:
+  Response assessment_start_page(Ctx& ctx);
+  Response do_assessment_start(Ctx& ctx);
+  Response assessment_question(Ctx& ctx);
+  Response do_assessment_answer(Ctx& ctx);
+  Response do_assessment_back(Ctx& ctx);
+  Response assessment_result(Ctx& ctx);
+  Response assessment_history(Ctx& ctx);
+  Response assessment_export_json(Ctx& ctx);
+  Response assessment_export_csv(Ctx& ctx);
+  Response assessment_export_fhir(Ctx& ctx);
+  Response render_question(Ctx& ctx, const assessment::Question& q, std::optional<int> selected,
+                           const std::string& error, int status);
+
+  assessment::Assessments* assessments_;
+  const psy::Instrument* instrument_;
+};
+
+}  // namespace sb::web
