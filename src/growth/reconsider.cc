@@ -208,8 +208,24 @@ Status Reconsider::follow_up(const Owner& owner, const std::string& public_id,
   r->followed_up_on = date_of_day(day_of(clock_.now()));
   r->how_it_went = how_it_went;
   r->outcome = outcome;
+  return store_update(owner, *r);
+}
+
+Status Reconsider::update(const Owner& owner, Reconsideration r) {
+  auto existing = get(owner, r.public_id);
+  if (!existing) return existing.error();
+  if (auto st = validate(r); !st) return st;
+  r.followed_up = existing->followed_up;
+  r.followed_up_on = existing->followed_up_on;
+  r.how_it_went = existing->how_it_went;
+  r.outcome = existing->outcome;
+  return store_update(owner, r);
+}
+
+Status Reconsider::store_update(const Owner& owner, const Reconsideration& r) {
   store::ReconsiderRepo repo(db_);
-  auto st = repo.update_sealed(public_id, *owner.user_id, seal(*r, *owner.user_id), clock_.now());
+  auto st = repo.update(
+      {0, r.public_id, *owner.user_id, r.occurred_on, seal(r, *owner.user_id), 0, clock_.now()});
   if (!st && st.error().code == ErrorCode::kNotFound) return not_found();
   return st;
 }

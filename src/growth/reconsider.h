@@ -62,6 +62,8 @@ class Reconsider {
 
   // Field errors name the form field. Returns the exercise's public id.
   Result<std::string> create(const Owner& owner, Reconsideration r);
+  // Changes what was written; a follow-up already given is kept.
+  Status update(const Owner& owner, Reconsideration r);
   Status follow_up(const Owner& owner, const std::string& public_id, const std::string& how_it_went,
                    const std::string& outcome);
   Status remove(const Owner& owner, const std::string& public_id);
@@ -73,6 +75,7 @@ class Reconsider {
 
  private:
   std::string seal(const Reconsideration& r, int64_t user_id) const;
+  Status store_update(const Owner& owner, const Reconsideration& r);
 
   store::Database& db_;
   const Clock& clock_;

@@ -53,14 +53,14 @@ Status ReconsiderRepo::create(const ReconsiderRecord& r) {
   });
 }
 
-Status ReconsiderRepo::update_sealed(const std::string& public_id, int64_t user_id,
-                                     const std::string& sealed, int64_t updated_at) {
-  const ll uid = user_id, t = updated_at;
+Status ReconsiderRepo::update(const ReconsiderRecord& r) {
+  const ll uid = r.user_id, t = r.updated_at;
   return db_.transaction([&](soci::session& s) {
-    require_owned_row(s, "reconsiderations", public_id, uid, "exercise");
-    s << "UPDATE reconsiderations SET sealed = :s, updated_at = :t WHERE public_id = :p AND "
-         "user_id = :u",
-        soci::use(sealed), soci::use(t), soci::use(public_id), soci::use(uid);
+    require_owned_row(s, "reconsiderations", r.public_id, uid, "exercise");
+    s << "UPDATE reconsiderations SET occurred_on = :o, sealed = :s, updated_at = :t WHERE "
+         "public_id = :p AND user_id = :u",
+        soci::use(r.occurred_on), soci::use(r.sealed), soci::use(t), soci::use(r.public_id),
+        soci::use(uid);
   });
 }
 

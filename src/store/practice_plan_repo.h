@@ -25,9 +25,8 @@ class ReconsiderRepo {
  public:
   explicit ReconsiderRepo(Database& db) : db_(db) {}
   Status create(const ReconsiderRecord& r);
-  // Replaces the sealed text of the owner's row; kNotFound when it is not theirs.
-  Status update_sealed(const std::string& public_id, int64_t user_id, const std::string& sealed,
-                       int64_t updated_at);
+  // Replaces the date and sealed text of the owner's row; kNotFound when it is not theirs.
+  Status update(const ReconsiderRecord& r);
   Status remove(const std::string& public_id, int64_t user_id);
   Result<std::optional<ReconsiderRecord>> find(const std::string& public_id, int64_t user_id);
   Result<std::vector<ReconsiderRecord>> for_user(int64_t user_id);  // newest first

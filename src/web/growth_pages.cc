@@ -165,6 +165,8 @@ void GrowthPages::add_routes(const AddPage& page, Router& router) {
   page("GET", "/reconsider/new", handler(&GrowthPages::reconsider_new));
   page("POST", "/reconsider", handler(&GrowthPages::do_reconsider_create));
   page("GET", "/reconsider/{id}", handler(&GrowthPages::reconsider_show));
+  page("GET", "/reconsider/{id}/edit", handler(&GrowthPages::reconsider_edit));
+  page("POST", "/reconsider/{id}", handler(&GrowthPages::do_reconsider_update));
   page("POST", "/reconsider/{id}/followup", handler(&GrowthPages::do_reconsider_follow_up));
   page("POST", "/reconsider/{id}/delete", handler(&GrowthPages::do_reconsider_delete));
   page("GET", "/plan", handler(&GrowthPages::plan_page));
@@ -230,7 +232,10 @@ Response GrowthPages::render_reconsider_form(Ctx& ctx, const growth::Reconsidera
                                         {"text", have ? r.alternatives[i].text : ""},
                                         {"support", have ? r.alternatives[i].support : ""}});
   }
-  json::object view{{"title", "Pause and reconsider"},
+  const bool editing = !r.public_id.empty();
+  json::object view{{"title", editing ? "Edit this exercise" : "Pause and reconsider"},
+                    {"action", editing ? "/reconsider/" + r.public_id : "/reconsider"},
+                    {"button", editing ? "Save changes" : "Save, and follow up later"},
                     {"occurred_on", r.occurred_on},
                     {"happened", r.happened},
                     {"interpretations", interpretations},
@@ -271,6 +276,7 @@ Response GrowthPages::render_reconsider(Ctx& ctx, const growth::Reconsideration&
                     {"outcome_label", outcome_label(r.outcome)},
                     {"outcomes", outcomes},
                     {"saved", ctx.req.query.count("saved") > 0},
+                    {"edited", ctx.req.query.count("edited") > 0},
                     {"followed", ctx.req.query.count("followed") > 0}};
   if (growth::suggests_crisis(r)) view["crisis_html"] = content_->render("crisis", {});
   if (error) {
@@ -338,6 +344,30 @@ Response GrowthPages::reconsider_show(Ctx& ctx) {
     return error_page(ctx, 503, "We could not open this exercise: " + r.error().message);
   }
   return render_reconsider(ctx, *r, nullptr, 200);
+}
+
+Response GrowthPages::reconsider_edit(Ctx& ctx) {
+  if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
+  auto r = reconsider_.get(ctx.owner(), ctx.req.params["id"]);
+  if (!r)
+    return error_page(ctx, r.error().code == ErrorCode::kNotFound ? 404 : 503,
+                      "There is no such exercise.");
+  return render_reconsider_form(ctx, *r, nullptr, 200);
+}
+
+Response GrowthPages::do_reconsider_update(Ctx& ctx) {
+  if (!ctx.visitor.signed_in()) return require_sign_in(ctx);
+  auto r = reconsideration_from_form(ctx.form);
+  r.public_id = ctx.req.params["id"];
+  auto st = reconsider_.update(ctx.owner(), r);
+  if (!st) {
+    if (st.error().code == ErrorCode::kNotFound)
+      return error_page(ctx, 404, "There is no such exercise.");
+    if (st.error().code != ErrorCode::kInvalidArgument)
+      return error_page(ctx, 503, "We could not save your changes.");
+    return render_reconsider_form(ctx, r, &st.error(), 422);
+  }
+  return Response::redirect("/reconsider/" + r.public_id + "?edited=1");
 }
 
 Response GrowthPages::do_reconsider_follow_up(Ctx& ctx) {

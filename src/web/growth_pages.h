@@ -58,6 +58,8 @@ class GrowthPages final : public PageModule {
   Response do_reconsider_create(Ctx& ctx);
   Response reconsider_show(Ctx& ctx);
   Response do_reconsider_follow_up(Ctx& ctx);
+  Response reconsider_edit(Ctx& ctx);
+  Response do_reconsider_update(Ctx& ctx);
   Response do_reconsider_delete(Ctx& ctx);
   Response render_reconsider_form(Ctx& ctx, const growth::Reconsideration& r, const Error* error,
                                   int status);

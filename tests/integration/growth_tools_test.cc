@@ -129,6 +129,21 @@ TEST_P(GrowthToolsTest, ReconsiderExerciseWithFollowUpAndRecurringInterpretation
             std::string::npos);
   EXPECT_NE(list.body.find("follow-up waiting"), std::string::npos);  // the second one
 
+  // Editing changes what was written and keeps the follow-up already given.
+  EXPECT_EQ(b->get("/reconsider/" + first + "/edit").status, 200);
+  auto changed = exercise("rejecting", "Quillon did not answer until late evening");
+  changed["chosen"] = "ask about the day at breakfast";
+  auto bad = changed;
+  bad["happened"] = "  ";
+  auto refused_edit = b->post("/reconsider/" + first, bad);
+  EXPECT_EQ(refused_edit.status, 422);
+  EXPECT_NE(refused_edit.body.find("ask about the day at breakfast"), std::string::npos);
+  EXPECT_EQ(b->post("/reconsider/" + first, changed).status, 303);
+  page = b->get("/reconsider/" + first);
+  EXPECT_NE(page.body.find("Quillon did not answer until late evening"), std::string::npos);
+  EXPECT_NE(page.body.find("We talked it through over breakfast"), std::string::npos);
+  EXPECT_EQ(page.body.find("Quillon did not answer all evening"), std::string::npos);
+
   EXPECT_EQ(b->post("/reconsider/" + second + "/delete", {}).status, 303);
   EXPECT_EQ(b->get("/reconsider/" + second).status, 404);
   EXPECT_EQ(count("reconsiderations"), 2);

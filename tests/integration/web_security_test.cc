@@ -390,6 +390,20 @@ TEST_P(WebSecurityTest, NoRouteLetsOneUserReadChangeOrDeleteAnothersData) {
        }},
       {"GET /reconsider/{id}",
        [&] { EXPECT_EQ(owner.get("/reconsider/" + other_exercise).status, 404); }},
+      {"GET /reconsider/{id}/edit",
+       [&] { EXPECT_EQ(owner.get("/reconsider/" + other_exercise + "/edit").status, 404); }},
+      {"POST /reconsider/{id}",
+       [&] {
+         EXPECT_EQ(owner
+                       .post("/reconsider/" + other_exercise, {{"occurred_on", "2026-11-01"},
+                                                               {"happened", "overwritten"},
+                                                               {"first_id", "leaving"},
+                                                               {"alt_1_text", "a"},
+                                                               {"alt_2_text", "b"},
+                                                               {"chosen", "c"}})
+                       .status,
+                   404);
+       }},
       {"POST /reconsider/{id}/followup",
        [&] {
          EXPECT_EQ(owner.post("/reconsider/" + other_exercise + "/followup", {{"outcome", "worse"}})
@@ -493,6 +507,8 @@ TEST_P(WebSecurityTest, NoRouteLetsOneUserReadChangeOrDeleteAnothersData) {
                                           "GET /reconsider/new",
                                           "POST /reconsider",
                                           "GET /reconsider/{id}",
+                                          "GET /reconsider/{id}/edit",
+                                          "POST /reconsider/{id}",
                                           "POST /reconsider/{id}/followup",
                                           "POST /reconsider/{id}/delete",
                                           "GET /plan",
