@@ -23,16 +23,6 @@ inline Error classify_driver_error(const std::string& what) {
   return Error{ErrorCode::kUnavailable, "store error: " + what, ""};
 }
 
-// Inside a transaction: throws kNotFound unless `table` holds this user's row with this public
-// id. `table` is always a string literal of the calling repository, never input.
-inline void require_owned_row(soci::session& s, const char* table, const std::string& public_id,
-                              long long user_id, const char* what) {
-  long long n = 0;
-  s << std::string("SELECT COUNT(*) FROM ") + table + " WHERE public_id = :p AND user_id = :u",
-      soci::use(public_id), soci::use(user_id), soci::into(n);
-  if (n != 1) throw StoreError{Error{ErrorCode::kNotFound, std::string("no such ") + what, ""}};
-}
-
 // Integer columns come back as int or long long depending on driver and declared type.
 inline int64_t get_int64(const soci::row& r, size_t i) {
   switch (r.get_properties(i).get_data_type()) {

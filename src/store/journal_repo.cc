@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include "store/errors.h"
+#include "store/owned_rows.h"
 
 namespace sb::store {
 namespace {
@@ -44,26 +45,12 @@ Status JournalRepo::update(const JournalRecord& r) {
 }
 
 Status JournalRepo::remove(const std::string& public_id, int64_t user_id) {
-  const ll uid = user_id;
-  return db_.transaction([&](soci::session& s) {
-    require_owned_row(s, "journal_entries", public_id, uid, "entry");
-    s << "DELETE FROM journal_entries WHERE public_id = :p AND user_id = :u", soci::use(public_id),
-        soci::use(uid);
-  });
+  return remove_owned_row(db_, "journal_entries", public_id, user_id, "entry");
 }
 
 Result<std::optional<JournalRecord>> JournalRepo::find(const std::string& public_id,
                                                        int64_t user_id) {
-  std::optional<JournalRecord> found;
-  const ll uid = user_id;
-  auto st = db_.run([&](soci::session& s) {
-    soci::rowset<soci::row> rows =
-        (s.prepare << kColumns << "WHERE public_id = :p AND user_id = :u", soci::use(public_id),
-         soci::use(uid));
-    for (const auto& r : rows) found = read(r);
-  });
-  if (!st) return st.error();
-  return found;
+  return find_owned_row<JournalRecord>(db_, kColumns, public_id, user_id, read);
 }
 
 Result<std::vector<JournalRecord>> JournalRepo::for_user(int64_t user_id) {

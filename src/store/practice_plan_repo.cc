@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include "store/errors.h"
+#include "store/owned_rows.h"
 
 namespace sb::store {
 namespace {
@@ -22,23 +23,6 @@ constexpr const char* kFeedColumns =
 
 FeedRecord read_feed(const soci::row& r) {
   return {get_int64(r, 0), r.get<std::string>(1), r.get<std::string>(2), get_int64(r, 3)};
-}
-
-template <typename Record, typename Read>
-Result<std::vector<Record>> select_rows(Database& db, const std::string& sql,
-                                        std::optional<ll> param, Read read_row) {
-  std::vector<Record> out;
-  auto st = db.run([&](soci::session& s) {
-    if (param) {
-      soci::rowset<soci::row> rows = (s.prepare << sql, soci::use(*param));
-      for (const auto& r : rows) out.push_back(read_row(r));
-    } else {
-      soci::rowset<soci::row> rows = (s.prepare << sql);
-      for (const auto& r : rows) out.push_back(read_row(r));
-    }
-  });
-  if (!st) return st.error();
-  return out;
 }
 
 }  // namespace
@@ -65,32 +49,18 @@ Status ReconsiderRepo::update(const ReconsiderRecord& r) {
 }
 
 Status ReconsiderRepo::remove(const std::string& public_id, int64_t user_id) {
-  const ll uid = user_id;
-  return db_.transaction([&](soci::session& s) {
-    require_owned_row(s, "reconsiderations", public_id, uid, "exercise");
-    s << "DELETE FROM reconsiderations WHERE public_id = :p AND user_id = :u", soci::use(public_id),
-        soci::use(uid);
-  });
+  return remove_owned_row(db_, "reconsiderations", public_id, user_id, "exercise");
 }
 
 Result<std::optional<ReconsiderRecord>> ReconsiderRepo::find(const std::string& public_id,
                                                              int64_t user_id) {
-  std::optional<ReconsiderRecord> found;
-  const ll uid = user_id;
-  auto st = db_.run([&](soci::session& s) {
-    soci::rowset<soci::row> rows =
-        (s.prepare << kColumns << "WHERE public_id = :p AND user_id = :u", soci::use(public_id),
-         soci::use(uid));
-    for (const auto& r : rows) found = read(r);
-  });
-  if (!st) return st.error();
-  return found;
+  return find_owned_row<ReconsiderRecord>(db_, kColumns, public_id, user_id, read);
 }
 
 Result<std::vector<ReconsiderRecord>> ReconsiderRepo::for_user(int64_t user_id) {
   return select_rows<ReconsiderRecord>(
       db_, std::string(kColumns) + "WHERE user_id = :u ORDER BY occurred_on DESC, id DESC",
-      static_cast<ll>(user_id), read);
+      static_cast<long long>(user_id), read);
 }
 
 Result<std::vector<ReconsiderRecord>> ReconsiderRepo::all() {
@@ -124,7 +94,7 @@ Status PlanRepo::save(int64_t user_id, const std::string& items, int64_t now) {
 Result<std::optional<PlanRecord>> PlanRepo::find(int64_t user_id) {
   auto rows = select_rows<PlanRecord>(
       db_, "SELECT items, started_at, updated_at FROM weekly_plans WHERE user_id = :u",
-      static_cast<ll>(user_id), [](const soci::row& r) {
+      static_cast<long long>(user_id), [](const soci::row& r) {
         return PlanRecord{r.get<std::string>(0), get_int64(r, 1), get_int64(r, 2)};
       });
   if (!rows) return rows.error();
@@ -151,7 +121,7 @@ Status PlanRepo::remove_feed(int64_t user_id) {
 
 Result<std::optional<FeedRecord>> PlanRepo::feed_for_user(int64_t user_id) {
   auto rows = select_rows<FeedRecord>(db_, std::string(kFeedColumns) + "WHERE user_id = :u",
-                                      static_cast<ll>(user_id), read_feed);
+                                      static_cast<long long>(user_id), read_feed);
   if (!rows) return rows.error();
   if (rows->empty()) return std::optional<FeedRecord>();
   return std::optional<FeedRecord>(rows->front());

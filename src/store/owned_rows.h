@@ -1,0 +1,71 @@
+// Helpers for tables whose rows belong to one user and are addressed by a random public id
+// (internal to src/store). Table names are always string literals of the calling repository,
+// never input.
+#pragma once
+
+#include <soci/soci.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/database.h"
+#include "store/errors.h"
+
+namespace sb::store {
+
+// Inside a transaction: throws kNotFound unless `table` holds this user's row with this id.
+inline void require_owned_row(soci::session& s, const char* table, const std::string& public_id,
+                              long long user_id, const char* what) {
+  long long n = 0;
+  s << std::string("SELECT COUNT(*) FROM ") + table + " WHERE public_id = :p AND user_id = :u",
+      soci::use(public_id), soci::use(user_id), soci::into(n);
+  if (n != 1) throw StoreError{Error{ErrorCode::kNotFound, std::string("no such ") + what, ""}};
+}
+
+// Deletes the user's row; kNotFound (and nothing deleted) when it is not theirs.
+inline Status remove_owned_row(Database& db, const char* table, const std::string& public_id,
+                               int64_t user_id, const char* what) {
+  const long long uid = user_id;
+  return db.transaction([&](soci::session& s) {
+    require_owned_row(s, table, public_id, uid, what);
+    s << std::string("DELETE FROM ") + table + " WHERE public_id = :p AND user_id = :u",
+        soci::use(public_id), soci::use(uid);
+  });
+}
+
+// Rows of `select` (which may bind one user id as :u), each turned into a Record by `read`.
+template <typename Record, typename Read>
+Result<std::vector<Record>> select_rows(Database& db, const std::string& select,
+                                        std::optional<long long> user_id, Read read) {
+  std::vector<Record> out;
+  auto st = db.run([&](soci::session& s) {
+    if (user_id) {
+      soci::rowset<soci::row> rows = (s.prepare << select, soci::use(*user_id));
+      for (const auto& r : rows) out.push_back(read(r));
+    } else {
+      soci::rowset<soci::row> rows = (s.prepare << select);
+      for (const auto& r : rows) out.push_back(read(r));
+    }
+  });
+  if (!st) return st.error();
+  return out;
+}
+
+// The user's row with this public id, if there is one. `select` ends before its WHERE clause.
+template <typename Record, typename Read>
+Result<std::optional<Record>> find_owned_row(Database& db, const std::string& select,
+                                             const std::string& public_id, int64_t user_id,
+                                             Read read) {
+  std::optional<Record> found;
+  const long long uid = user_id;
+  auto st = db.run([&](soci::session& s) {
+    soci::rowset<soci::row> rows = (s.prepare << select << "WHERE public_id = :p AND user_id = :u",
+                                    soci::use(public_id), soci::use(uid));
+    for (const auto& r : rows) found = read(r);
+  });
+  if (!st) return st.error();
+  return found;
+}
+
+}  // namespace sb::store
