@@ -88,19 +88,28 @@ Result<Reconsideration> open(const store::ReconsiderRecord& rec, const crypto::D
   return r;
 }
 
-bool too_long(const Reconsideration& r) {
-  std::vector<const std::string*> texts = {&r.happened, &r.first.text, &r.first.support,
-                                           &r.urge,     &r.chosen,     &r.how_it_went};
-  for (const auto& a : r.alternatives) {
-    texts.push_back(&a.text);
-    texts.push_back(&a.support);
+// The form field of the first text over the limit, or "" when all fit.
+std::string too_long_field(const Reconsideration& r) {
+  std::vector<std::pair<const std::string*, std::string>> texts = {
+      {&r.happened, "happened"}, {&r.first.text, "first_text"}, {&r.first.support, "first_support"},
+      {&r.urge, "urge"},         {&r.chosen, "chosen"},         {&r.how_it_went, "how_it_went"}};
+  for (size_t i = 0; i < r.alternatives.size(); ++i) {
+    const std::string prefix = "alt_" + std::to_string(i + 1) + "_";
+    texts.emplace_back(&r.alternatives[i].text, prefix + "text");
+    texts.emplace_back(&r.alternatives[i].support, prefix + "support");
   }
-  return std::any_of(texts.begin(), texts.end(), [](auto* t) { return t->size() > kMaxText; });
+  for (const auto& [text, field] : texts) {
+    if (text->size() > kMaxText) return field;
+  }
+  return "";
 }
 
 Status validate(Reconsideration& r) {
   if (!parse_date(r.occurred_on))
     return invalid("occurred_on", "Please give the date as YYYY-MM-DD.");
+  // Before empty alternatives are dropped, so the field named is the one in the form.
+  if (auto field = too_long_field(r); !field.empty())
+    return invalid(field, "Each field can hold up to 4,000 characters.");
   if (trim(r.happened).empty())
     return invalid("happened", "Please write a few words about what happened.");
   if (r.first_id != "own") {
@@ -117,7 +126,6 @@ Status validate(Reconsideration& r) {
     return invalid("alternatives", "Up to four other explanations, please.");
   if (trim(r.chosen).empty())
     return invalid("chosen", "Please write the response you choose, even a small one.");
-  if (too_long(r)) return invalid("happened", "Each field can hold up to 4,000 characters.");
   return ok_status();
 }
 

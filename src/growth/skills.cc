@@ -103,12 +103,6 @@ Result<std::vector<PracticeEntry>> Practice::summaries(const Owner& owner) {
   return out;
 }
 
-Result<std::map<std::string, double>> Practice::average_drop(const Owner& owner) {
-  auto all = summaries(owner);
-  if (!all) return all.error();
-  return average_drop_per_skill(*all);
-}
-
 Result<std::string> Practice::export_json(const Owner& owner) {
   auto all = logs(owner);
   if (!all) return all.error();

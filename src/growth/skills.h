@@ -57,8 +57,6 @@ class Practice {
   Result<std::vector<PracticeEntry>> logs(const Owner& owner, const std::string& skill_id = "");
   // Oldest first, without notes (nothing is decrypted): for charts and streaks.
   Result<std::vector<PracticeEntry>> summaries(const Owner& owner);
-  // Mean of (before - after) per skill.
-  Result<std::map<std::string, double>> average_drop(const Owner& owner);
   Result<std::string> export_json(const Owner& owner);
   static Result<int> rotate_key(store::Database& db, const crypto::DataKey& from,
                                 const crypto::DataKey& to);

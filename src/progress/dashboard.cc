@@ -254,20 +254,19 @@ Result<Dashboard> Progress::build(const Owner& owner) {
   std::stable_sort(d.drops.begin(), d.drops.end(),
                    [](const auto& a, const auto& b) { return a.average > b.average; });
 
+  // Feelings live inside the sealed text, so the last twelve months of entries are decrypted
+  // once; journal activity (26 weeks) is counted from the same entries.
   const std::string today = date_of_day(day_of(now));
-  auto dates = journal_.dates(owner, date_of_day(mondays.front()), today);
-  if (!dates) return dates.error();
-  std::vector<int64_t> entry_days;
-  for (const auto& date : *dates) {
-    if (auto day = parse_date(date)) entry_days.push_back(*day);
-  }
-  d.journal_per_week = bucket_by_week(mondays, entry_days);
-  d.entries_total = static_cast<int>(dates->size());
-
-  // Only the last twelve months are decrypted: feelings live inside the sealed text.
   const auto months = last_months(now, kMonths);
   auto entries = journal_.between(owner, months.front() + "-01", today);
   if (!entries) return entries.error();
+  std::vector<int64_t> entry_days;
+  for (const auto& e : *entries) {
+    auto day = parse_date(e.occurred_on);
+    if (day && *day >= mondays.front()) entry_days.push_back(*day);
+  }
+  d.journal_per_week = bucket_by_week(mondays, entry_days);
+  d.entries_total = static_cast<int>(entry_days.size());
   add_feelings(d, *entries, months);
 
   auto checkins = checkins_.history(owner);

@@ -54,16 +54,9 @@ Result<std::optional<JournalRecord>> JournalRepo::find(const std::string& public
 }
 
 Result<std::vector<JournalRecord>> JournalRepo::for_user(int64_t user_id) {
-  std::vector<JournalRecord> out;
-  const ll uid = user_id;
-  auto st = db_.run([&](soci::session& s) {
-    soci::rowset<soci::row> rows =
-        (s.prepare << kColumns << "WHERE user_id = :u ORDER BY occurred_on DESC, id DESC",
-         soci::use(uid));
-    for (const auto& r : rows) out.push_back(read(r));
-  });
-  if (!st) return st.error();
-  return out;
+  return select_rows<JournalRecord>(
+      db_, std::string(kColumns) + "WHERE user_id = :u ORDER BY occurred_on DESC, id DESC",
+      static_cast<ll>(user_id), read);
 }
 
 Result<std::vector<JournalRecord>> JournalRepo::page_for_user(int64_t user_id, int limit,
@@ -115,13 +108,7 @@ Result<std::vector<std::string>> JournalRepo::dates_for_user(int64_t user_id,
 }
 
 Result<std::vector<JournalRecord>> JournalRepo::all() {
-  std::vector<JournalRecord> out;
-  auto st = db_.run([&](soci::session& s) {
-    soci::rowset<soci::row> rows = (s.prepare << kColumns << "ORDER BY id");
-    for (const auto& r : rows) out.push_back(read(r));
-  });
-  if (!st) return st.error();
-  return out;
+  return select_rows<JournalRecord>(db_, std::string(kColumns) + "ORDER BY id", std::nullopt, read);
 }
 
 Status JournalRepo::replace_sealed(int64_t id, const std::string& sealed) {
@@ -160,16 +147,9 @@ Result<int64_t> PracticeRepo::create(const PracticeRecord& r) {
 }
 
 Result<std::vector<PracticeRecord>> PracticeRepo::for_user(int64_t user_id) {
-  std::vector<PracticeRecord> out;
-  const ll uid = user_id;
-  auto st = db_.run([&](soci::session& s) {
-    soci::rowset<soci::row> rows =
-        (s.prepare << kPracticeColumns << "WHERE user_id = :u ORDER BY practiced_at DESC, id DESC",
-         soci::use(uid));
-    for (const auto& r : rows) out.push_back(read_practice(r));
-  });
-  if (!st) return st.error();
-  return out;
+  return select_rows<PracticeRecord>(
+      db_, std::string(kPracticeColumns) + "WHERE user_id = :u ORDER BY practiced_at DESC, id DESC",
+      static_cast<ll>(user_id), read_practice);
 }
 
 Result<std::vector<PracticeRecord>> PracticeRepo::summaries_for_user(int64_t user_id) {
@@ -190,13 +170,8 @@ Result<std::vector<PracticeRecord>> PracticeRepo::summaries_for_user(int64_t use
 }
 
 Result<std::vector<PracticeRecord>> PracticeRepo::all() {
-  std::vector<PracticeRecord> out;
-  auto st = db_.run([&](soci::session& s) {
-    soci::rowset<soci::row> rows = (s.prepare << kPracticeColumns << "ORDER BY id");
-    for (const auto& r : rows) out.push_back(read_practice(r));
-  });
-  if (!st) return st.error();
-  return out;
+  return select_rows<PracticeRecord>(db_, std::string(kPracticeColumns) + "ORDER BY id",
+                                     std::nullopt, read_practice);
 }
 
 Status PracticeRepo::replace_note(int64_t id, const std::string& sealed) {

@@ -166,25 +166,28 @@ Response GrowthPages::render_skill(Ctx& ctx, const growth::Skill& skill, const E
     view["has_errors"] = true;
     view["error"] = error->message;
   }
-  if (ctx.req.query.count("help")) view["crisis_html"] = content_->render("crisis", {});
   if (ctx.visitor.signed_in()) {
     auto logs = practice_.logs(ctx.owner(), skill.id);
-    auto drops = practice_.average_drop(ctx.owner());
-    if (logs && drops) {
-      json::array list;
-      for (const auto& l : *logs) {
-        list.push_back(json::object{{"date", iso8601(l.practiced_at).substr(0, 10)},
-                                    {"before", l.before},
-                                    {"after", l.after},
-                                    {"note", l.note}});
-      }
-      view["logs"] = list;
-      view["has_logs"] = !list.empty();
-      if (auto it = drops->find(skill.id); it != drops->end()) {
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.1f", it->second);
-        view["average_drop"] = buf;
-      }
+    if (!logs)
+      return error_page(ctx, 503, "We could not open your practice log: " + logs.error().message);
+    json::array list;
+    bool worrying = false;
+    for (const auto& l : *logs) {
+      list.push_back(json::object{{"date", iso8601(l.practiced_at).substr(0, 10)},
+                                  {"before", l.before},
+                                  {"after", l.after},
+                                  {"note", l.note}});
+      worrying = worrying || growth::suggests_crisis(std::string_view(l.note));
+    }
+    view["logs"] = list;
+    view["has_logs"] = !list.empty();
+    // Help stands beside a worrying note whenever it is shown, as beside a journal entry.
+    if (worrying) view["crisis_html"] = content_->render("crisis", {});
+    const auto drops = growth::average_drop_per_skill(*logs);
+    if (auto it = drops.find(skill.id); it != drops.end()) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.1f", it->second);
+      view["average_drop"] = buf;
     }
   }
   return render_page(ctx, "skill", std::move(view), status);
@@ -214,9 +217,7 @@ Response GrowthPages::do_skill_log(Ctx& ctx) {
       return error_page(ctx, 503, "We could not save your practice.");
     return render_skill(ctx, *skill, &st.error(), 422);
   }
-  // Help is offered beside a worrying note the same way as beside a journal entry.
-  const bool worrying = growth::suggests_crisis(std::string_view(first_value(ctx.form, "note")));
-  return Response::redirect("/skills/" + skill->id + "?logged=1" + (worrying ? "&help=1" : ""));
+  return Response::redirect("/skills/" + skill->id + "?logged=1");
 }
 
 Response GrowthPages::render_journal_form(Ctx& ctx, const growth::JournalEntry& e,

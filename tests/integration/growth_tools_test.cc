@@ -4,9 +4,6 @@
 #include <soci/soci.h>
 
 #include <boost/json.hpp>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "cli/demo_data.h"
 #include "growth/key_rotation.h"
@@ -94,6 +91,13 @@ TEST_P(GrowthToolsTest, ReconsiderExerciseWithFollowUpAndRecurringInterpretation
   EXPECT_NE(refused.body.find("at least two other possible explanations"), std::string::npos);
   EXPECT_NE(refused.body.find("Quillon did not answer my message all evening"), std::string::npos);
   EXPECT_NE(refused.body.find("value=\"rejecting\" checked"), std::string::npos);
+  auto too_long = exercise("rejecting", "Quillon did not answer");
+  too_long["alt_1_text"] = "";
+  too_long["alt_3_text"] = std::string(4001, 'x');
+  auto long_refused = b->post("/reconsider", too_long);
+  EXPECT_EQ(long_refused.status, 422);
+  EXPECT_NE(long_refused.body.find("up to 4,000 characters"), std::string::npos);
+  EXPECT_EQ(count("reconsiderations"), 0);
   form["first_id"] = "made-up";
   form["alt_2_text"] = "x";
   EXPECT_EQ(b->post("/reconsider", form).status, 422);
@@ -193,17 +197,12 @@ TEST_P(GrowthToolsTest, NoFreeTextOfTheNewToolsIsStoredInPlaintext) {
   }
   EXPECT_EQ(stored.find(token), std::string::npos) << "the feed token is stored hashed and sealed";
   if (GetParam() == TestBackend::kSqlite) {
-    for (const auto& entry :
-         std::filesystem::directory_iterator(std::filesystem::temp_directory_path() /
-                                             ("securebase-tests-" + std::to_string(getpid())))) {
-      const auto name = entry.path().filename().string();
-      if (name.find("store.db") == std::string::npos) continue;
-      std::ifstream in(entry.path(), std::ios::binary);
-      std::stringstream bytes;
-      bytes << in.rdbuf();
+    const auto files = testing::raw_sqlite_files();
+    ASSERT_FALSE(files.empty());
+    for (const auto& [name, bytes] : files) {
       for (const char* plain : {"Pellucid", "Quillon", "Marrowlight"})
-        EXPECT_EQ(bytes.str().find(plain), std::string::npos) << name << " " << plain;
-      EXPECT_EQ(bytes.str().find(token), std::string::npos) << name;
+        EXPECT_EQ(bytes.find(plain), std::string::npos) << name << " " << plain;
+      EXPECT_EQ(bytes.find(token), std::string::npos) << name;
     }
   }
 }

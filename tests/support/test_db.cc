@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace sb::testing {
 namespace {
@@ -32,6 +34,19 @@ const std::filesystem::path& temp_root() {
 
 std::string backend_name(TestBackend b) {
   return b == TestBackend::kSqlite ? "SQLite" : "PostgreSQL";
+}
+
+std::vector<std::pair<std::string, std::string>> raw_sqlite_files() {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& entry : std::filesystem::directory_iterator(temp_root())) {
+    const auto name = entry.path().filename().string();
+    if (name.find("store.db") == std::string::npos) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    files.emplace_back(name, bytes.str());
+  }
+  return files;
 }
 
 std::string temp_path(const std::string& name) {

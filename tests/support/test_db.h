@@ -2,6 +2,10 @@
 // `make test` starts (SECUREBASE_TEST_POSTGRES_URL).
 #pragma once
 
+#include <vector>
+
+#include <utility>
+
 #include <memory>
 #include <string>
 
@@ -18,5 +22,8 @@ std::unique_ptr<store::Database> fresh_database(TestBackend backend, size_t pool
 
 // A path in a temporary folder that is removed when the process ends.
 std::string temp_path(const std::string& name);
+// Every SQLite file of this test run (databases, write-ahead logs) by name, byte for byte: what
+// someone who copied the files would read.
+std::vector<std::pair<std::string, std::string>> raw_sqlite_files();
 
 }  // namespace sb::testing
