@@ -16,12 +16,13 @@
 
 #include "accounts/accounts.h"
 #include "accounts/crypto.h"
-#include "assessment/assessment.h"
+#include "app/app.h"
+#include "app/features.h"
 #include "core/dates.h"
-#include "growth/journal.h"
-#include "growth/skills.h"
+#include "features/assessment/assessment.h"
+#include "features/journal/journal.h"
+#include "features/skills/skills.h"
 #include "store/database.h"
-#include "web/app.h"
 
 namespace {
 
@@ -34,7 +35,7 @@ struct World {
   std::filesystem::path dir;
   std::unique_ptr<store::Database> db;
   ManualClock clock{1'800'000'000 - kYears * 365 * kDay};
-  std::unique_ptr<web::App> app;
+  std::unique_ptr<app::App> app;
   std::string cookie;
 };
 
@@ -69,14 +70,14 @@ World& world() {
     std::filesystem::create_directories(w->dir);
     w->db = must(store::Database::open(url ? url : "sqlite://" + (w->dir / "bench.db").string(), 4),
                  "open store");
-    must(store::migrate(*w->db), "migrate");
-    web::AppConfig cfg;
+    must(store::migrate(*w->db, app::migrations()), "migrate");
+    app::AppConfig cfg;
     cfg.content_dir = SECUREBASE_CONTENT_DIR;
     cfg.data_key_file = (w->dir / "data.key").string();
     cfg.secure_cookies = false;
     cfg.access_log = false;
     cfg.password_policy = {1, 8192};  // sign-in speed is not what is measured here
-    w->app = must(web::App::create(cfg, *w->db, w->clock), "create app");
+    w->app = must(app::App::create(cfg, *w->db, w->clock), "create app");
 
     accounts::Accounts accounts(*w->db, w->clock, cfg.password_policy);
     const std::string email = "five.years." + std::to_string(getpid()) + "@example.org";
@@ -142,7 +143,7 @@ World& world() {
                  entries, practices, weeks, taken, days);
     auto session =
         must(accounts.sign_in(email, "a long enough password", "127.0.0.1", {}), "sign in");
-    w->cookie = w->app->session_cookie_name() + "=" + session.token;
+    w->cookie = w->app->session_cookie_name() + "=" + session.session->token;
     return w;
   }();
   return *w;

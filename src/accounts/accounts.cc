@@ -117,13 +117,18 @@ Result<Visitor> Accounts::resolve(const std::string& token) {
   Visitor v;
   v.session_id = s.id;
   v.csrf_token = s.csrf_token;
+  v.authenticated_at = s.authenticated_at;
+  v.pending_user_id = s.pending_user_id;
   if (s.user_id) {
     auto user = repo_.find_user(*s.user_id);
     if (!user) return user.error();
     if (!user->has_value()) return anonymous;
     v.user_id = (*user)->id;
+    v.public_id = (*user)->public_id;
     v.email = (*user)->email;
     v.role = parse_role((*user)->role).value_or(Role::kMember);
+    v.two_factor_enabled = (*user)->two_factor;
+    v.second_factor = (*user)->two_factor && s.second_factor_at.has_value();
   }
   return v;
 }
@@ -166,8 +171,8 @@ ThrottleState Accounts::throttle_state(const std::string& email, const std::stri
   return {a.throttled || b.throttled, std::max(a.retry_after_seconds, b.retry_after_seconds)};
 }
 
-Result<IssuedSession> Accounts::sign_in(const std::string& raw_email, const std::string& password,
-                                        const std::string& address, const Visitor& current) {
+Result<SignIn> Accounts::sign_in(const std::string& raw_email, const std::string& password,
+                                 const std::string& address, const Visitor& current) {
   const std::string key = to_lower(trim(raw_email));
   if (key.empty()) return invalid("email", "Please enter your e-mail address.");
   if (password.empty()) return invalid("password", "Please enter your password.");
@@ -196,12 +201,77 @@ Result<IssuedSession> Accounts::sign_in(const std::string& raw_email, const std:
       (void)repo_.update_password(u.id, *rehashed, u.password_changed_at);
     }
   }
+  SignIn outcome;
+  if (u.two_factor && current.session_id != 0) {
+    if (auto st = repo_.set_pending_user(current.session_id, u.id); !st) return st.error();
+    outcome.second_factor_needed = true;
+    return outcome;
+  }
+  auto issued = sign_in_as(u, current, false);
+  if (!issued) return issued.error();
+  outcome.session = std::move(*issued);
+  return outcome;
+}
+
+Result<IssuedSession> Accounts::sign_in_as(const store::UserRecord& u, const Visitor& current,
+                                           bool second_factor) {
   auto issued = issue(u.id, u.email, parse_role(u.role).value_or(Role::kMember));
-  if (issued && current.session_id != 0) {
+  if (!issued) return issued.error();
+  issued->visitor.public_id = u.public_id;
+  issued->visitor.two_factor_enabled = u.two_factor;
+  issued->visitor.authenticated_at = clock_.now();
+  if (second_factor) {
+    if (auto st = repo_.set_second_factor(issued->visitor.session_id, clock_.now()); !st)
+      return st.error();
+    issued->visitor.second_factor = true;
+  }
+  if (current.session_id != 0) {
     if (adopt_hook_) adopt_hook_(current.session_id, u.id);
     (void)repo_.delete_session(current.session_id);
   }
   return issued;
+}
+
+Result<IssuedSession> Accounts::complete_second_factor(const Visitor& current,
+                                                       const std::string& code,
+                                                       TwoFactor& two_factor) {
+  if (!current.pending_user_id) return unauthenticated();
+  const std::string key = "2fa:" + std::to_string(*current.pending_user_id);
+  auto throttle = throttle_state(key, "");
+  if (throttle.throttled) {
+    return Error{ErrorCode::kThrottled,
+                 "Too many attempts. Please wait " + std::to_string(throttle.retry_after_seconds) +
+                     " seconds and try again.",
+                 std::to_string(throttle.retry_after_seconds)};
+  }
+  auto user = repo_.find_user(*current.pending_user_id);
+  if (!user) return user.error();
+  if (!user->has_value()) return unauthenticated();
+  if (auto st = two_factor.verify((*user)->id, code); !st) {
+    if (st.error().code == ErrorCode::kInvalidArgument)
+      (void)repo_.record_login_failure(key, "", clock_.now());
+    return st.error();
+  }
+  (void)repo_.clear_login_failures(key);
+  return sign_in_as(**user, current, true);
+}
+
+Status Accounts::reauthenticate(const Visitor& visitor, const std::string& password,
+                                const std::string& code, TwoFactor& two_factor) {
+  if (!visitor.signed_in()) return unauthenticated();
+  auto user = repo_.find_user(*visitor.user_id);
+  if (!user) return user.error();
+  if (!user->has_value()) return unauthenticated();
+  if (!code.empty() && (*user)->two_factor) {
+    if (auto st = two_factor.verify((*user)->id, code); !st) return st;
+  } else if (!crypto::verify_password(password, (*user)->password_hash)) {
+    return invalid("password", "That password is not right.");
+  }
+  return repo_.set_authenticated(visitor.session_id, clock_.now());
+}
+
+Status Accounts::mark_second_factor(const Visitor& visitor) {
+  return repo_.set_second_factor(visitor.session_id, clock_.now());
 }
 
 Status Accounts::sign_out(const Visitor& visitor) {
@@ -238,6 +308,8 @@ Result<std::string> Accounts::export_json(const Visitor& visitor) {
 
   boost::json::object account;
   account["email"] = (*user)->email;
+  account["id"] = (*user)->public_id;
+  account["two_factor"] = (*user)->two_factor;
   account["role"] = (*user)->role;
   account["created_at"] = iso8601((*user)->created_at);
   account["password_changed_at"] = iso8601((*user)->password_changed_at);
@@ -255,7 +327,8 @@ Result<std::string> Accounts::export_json(const Visitor& visitor) {
   return boost::json::serialize(doc);
 }
 
-Status Accounts::delete_account(const Visitor& visitor, const std::string& password) {
+Status Accounts::delete_account(const Visitor& visitor, const std::string& password,
+                                const std::function<void(soci::session&)>& erase_features) {
   if (!visitor.signed_in()) return unauthenticated();
   auto user = repo_.find_user(*visitor.user_id);
   if (!user) return user.error();
@@ -263,7 +336,7 @@ Status Accounts::delete_account(const Visitor& visitor, const std::string& passw
   if (!crypto::verify_password(password, (*user)->password_hash)) {
     return invalid("password", "Your password is not right; nothing was deleted.");
   }
-  return repo_.delete_user(*visitor.user_id);
+  return repo_.delete_user(*visitor.user_id, erase_features);
 }
 
 Result<int64_t> Accounts::create_user(const std::string& raw_email, const std::string& password,

@@ -6,10 +6,11 @@
 #include <optional>
 #include <string>
 
+#include "accounts/accounts_repo.h"
 #include "accounts/crypto.h"
+#include "accounts/two_factor.h"
 #include "core/clock.h"
 #include "core/result.h"
-#include "store/accounts_repo.h"
 
 namespace sb::accounts {
 
@@ -31,8 +32,13 @@ struct Visitor {
   int64_t session_id = 0;  // 0: no session yet
   std::string csrf_token;
   std::optional<int64_t> user_id;
+  std::string public_id;
   std::string email;
   Role role = Role::kMember;
+  bool two_factor_enabled = false;         // the account has two-factor sign-in
+  bool second_factor = false;              // this session passed it
+  int64_t authenticated_at = 0;            // last password or code entered in this session
+  std::optional<int64_t> pending_user_id;  // signing in: password right, code still to come
   bool signed_in() const { return user_id.has_value(); }
 };
 
@@ -40,6 +46,12 @@ struct Visitor {
 struct IssuedSession {
   std::string token;
   Visitor visitor;
+};
+
+// What signing in with a password led to: a session, or the second step.
+struct SignIn {
+  std::optional<IssuedSession> session;
+  bool second_factor_needed = false;
 };
 
 struct ThrottleState {
@@ -59,19 +71,31 @@ class Accounts {
 
   Result<IssuedSession> sign_up(const std::string& email, const std::string& password,
                                 const Visitor& current, Role role = Role::kMember);
-  Result<IssuedSession> sign_in(const std::string& email, const std::string& password,
-                                const std::string& address, const Visitor& current);
+  // With two-factor on, the password alone only marks the current session as waiting for the
+  // code (SignIn::second_factor_needed); complete_second_factor then issues the session.
+  Result<SignIn> sign_in(const std::string& email, const std::string& password,
+                         const std::string& address, const Visitor& current);
+  Result<IssuedSession> complete_second_factor(const Visitor& current, const std::string& code,
+                                               TwoFactor& two_factor);
+  // Re-authentication for sensitive steps: the password, or a code when two-factor is on.
+  Status reauthenticate(const Visitor& visitor, const std::string& password,
+                        const std::string& code, TwoFactor& two_factor);
+  // After enrolling in two-factor, the current session counts as having passed it.
+  Status mark_second_factor(const Visitor& visitor);
   Status sign_out(const Visitor& visitor);
   Status change_password(const Visitor& visitor, const std::string& current_password,
                          const std::string& new_password);
   // Everything stored about the signed-in user, as a JSON document.
   Result<std::string> export_json(const Visitor& visitor);
-  Status delete_account(const Visitor& visitor, const std::string& password);
+  // Erases the account; `erase_features` removes every feature's rows in the same transaction.
+  Status delete_account(const Visitor& visitor, const std::string& password,
+                        const std::function<void(soci::session&)>& erase_features);
 
   // For the command line: an account created by an operator.
   Result<int64_t> create_user(const std::string& email, const std::string& password, Role role);
 
   Result<int64_t> count_users() { return repo_.count_users(); }
+  store::AccountsRepo& repo() { return repo_; }
 
   // Called when an anonymous session becomes a signed-in one (sign-up or sign-in), before the
   // old session ends, so features can hand the visitor's anonymous work to the account.
@@ -82,6 +106,8 @@ class Accounts {
 
  private:
   Result<IssuedSession> issue(std::optional<int64_t> user_id, const std::string& email, Role role);
+  Result<IssuedSession> sign_in_as(const store::UserRecord& user, const Visitor& current,
+                                   bool second_factor);
   Status check_new_password(const std::string& password);
 
   store::AccountsRepo repo_;

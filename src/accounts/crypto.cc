@@ -11,6 +11,12 @@ void init() {
   if (sodium_init() < 0) std::abort();  // no safe way to go on without a working RNG
 }
 
+std::string random_bytes(size_t bytes) {
+  std::string raw(bytes, '\0');
+  randombytes_buf(raw.data(), raw.size());
+  return raw;
+}
+
 std::string random_token(size_t bytes) {
   std::vector<unsigned char> raw(bytes);
   randombytes_buf(raw.data(), raw.size());

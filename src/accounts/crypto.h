@@ -11,6 +11,8 @@ namespace sb::crypto {
 // Must be called once before any other function here (idempotent, thread-safe).
 void init();
 
+// `bytes` random bytes.
+std::string random_bytes(size_t bytes);
 // `bytes` random bytes as unpadded URL-safe base64.
 std::string random_token(size_t bytes = 32);
 // SHA-256 as lower-case hex: how session tokens are stored.

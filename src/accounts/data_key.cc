@@ -110,12 +110,12 @@ std::string DataKey::encrypt(std::string_view plaintext, std::string_view associ
 
 Result<std::string> DataKey::decrypt(std::string_view sealed, std::string_view associated) const {
   if (sealed.substr(0, 3) != "v1:" || sealed.size() < 21 || sealed[19] != ':') {
-    return Error{ErrorCode::kInvalidArgument, "stored data is not in SecureBase's encrypted format",
-                 ""};
+    // Stored data, not anybody's input: a fault of the store, shown to people as such.
+    return Error{ErrorCode::kInternal, "stored data is not in SecureBase's encrypted format", ""};
   }
   const std::string_view id = sealed.substr(3, 16);
   if (id != id_) {
-    return Error{ErrorCode::kPermissionDenied,
+    return Error{ErrorCode::kUnavailable,
                  "stored data was encrypted with data key " + std::string(id) +
                      ", but this server has key " + id_ + " (wrong --data-key file?)",
                  ""};
@@ -124,7 +124,7 @@ Result<std::string> DataKey::decrypt(std::string_view sealed, std::string_view a
   if (!from_base64(sealed.substr(20), raw) ||
       raw.size() < crypto_aead_xchacha20poly1305_ietf_NPUBBYTES +
                        crypto_aead_xchacha20poly1305_ietf_ABYTES) {
-    return Error{ErrorCode::kInvalidArgument, "stored encrypted data is damaged", ""};
+    return Error{ErrorCode::kInternal, "stored encrypted data is damaged", ""};
   }
   std::string out(raw.size() - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES -
                       crypto_aead_xchacha20poly1305_ietf_ABYTES,
@@ -136,8 +136,7 @@ Result<std::string> DataKey::decrypt(std::string_view sealed, std::string_view a
           raw.size() - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
           reinterpret_cast<const unsigned char*>(associated.data()), associated.size(), raw.data(),
           key_.data()) != 0) {
-    return Error{ErrorCode::kPermissionDenied, "stored encrypted data failed its integrity check",
-                 ""};
+    return Error{ErrorCode::kInternal, "stored encrypted data failed its integrity check", ""};
   }
   out.resize(len);
   return out;

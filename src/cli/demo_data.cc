@@ -2,14 +2,14 @@
 
 #include <random>
 
-#include "assessment/assessment.h"
 #include "core/clock.h"
 #include "core/dates.h"
-#include "growth/checkin.h"
-#include "growth/journal.h"
-#include "growth/plan.h"
-#include "growth/reconsider.h"
-#include "growth/skills.h"
+#include "features/assessment/assessment.h"
+#include "features/checkin/checkin.h"
+#include "features/journal/journal.h"
+#include "features/plan/plan.h"
+#include "features/reconsider/reconsider.h"
+#include "features/skills/skills.h"
 #include "psychometrics/instrument.h"
 
 namespace sb::cli {

@@ -7,15 +7,15 @@
 #include <iostream>
 
 #include "accounts/accounts.h"
-#include "assessment/assessment.h"
+#include "app/app.h"
+#include "app/features.h"
 #include "cli/demo_data.h"
 #include "cli/irt.h"
 #include "core/clock.h"
-#include "growth/key_rotation.h"
-#include "growth/skills.h"
+#include "features/assessment/assessment.h"
+#include "features/skills/skills.h"
 #include "psychometrics/instrument.h"
 #include "store/database.h"
-#include "web/app.h"
 #include "web/server.h"
 
 namespace {
@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
   auto* serve = app.add_subcommand("serve", "Serve the web application over HTTP.");
   add_db(serve);
   sb::web::ServerConfig server_config;
-  sb::web::AppConfig app_config;
+  sb::app::AppConfig app_config;
   size_t pool_size = 8;
   bool insecure_cookies = false, no_access_log = false;
   serve->add_option("--address", server_config.address, "Address to listen on.")
@@ -129,6 +129,7 @@ int main(int argc, char** argv) {
       "rotate-key", "Re-encrypt all free-text data from the current key file to a new one.");
   add_db(rotate_key);
   rotate_key->add_option("--key", old_key_file, "The current key file.")->required();
+  rotate_key->add_option("--content", content_dir, "The content folder.")->capture_default_str();
   rotate_key
       ->add_option("--new-key", new_key_file, "The new key file (created if it does not exist).")
       ->required();
@@ -147,16 +148,16 @@ int main(int argc, char** argv) {
   int rc = 0;
   if (app.got_subcommand("version")) {
     std::cout << "securebase " << SECUREBASE_VERSION << " (schema "
-              << sb::store::latest_schema_version() << ")\n";
+              << sb::app::latest_schema_version() << ")\n";
     return 0;
   }
   if (migrate->parsed()) {
     auto db = open_store(database_url(db_flag), 1, rc);
     if (!db) return rc;
-    auto applied = sb::store::migrate(*db);
+    auto applied = sb::store::migrate(*db, sb::app::migrations());
     if (!applied) return fail(applied.error().message);
     std::cout << "migrations applied: " << *applied << "; schema version "
-              << sb::store::latest_schema_version() << "\n";
+              << sb::app::latest_schema_version() << "\n";
     return 0;
   }
   if (import_instrument->parsed()) {
@@ -181,7 +182,15 @@ int main(int argc, char** argv) {
     if (!from) return fail(from.error().message);
     auto to = sb::crypto::DataKey::load_or_create(new_key_file);
     if (!to) return fail(to.error().message);
-    auto n = sb::growth::rotate_data_key(*db, *from, *to);
+    // Every feature's sealed columns: the application lists them, through its modules.
+    sb::SystemClock clock;
+    sb::app::AppConfig config;
+    config.content_dir = content_dir;
+    config.data_key_file = old_key_file;
+    config.access_log = false;
+    auto rotator = sb::app::App::create(config, *db, clock);
+    if (!rotator) return fail(rotator.error().message);
+    auto n = (*rotator)->rotate_key(*from, *to);
     if (!n) return fail(n.error().message);
     std::cout << "re-encrypted " << *n << " records from key " << from->id() << " to key "
               << to->id() << "; serve with --data-key " << new_key_file << "\n";
@@ -239,15 +248,15 @@ int main(int argc, char** argv) {
     if (!db) return rc;
     auto version = sb::store::current_schema_version(*db);
     if (!version) return fail(version.error().message);
-    if (*version != sb::store::latest_schema_version()) {
+    if (*version != sb::app::latest_schema_version()) {
       return fail("the store's schema is at version " + std::to_string(*version) +
-                  ", this build needs " + std::to_string(sb::store::latest_schema_version()) +
+                  ", this build needs " + std::to_string(sb::app::latest_schema_version()) +
                   ": run `securebase migrate` first");
     }
     sb::SystemClock clock;
     app_config.secure_cookies = !insecure_cookies;
     app_config.access_log = !no_access_log;
-    auto web_app = sb::web::App::create(app_config, *db, clock);
+    auto web_app = sb::app::App::create(app_config, *db, clock);
     if (!web_app) return fail(web_app.error().message);
     sb::web::Server server(server_config,
                            [&](sb::web::Request& r) { return (*web_app)->handle(r); });

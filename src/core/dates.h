@@ -9,6 +9,10 @@
 
 namespace sb {
 
+// Monday first, as the ISO week and the calendar pages count.
+inline constexpr const char* kWeekdayNames[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                                "Friday", "Saturday", "Sunday"};
+
 // Days since 1970-01-01 for a proleptic Gregorian date (H. Hinnant's days_from_civil).
 int64_t days_from_civil(int year, unsigned month, unsigned day);
 // "YYYY-MM-DD" for a day number.

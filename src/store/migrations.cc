@@ -1,7 +1,10 @@
-// Numbered schema migrations. Each is a list of statements written once for both back ends;
-// the few words that differ are written as {{PK}} (auto-increment key) and replaced per dialect.
+// The migration runner. The migrations themselves belong to the features (module.cc).
+#include "store/migrations.h"
+
 #include <soci/soci.h>
 
+#include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -11,135 +14,16 @@
 namespace sb::store {
 namespace {
 
-struct Migration {
-  int version;
-  const char* name;
-  std::vector<std::string> statements;
-};
-
-const std::vector<Migration>& all_migrations() {
-  static const std::vector<Migration> migrations = {
-      {1,
-       "accounts and sessions",
-       {
-           "CREATE TABLE users ("
-           " id {{PK}},"
-           " email TEXT NOT NULL UNIQUE,"
-           " password_hash TEXT NOT NULL,"
-           " role TEXT NOT NULL CHECK (role IN ('member','clinician','admin')),"
-           " created_at BIGINT NOT NULL,"
-           " password_changed_at BIGINT NOT NULL)",
-           "CREATE TABLE sessions ("
-           " id {{PK}},"
-           " token_hash TEXT NOT NULL UNIQUE,"
-           " csrf_token TEXT NOT NULL,"
-           " user_id BIGINT REFERENCES users(id) ON DELETE CASCADE,"
-           " created_at BIGINT NOT NULL,"
-           " last_seen_at BIGINT NOT NULL)",
-           "CREATE INDEX sessions_user ON sessions(user_id)",
-           "CREATE TABLE login_failures ("
-           " id {{PK}},"
-           " account_key TEXT NOT NULL,"
-           " address TEXT NOT NULL,"
-           " at BIGINT NOT NULL)",
-           "CREATE INDEX login_failures_account ON login_failures(account_key, at)",
-           "CREATE INDEX login_failures_address ON login_failures(address, at)",
-       }},
-      {2,
-       "assessments",
-       {
-           "CREATE TABLE assessments ("
-           " id {{PK}},"
-           " public_id TEXT NOT NULL UNIQUE,"
-           " user_id BIGINT REFERENCES users(id) ON DELETE CASCADE,"
-           " session_id BIGINT,"
-           " instrument_id TEXT NOT NULL,"
-           " instrument_version TEXT NOT NULL,"
-           " consent INTEGER NOT NULL CHECK (consent IN (0, 1)),"
-           " status TEXT NOT NULL CHECK (status IN ('in_progress', 'completed')),"
-           " started_at BIGINT NOT NULL,"
-           " completed_at BIGINT,"
-           " result_json TEXT)",
-           "CREATE INDEX assessments_user ON assessments(user_id, started_at)",
-           "CREATE INDEX assessments_session ON assessments(session_id)",
-           "CREATE TABLE assessment_answers ("
-           " assessment_id BIGINT NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,"
-           " position INTEGER NOT NULL,"
-           " item_id TEXT NOT NULL,"
-           " answer INTEGER NOT NULL,"
-           " answered_at BIGINT NOT NULL,"
-           " PRIMARY KEY (assessment_id, position))",
-       }},
-      {3,
-       "journal",
-       {
-           "CREATE TABLE journal_entries ("
-           " id {{PK}},"
-           " public_id TEXT NOT NULL UNIQUE,"
-           " user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-           " occurred_on TEXT NOT NULL,"
-           " kind TEXT NOT NULL CHECK (kind IN ('quick', 'full')),"
-           " sealed TEXT NOT NULL,"
-           " created_at BIGINT NOT NULL,"
-           " updated_at BIGINT NOT NULL)",
-           "CREATE INDEX journal_user ON journal_entries(user_id, occurred_on)",
-       }},
-      {4,
-       "practice logs",
-       {
-           "CREATE TABLE practice_logs ("
-           " id {{PK}},"
-           " user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-           " skill_id TEXT NOT NULL,"
-           " practiced_at BIGINT NOT NULL,"
-           " distress_before INTEGER NOT NULL CHECK (distress_before BETWEEN 0 AND 10),"
-           " distress_after INTEGER NOT NULL CHECK (distress_after BETWEEN 0 AND 10),"
-           " note_sealed TEXT NOT NULL)",
-           "CREATE INDEX practice_logs_user ON practice_logs(user_id, practiced_at)",
-       }},
-      {5,
-       "regulation check-ins",
-       {
-           "CREATE TABLE regulation_checkins ("
-           " id {{PK}},"
-           " user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-           " week_start TEXT NOT NULL,"
-           " taken_at BIGINT NOT NULL,"
-           " answers TEXT NOT NULL,"
-           " UNIQUE (user_id, week_start))",
-       }},
-      {6,
-       "pause and reconsider, weekly plans, calendar feeds",
-       {
-           "CREATE TABLE reconsiderations ("
-           " id {{PK}},"
-           " public_id TEXT NOT NULL UNIQUE,"
-           " user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-           " occurred_on TEXT NOT NULL,"
-           " sealed TEXT NOT NULL,"
-           " created_at BIGINT NOT NULL,"
-           " updated_at BIGINT NOT NULL)",
-           "CREATE INDEX reconsiderations_user ON reconsiderations(user_id, occurred_on)",
-           "CREATE TABLE weekly_plans ("
-           " user_id BIGINT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
-           " items TEXT NOT NULL,"
-           " started_at BIGINT NOT NULL,"
-           " updated_at BIGINT NOT NULL)",
-           "CREATE TABLE calendar_feeds ("
-           " user_id BIGINT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
-           " token_hash TEXT NOT NULL UNIQUE,"
-           " token_sealed TEXT NOT NULL,"
-           " created_at BIGINT NOT NULL)",
-       }},
-  };
-  return migrations;
-}
-
 std::string for_dialect(std::string sql, Backend backend) {
   const std::string pk = backend == Backend::kSqlite
                              ? "INTEGER PRIMARY KEY AUTOINCREMENT"
                              : "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY";
+  const std::string random_id = backend == Backend::kSqlite
+                                    ? "lower(hex(randomblob(16)))"
+                                    : "md5(random()::text || clock_timestamp()::text)";
   for (size_t pos; (pos = sql.find("{{PK}}")) != std::string::npos;) sql.replace(pos, 6, pk);
+  for (size_t pos; (pos = sql.find("{{RANDOM_ID}}")) != std::string::npos;)
+    sql.replace(pos, 13, random_id);
   return sql;
 }
 
@@ -157,7 +41,41 @@ int read_version(soci::session& s) {
 
 }  // namespace
 
-int latest_schema_version() { return all_migrations().back().version; }
+std::vector<Migration> merge_migrations(const std::vector<std::vector<Migration>>& parts) {
+  std::map<int, Migration> by_version;
+  for (const auto& list : parts) {
+    for (const auto& m : list) {
+      auto [it, added] = by_version.try_emplace(m.version, m);
+      if (added) continue;
+      it->second.name += ", " + m.name;
+      it->second.statements.insert(it->second.statements.end(), m.statements.begin(),
+                                   m.statements.end());
+    }
+  }
+  std::vector<Migration> out;
+  for (auto& [version, m] : by_version) out.push_back(std::move(m));
+  return out;
+}
+
+int latest_schema_version(const std::vector<Migration>& migrations) {
+  return migrations.empty() ? 0 : migrations.back().version;
+}
+
+Result<std::vector<std::string>> table_names(Database& db) {
+  std::vector<std::string> names;
+  auto st = db.run([&](soci::session& s) {
+    const std::string sql =
+        db.backend() == Backend::kSqlite
+            ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+              "ORDER BY name"
+            : "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+              "current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name";
+    soci::rowset<std::string> rows = (s.prepare << sql);
+    for (const auto& n : rows) names.push_back(n);
+  });
+  if (!st) return st.error();
+  return names;
+}
 
 Result<int> current_schema_version(Database& db) {
   int version = 0;
@@ -169,11 +87,11 @@ Result<int> current_schema_version(Database& db) {
   return version;
 }
 
-Result<int> migrate(Database& db) {
+Result<int> migrate(Database& db, const std::vector<Migration>& migrations) {
   int applied = 0;
   auto st = db.run([&](soci::session& s) { ensure_migrations_table(s); });
   if (!st) return st.error();
-  for (const auto& m : all_migrations()) {
+  for (const auto& m : migrations) {
     auto step = db.transaction([&](soci::session& s) {
       if (db.backend() == Backend::kPostgres) {
         // Several app servers may start at once: one migrates, the others wait, then see it done.

@@ -44,6 +44,8 @@ struct Response {
 
 // Decodes %XX and, for form data, '+' as space. Invalid escapes are kept as they are.
 std::string url_decode(std::string_view s, bool plus_as_space);
+// Percent-encodes everything but unreserved characters (RFC 3986), for query values.
+std::string url_encode(std::string_view s);
 std::multimap<std::string, std::string> parse_urlencoded(std::string_view s);
 const char* reason_phrase(int status);
 // The headers every response carries (CSP, nosniff, referrer policy, framing).

@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include "features/assessment/assessment.h"
 #include "psychometrics/responses.h"
 #include "support/test_site.h"
 

@@ -6,9 +6,8 @@
 #include <boost/json.hpp>
 
 #include "cli/demo_data.h"
-#include "growth/key_rotation.h"
-#include "growth/plan.h"
-#include "growth/reconsider.h"
+#include "features/plan/plan.h"
+#include "features/reconsider/reconsider.h"
 #include "support/test_site.h"
 
 namespace sb::web {
@@ -402,16 +401,20 @@ TEST_P(GrowthToolsTest, KeyRotationCoversEveryToolAndAWrongKeyGivesAClearError) 
   auto old_key = crypto::DataKey::load_or_create(site->key_path);
   auto new_key = crypto::DataKey::load_or_create(testing::temp_path("rotated-growth.key"));
   ASSERT_TRUE(old_key && new_key);
-  auto n = growth::rotate_data_key(*site->db, *old_key, *new_key);
+  auto n = site->app->rotate_key(*old_key, *new_key);
   ASSERT_TRUE(n) << n.error().message;
   EXPECT_EQ(*n, 4);  // one exercise, one journal entry, one practice note, one feed token
-  auto again = growth::rotate_data_key(*site->db, *old_key, *new_key);
+  auto again = site->app->rotate_key(*old_key, *new_key);
   ASSERT_TRUE(again);
   EXPECT_EQ(*again, 0);
   // The running site still has the old key: a clear error, not garbage.
   auto page = b->get("/reconsider");
   EXPECT_EQ(page.status, 503);
-  EXPECT_NE(page.body.find("wrong --data-key"), std::string::npos);
+  // The page says the store is unavailable, with a reference; the key ids stay in the log.
+  EXPECT_EQ(page.body.find("data-key"), std::string::npos);
+  EXPECT_EQ(page.body.find(old_key->id()), std::string::npos);
+  EXPECT_EQ(page.body.find(new_key->id()), std::string::npos);
+  EXPECT_NE(page.body.find("reference"), std::string::npos);
   // The feed is found by the hash of its token, so calendar apps keep working.
   EXPECT_EQ(site->browser().get(path).status, 200);
   long long uid = 0;

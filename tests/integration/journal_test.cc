@@ -6,7 +6,7 @@
 #include <boost/json.hpp>
 
 #include "core/dates.h"
-#include "growth/journal.h"
+#include "features/journal/journal.h"
 #include "support/test_site.h"
 
 namespace sb::web {
@@ -206,10 +206,14 @@ TEST_P(JournalTest, KeyRotationReEncryptsAndAWrongKeyGivesAClearError) {
   auto n = growth::Journal::rotate_key(*site->db, *site_key, *new_key);
   ASSERT_TRUE(n) << n.error().message;
   EXPECT_EQ(*n, 1);
-  // The running site still holds the old key: it says so instead of showing garbage.
+  // The running site still holds the old key: it refuses instead of showing garbage.
   auto page = b->get("/journal");
   EXPECT_EQ(page.status, 503);
-  EXPECT_NE(page.body.find("wrong --data-key"), std::string::npos);
+  // The page says the store is unavailable, with a reference; the key ids stay in the log.
+  EXPECT_EQ(page.body.find("data-key"), std::string::npos);
+  EXPECT_EQ(page.body.find(site_key->id()), std::string::npos);
+  EXPECT_EQ(page.body.find(new_key->id()), std::string::npos);
+  EXPECT_NE(page.body.find("reference"), std::string::npos);
   // Running the rotation again is safe, and the new key opens everything.
   auto again = growth::Journal::rotate_key(*site->db, *site_key, *new_key);
   ASSERT_TRUE(again);

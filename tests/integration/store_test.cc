@@ -4,7 +4,8 @@
 
 #include <thread>
 
-#include "store/accounts_repo.h"
+#include "accounts/accounts_repo.h"
+#include "app/features.h"
 #include "store/database.h"
 #include "support/test_db.h"
 
@@ -22,8 +23,8 @@ class StoreTest : public ::testing::TestWithParam<TestBackend> {
 };
 
 TEST_P(StoreTest, MigrationsAreRecordedAndIdempotent) {
-  EXPECT_EQ(*current_schema_version(*db), latest_schema_version());
-  auto again = migrate(*db);
+  EXPECT_EQ(*current_schema_version(*db), app::latest_schema_version());
+  auto again = migrate(*db, app::migrations());
   ASSERT_TRUE(again);
   EXPECT_EQ(*again, 0);
 }
@@ -79,12 +80,12 @@ TEST_P(StoreTest, DeleteUserErasesEveryOwnedRowInOneTransaction) {
   ASSERT_TRUE(repo.create_session("sa2", "c", a, 1));
   ASSERT_TRUE(repo.create_session("sb1", "c", b, 1));
   ASSERT_TRUE(repo.record_login_failure("a@example.org", "1.2.3.4", 1));
-  ASSERT_TRUE(repo.delete_user(a));
+  ASSERT_TRUE(repo.delete_user(a, [](soci::session&) {}));
   EXPECT_FALSE(repo.find_user(a)->has_value());
   EXPECT_TRUE(repo.user_sessions(a)->empty());
   EXPECT_EQ(repo.user_sessions(b)->size(), 1u);
   EXPECT_TRUE(repo.failures_for_account("a@example.org", 0)->empty());
-  auto again = repo.delete_user(a);
+  auto again = repo.delete_user(a, [](soci::session&) {});
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code, ErrorCode::kNotFound);
 }

@@ -556,6 +556,11 @@ TEST_P(WebSecurityTest, AdminPageNeedsAdminRole) {
   Browser admin = site->browser();
   admin.get("/signin");
   admin.post("/signin", {{"email", "root@example.org"}, {"password", kPassword}});
+  // An administrator sees other people's accounts only after turning on two-factor.
+  auto before = admin.get("/admin");
+  EXPECT_EQ(before.status, 303);
+  EXPECT_EQ(before.header("location"), "/account/two-factor?required=1");
+  testing::enable_two_factor(admin, *site);
   auto page = admin.get("/admin");
   EXPECT_EQ(page.status, 200);
   EXPECT_NE(page.body.find("<strong>2</strong>"), std::string::npos);

@@ -1,5 +1,7 @@
 #include "support/test_db.h"
 
+#include "app/features.h"
+
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 #include <unistd.h>
@@ -85,7 +87,7 @@ std::unique_ptr<store::Database> fresh_database(TestBackend backend, size_t pool
     ADD_FAILURE() << db.error().message;
     return nullptr;
   }
-  auto applied = store::migrate(**db);
+  auto applied = store::migrate(**db, app::migrations());
   if (!applied) {
     ADD_FAILURE() << applied.error().message;
     return nullptr;

@@ -3,11 +3,11 @@
 
 #include <memory>
 
+#include "app/app.h"
 #include "core/clock.h"
 #include "support/fast_policy.h"
 #include "support/http_client.h"
 #include "support/test_db.h"
-#include "web/app.h"
 #include "web/server.h"
 
 namespace sb::testing {
@@ -17,14 +17,14 @@ struct TestSite {
     crypto::init();
     db = fresh_database(backend);
     if (!db) return;
-    web::AppConfig cfg;
+    app::AppConfig cfg;
     cfg.content_dir = SECUREBASE_CONTENT_DIR;
     cfg.secure_cookies = secure_cookies;
     cfg.access_log = false;
     cfg.password_policy = fast_password_policy();
     key_path = temp_path("data.key");
     cfg.data_key_file = key_path;
-    auto created = web::App::create(cfg, *db, clock);
+    auto created = app::App::create(cfg, *db, clock);
     if (!created) {
       ADD_FAILURE() << created.error().message;
       return;
@@ -53,7 +53,7 @@ struct TestSite {
   ManualClock clock{1'800'000'000};
   std::string key_path;
   std::unique_ptr<store::Database> db;
-  std::unique_ptr<web::App> app;
+  std::unique_ptr<app::App> app;
   std::unique_ptr<web::Server> server;
   int port = 0;
 };
@@ -63,6 +63,24 @@ inline HttpResponse sign_up(Browser& b, const std::string& email, const std::str
   b.get("/signup");
   return b.post("/signup",
                 {{"email", email}, {"password", password}, {"password_confirm", password}});
+}
+
+// Turns on two-factor sign-in through the pages, as a person with an authenticator app would,
+// and returns the key (base32) so the test can make later codes.
+inline std::string enable_two_factor(Browser& b, const TestSite& site) {
+  auto page = b.get("/account/two-factor");
+  const std::string open = "<code class=\"secret\">";
+  const auto at = page.body.find(open);
+  if (at == std::string::npos) {
+    ADD_FAILURE() << "no secret on the two-factor page (status " << page.status << ")";
+    return "";
+  }
+  const auto end = page.body.find('<', at + open.size());
+  const std::string secret = page.body.substr(at + open.size(), end - at - open.size());
+  auto done = b.post("/account/two-factor/enable",
+                     {{"code", accounts::TwoFactor::totp_for_base32(secret, site.clock.now())}});
+  EXPECT_EQ(done.status, 200) << done.body;
+  return secret;
 }
 
 }  // namespace sb::testing

@@ -60,8 +60,11 @@ TEST_F(AccountsTest, SignInIssuesNewTokenAndEndsTheOldSession) {
   sign_up("d@example.org");
   auto anon = accounts->start_anonymous();
   ASSERT_TRUE(anon);
-  auto in = accounts->sign_in("d@example.org", "a long enough password", "10.0.0.1", anon->visitor);
-  ASSERT_TRUE(in);
+  auto signed_in =
+      accounts->sign_in("d@example.org", "a long enough password", "10.0.0.1", anon->visitor);
+  ASSERT_TRUE(signed_in);
+  ASSERT_TRUE(signed_in->session);
+  const auto& in = signed_in->session;
   EXPECT_NE(in->token, anon->token);
   EXPECT_NE(in->visitor.csrf_token, anon->visitor.csrf_token);
   auto old = accounts->resolve(anon->token);
@@ -143,7 +146,7 @@ TEST_F(AccountsTest, ChangePasswordChecksCurrentAndSignsOutOtherSessions) {
   ASSERT_TRUE(
       accounts->change_password(first.visitor, "a long enough password", "a new long password"));
   EXPECT_TRUE(accounts->resolve(first.token)->signed_in());
-  EXPECT_FALSE(accounts->resolve(second->token)->signed_in());
+  EXPECT_FALSE(accounts->resolve(second->session->token)->signed_in());
   EXPECT_TRUE(accounts->sign_in("j@example.org", "a new long password", "1.1.1.1", Visitor{}));
 }
 
@@ -161,10 +164,10 @@ TEST_F(AccountsTest, ExportContainsTheAccountAndNoSecrets) {
 TEST_F(AccountsTest, DeleteAccountNeedsPasswordAndErasesEverything) {
   auto s = sign_up("l@example.org");
   (void)accounts->sign_in("l@example.org", "wrong password!", "3.3.3.3", Visitor{});
-  auto refused = accounts->delete_account(s.visitor, "wrong password!");
+  auto refused = accounts->delete_account(s.visitor, "wrong password!", [](soci::session&) {});
   ASSERT_FALSE(refused);
   EXPECT_EQ(*accounts->count_users(), 1);
-  ASSERT_TRUE(accounts->delete_account(s.visitor, "a long enough password"));
+  ASSERT_TRUE(accounts->delete_account(s.visitor, "a long enough password", [](soci::session&) {}));
   EXPECT_EQ(*accounts->count_users(), 0);
   EXPECT_FALSE(accounts->resolve(s.token)->signed_in());
   store::AccountsRepo repo(*db);

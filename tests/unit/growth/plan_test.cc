@@ -1,4 +1,4 @@
-#include "growth/plan.h"
+#include "features/plan/plan.h"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
-#include "growth/reconsider.h"
+#include "features/reconsider/reconsider.h"
 
 #include <gtest/gtest.h>
 
-#include "growth/safety.h"
+#include "core/safety.h"
 
 namespace sb::growth {
 
@@ -48,12 +48,12 @@ TEST(ReconsiderSummary, CommonInterpretationsHaveUniqueIds) {
 }
 
 TEST(Safety, PhrasesSuggestingCrisisAreNoticedAndEverydayWordsAreNot) {
-  EXPECT_TRUE(suggests_crisis("Sometimes I want to die"));
-  EXPECT_TRUE(suggests_crisis("thinking about SUICIDE"));
-  EXPECT_TRUE(suggests_crisis("they'd be better off without me"));
-  EXPECT_TRUE(suggests_crisis("I can’t go on"));
-  EXPECT_FALSE(suggests_crisis("This deadline is killing me"));
-  EXPECT_FALSE(suggests_crisis("I died laughing at the film"));
+  EXPECT_TRUE(sb::suggests_crisis("Sometimes I want to die"));
+  EXPECT_TRUE(sb::suggests_crisis("thinking about SUICIDE"));
+  EXPECT_TRUE(sb::suggests_crisis("they'd be better off without me"));
+  EXPECT_TRUE(sb::suggests_crisis("I can’t go on"));
+  EXPECT_FALSE(sb::suggests_crisis("This deadline is killing me"));
+  EXPECT_FALSE(sb::suggests_crisis("I died laughing at the film"));
   Reconsideration r = made("own", "fine", false);
   r.alternatives = {{"tired", ""}, {"busy", "I might hurt myself if this goes on"}};
   EXPECT_TRUE(suggests_crisis(r)) << "every text field of the exercise is read";

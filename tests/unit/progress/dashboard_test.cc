@@ -1,4 +1,4 @@
-#include "progress/dashboard.h"
+#include "features/progress/dashboard.h"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,101 @@
+#include "accounts/access_repo.h"
+
+#include <soci/soci.h>
+
+#include "store/errors.h"
+#include "store/owned_rows.h"
+
+namespace sb::store {
+namespace {
+
+using ll = long long;
+
+std::optional<int64_t> optional_int(const soci::row& r, size_t i) {
+  if (r.get_indicator(i) != soci::i_ok) return std::nullopt;
+  return get_int64(r, i);
+}
+
+GrantRecord read_grant(const soci::row& r) {
+  return {get_int64(r, 0), get_int64(r, 1),    get_int64(r, 2),   r.get<std::string>(3),
+          get_int64(r, 4), optional_int(r, 5), optional_int(r, 6)};
+}
+
+constexpr const char* kGrantColumns =
+    "SELECT id, subject_user_id, grantee_user_id, scope, granted_at, expires_at, revoked_at "
+    "FROM grants ";
+
+}  // namespace
+
+Result<int64_t> AccessRepo::create_grant(const GrantRecord& g) {
+  ll id = 0, subject = g.subject_user_id, grantee = g.grantee_user_id, at = g.granted_at;
+  ll expires = g.expires_at.value_or(0);
+  soci::indicator expires_ind = g.expires_at ? soci::i_ok : soci::i_null;
+  auto st = db_.run([&](soci::session& s) {
+    s << "INSERT INTO grants(subject_user_id, grantee_user_id, scope, granted_at, expires_at) "
+         "VALUES(:s, :g, :c, :a, :e) RETURNING id",
+        soci::use(subject), soci::use(grantee), soci::use(g.scope), soci::use(at),
+        soci::use(expires, expires_ind), soci::into(id);
+  });
+  if (!st) return st.error();
+  return static_cast<int64_t>(id);
+}
+
+Status AccessRepo::revoke_grant(int64_t grant_id, int64_t subject_user_id, int64_t now) {
+  const ll id = grant_id, subject = subject_user_id, t = now;
+  return db_.run([&](soci::session& s) {
+    s << "UPDATE grants SET revoked_at = :t WHERE id = :i AND subject_user_id = :s AND "
+         "revoked_at IS NULL",
+        soci::use(t), soci::use(id), soci::use(subject);
+  });
+}
+
+Result<std::optional<GrantRecord>> AccessRepo::active_grant(int64_t subject_user_id,
+                                                            int64_t grantee_user_id,
+                                                            const std::string& scope, int64_t now) {
+  std::optional<GrantRecord> found;
+  const ll subject = subject_user_id, grantee = grantee_user_id, t = now;
+  auto st = db_.run([&](soci::session& s) {
+    soci::rowset<soci::row> rows =
+        (s.prepare << kGrantColumns
+                   << "WHERE subject_user_id = :s AND grantee_user_id = :g AND scope = :c AND "
+                      "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > :t)",
+         soci::use(subject), soci::use(grantee), soci::use(scope), soci::use(t));
+    for (const auto& r : rows) found = read_grant(r);
+  });
+  if (!st) return st.error();
+  return found;
+}
+
+Result<std::vector<GrantRecord>> AccessRepo::grants_given(int64_t subject_user_id) {
+  return select_rows<GrantRecord>(
+      db_, std::string(kGrantColumns) + "WHERE subject_user_id = :u ORDER BY id",
+      static_cast<ll>(subject_user_id), read_grant);
+}
+
+Status AccessRepo::record(const AuditRecord& r) {
+  const ll subject = r.subject_user_id, at = r.at;
+  ll actor = r.actor_user_id.value_or(0);
+  soci::indicator actor_ind = r.actor_user_id ? soci::i_ok : soci::i_null;
+  return db_.run([&](soci::session& s) {
+    s << "INSERT INTO access_audit(subject_user_id, actor_user_id, actor_label, actor_role, "
+         "grant_kind, scope, object, at, address) VALUES(:s, :a, :l, :r, :g, :c, :o, :t, :d)",
+        soci::use(subject), soci::use(actor, actor_ind), soci::use(r.actor_label),
+        soci::use(r.actor_role), soci::use(r.grant), soci::use(r.scope), soci::use(r.object),
+        soci::use(at), soci::use(r.address);
+  });
+}
+
+Result<std::vector<AuditRecord>> AccessRepo::audit_for_subject(int64_t subject_user_id) {
+  return select_rows<AuditRecord>(
+      db_,
+      "SELECT id, subject_user_id, actor_user_id, actor_label, actor_role, grant_kind, scope, "
+      "object, at, address FROM access_audit WHERE subject_user_id = :u ORDER BY at DESC, id DESC",
+      static_cast<ll>(subject_user_id), [](const soci::row& r) {
+        return AuditRecord{get_int64(r, 0),       get_int64(r, 1),       optional_int(r, 2),
+                           r.get<std::string>(3), r.get<std::string>(4), r.get<std::string>(5),
+                           r.get<std::string>(6), r.get<std::string>(7), get_int64(r, 8),
+                           r.get<std::string>(9)};
+      });
+}
+
+}  // namespace sb::store

@@ -1,0 +1,404 @@
+#include "features/account/pages.h"
+
+#include <boost/json.hpp>
+
+#include "core/strings.h"
+
+namespace sb::web {
+
+namespace json = boost::json;
+
+namespace {
+
+json::object field_errors(const Error& e) {
+  json::object errors;
+  errors[e.field.empty() ? "form" : e.field] = e.message;
+  return errors;
+}
+
+json::array string_list(const std::vector<std::string>& items) {
+  json::array out;
+  for (const auto& i : items) out.push_back(json::value(i));
+  return out;
+}
+
+std::string csv_cell(const std::string& v) {
+  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string csv_row(std::initializer_list<std::string> cells) {
+  std::string row;
+  for (const auto& c : cells) row += (row.empty() ? "" : ",") + csv_cell(c);
+  return row + "\r\n";
+}
+
+// Every value as one row: section, item number, field path, value. The CSV therefore holds
+// exactly what the JSON holds, in a shape spreadsheets open.
+void flatten(const std::string& section, const std::string& item, const std::string& path,
+             const json::value& v, std::string& out) {
+  if (v.is_object()) {
+    for (const auto& [k, child] : v.as_object())
+      flatten(section, item, path.empty() ? std::string(k) : path + "." + std::string(k), child,
+              out);
+  } else if (v.is_array()) {
+    const auto& a = v.as_array();
+    for (size_t i = 0; i < a.size(); ++i)
+      flatten(section, item, path + "[" + std::to_string(i) + "]", a[i], out);
+  } else {
+    std::string value = v.is_string() ? std::string(v.as_string())
+                        : v.is_null() ? std::string()
+                                      : json::serialize(v);
+    out += csv_row({section, item, path, value});
+  }
+}
+
+// Who read or changed the data, in words a person understands.
+std::string actor_words(const store::AuditRecord& r) {
+  std::string who = r.actor_role == "admin" ? "An administrator" : "A " + r.actor_role;
+  if (!r.actor_label.empty()) who += " (" + r.actor_label + ")";
+  if (!r.actor_user_id) who += ", whose account has since been deleted";
+  return who;
+}
+
+std::string grant_words(const std::string& grant) {
+  if (grant == "moderation") return "looking after the service";
+  if (grant == "consent") return "with your consent";
+  return grant;
+}
+
+}  // namespace
+
+std::string export_csv(const json::object& document) {
+  std::string csv = "section,item,field,value\r\n";
+  for (const auto& [section, value] : document) {
+    if (section == "fhir") continue;  // the same answers as "assessments", in FHIR's shape
+    if (!value.is_array()) {
+      flatten(std::string(section), "", "", value, csv);
+      continue;
+    }
+    // A list (journal entries, exercises, ...) numbers its items from 1.
+    const auto& items = value.as_array();
+    for (size_t i = 0; i < items.size(); ++i)
+      flatten(std::string(section), std::to_string(i + 1), "", items[i], csv);
+  }
+  return csv;
+}
+
+// ---------------------------------------------------------------- signing up and in
+
+Response AccountPages::show_signup(Ctx& ctx) {
+  if (ctx.visitor.signed_in()) return Response::redirect("/account");
+  if (!ensure_session(ctx))
+    return fail(ctx, Error{ErrorCode::kUnavailable, "could not start a session", ""});
+  return render_page(ctx, "signup", {{"title", "Create your account"}});
+}
+
+Response AccountPages::do_signup(Ctx& ctx) {
+  const std::string email = first_value(ctx.form, "email");
+  const std::string password = first_value(ctx.form, "password");
+  const std::string confirm = first_value(ctx.form, "password_confirm");
+  json::object view{{"title", "Create your account"}, {"email", email}};
+  if (password != confirm) {
+    view["errors"] = json::object{{"password_confirm", "The two passwords are not the same."}};
+    view["has_errors"] = true;
+    return render_page(ctx, "signup", std::move(view), 422);
+  }
+  auto issued = accounts_.sign_up(email, password, ctx.visitor);
+  if (!issued) {
+    if (issued.error().code != ErrorCode::kInvalidArgument)
+      return fail(ctx, issued.error(), "We could not create your account just now.");
+    view["errors"] = field_errors(issued.error());
+    view["has_errors"] = true;
+    return render_page(ctx, "signup", std::move(view), 422);
+  }
+  kit_.issue_cookie(ctx, issued->token);
+  return Response::redirect("/account?welcome=1");
+}
+
+Response AccountPages::show_signin(Ctx& ctx) {
+  if (ctx.visitor.signed_in()) return Response::redirect("/account");
+  if (!ensure_session(ctx))
+    return fail(ctx, Error{ErrorCode::kUnavailable, "could not start a session", ""});
+  return render_page(ctx, "signin", {{"title", "Sign in"}});
+}
+
+Response AccountPages::do_signin(Ctx& ctx) {
+  const std::string email = first_value(ctx.form, "email");
+  auto outcome = accounts_.sign_in(email, first_value(ctx.form, "password"), ctx.req.remote_address,
+                                   ctx.visitor);
+  if (!outcome) {
+    const auto& e = outcome.error();
+    json::object view{{"title", "Sign in"}, {"email", email}, {"has_errors", true}};
+    int status = 422;
+    if (e.code == ErrorCode::kThrottled) {
+      view["errors"] = json::object{{"form", e.message}};
+      status = 429;
+    } else if (e.code == ErrorCode::kInvalidArgument || e.code == ErrorCode::kUnauthenticated) {
+      view["errors"] = field_errors(e);
+    } else {
+      return fail(ctx, e, "We could not sign you in just now.");
+    }
+    auto res = render_page(ctx, "signin", std::move(view), status);
+    if (e.code == ErrorCode::kThrottled) res.set_header("Retry-After", e.field);
+    return res;
+  }
+  if (outcome->second_factor_needed) return Response::redirect("/signin/code");
+  kit_.issue_cookie(ctx, outcome->session->token);
+  return Response::redirect("/account");
+}
+
+Response AccountPages::show_signin_code(Ctx& ctx) {
+  return render_page(ctx, "signin_code", {{"title", "Enter your code"}});
+}
+
+Response AccountPages::do_signin_code(Ctx& ctx) {
+  auto issued =
+      accounts_.complete_second_factor(ctx.visitor, first_value(ctx.form, "code"), two_factor_);
+  if (!issued) {
+    const auto& e = issued.error();
+    if (e.code != ErrorCode::kInvalidArgument && e.code != ErrorCode::kThrottled)
+      return fail(ctx, e, "We could not sign you in just now.");
+    auto res =
+        render_page(ctx, "signin_code",
+                    {{"title", "Enter your code"}, {"has_errors", true}, {"error", e.message}},
+                    e.code == ErrorCode::kThrottled ? 429 : 422);
+    if (e.code == ErrorCode::kThrottled) res.set_header("Retry-After", e.field);
+    return res;
+  }
+  kit_.issue_cookie(ctx, issued->token);
+  return Response::redirect("/account");
+}
+
+Response AccountPages::do_signout(Ctx& ctx) {
+  (void)accounts_.sign_out(ctx.visitor);
+  kit_.clear_cookie(ctx);
+  return Response::redirect("/");
+}
+
+// ---------------------------------------------------------------- the account page
+
+Response AccountPages::render_account(Ctx& ctx, json::object view, int status) {
+  view["title"] = "Your account";
+  view["email"] = ctx.visitor.email;
+  view["role"] = accounts::role_name(ctx.visitor.role);
+  view["two_factor"] = ctx.visitor.two_factor_enabled;
+  return render_page(ctx, "account", std::move(view), status);
+}
+
+Response AccountPages::show_account(Ctx& ctx) {
+  return render_account(ctx,
+                        {{"welcome", ctx.req.query.count("welcome") > 0},
+                         {"password_changed", ctx.req.query.count("password_changed") > 0}},
+                        200);
+}
+
+Response AccountPages::do_change_password(Ctx& ctx) {
+  const std::string next = first_value(ctx.form, "new_password");
+  if (next != first_value(ctx.form, "new_password_confirm")) {
+    return render_account(ctx,
+                          {{"has_errors", true},
+                           {"errors", json::object{{"new_password_confirm",
+                                                    "The two new passwords are not the same."}}}},
+                          422);
+  }
+  auto st = accounts_.change_password(ctx.visitor, first_value(ctx.form, "current_password"), next);
+  if (!st) {
+    if (st.error().code != ErrorCode::kInvalidArgument)
+      return fail(ctx, st.error(), "We could not change your password just now.");
+    return render_account(ctx, {{"has_errors", true}, {"errors", field_errors(st.error())}}, 422);
+  }
+  return Response::redirect("/account?password_changed=1");
+}
+
+Response AccountPages::do_export(Ctx& ctx) {
+  auto doc = data_.export_document(ctx.visitor);
+  if (!doc) return fail(ctx, doc.error(), "We could not prepare your export just now.");
+  if (first_value(ctx.form, "format") == "csv") {
+    Response res;
+    res.body = export_csv(*doc);
+    res.set_header("Content-Type", "text/csv; charset=utf-8");
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("Content-Disposition", "attachment; filename=\"securebase-export.csv\"");
+    return res;
+  }
+  auto res = Response::json(json::serialize(*doc));
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("Content-Disposition", "attachment; filename=\"securebase-export.json\"");
+  return res;
+}
+
+Response AccountPages::do_delete_account(Ctx& ctx) {
+  auto st = accounts_.delete_account(
+      ctx.visitor, first_value(ctx.form, "password"),
+      [this, id = *ctx.visitor.user_id](soci::session& s) { data_.erase_features(s, id); });
+  if (!st) {
+    if (st.error().code != ErrorCode::kInvalidArgument)
+      return fail(ctx, st.error(), "We could not delete your account just now.");
+    return render_account(
+        ctx,
+        {{"has_errors", true}, {"errors", json::object{{"delete_password", st.error().message}}}},
+        422);
+  }
+  kit_.clear_cookie(ctx);
+  return Response::redirect("/?deleted=1");
+}
+
+// ---------------------------------------------------------------- access to my data
+
+Response AccountPages::show_access(Ctx& ctx) {
+  auto records = access_.audit_for_subject(*ctx.visitor.user_id);
+  if (!records) return fail(ctx, records.error(), "We could not read your access record just now.");
+  json::array rows;
+  for (const auto& r : *records) {
+    rows.push_back(json::object{{"when", iso8601(r.at)},
+                                {"who", actor_words(r)},
+                                {"why", grant_words(r.grant)},
+                                {"what", r.scope},
+                                {"where", r.object}});
+  }
+  return render_page(ctx, "access",
+                     {{"title", "Access to my data"}, {"rows", rows}, {"has_rows", !rows.empty()}});
+}
+
+Response AccountPages::access_csv(Ctx& ctx) {
+  auto records = access_.audit_for_subject(*ctx.visitor.user_id);
+  if (!records) return fail(ctx, records.error(), "We could not read your access record just now.");
+  std::string csv = "when,who,role,why,what,address\r\n";
+  for (const auto& r : *records)
+    csv += csv_row({iso8601(r.at), actor_words(r), r.actor_role, r.grant, r.scope, r.object});
+  Response res;
+  res.body = std::move(csv);
+  res.set_header("Content-Type", "text/csv; charset=utf-8");
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("Content-Disposition", "attachment; filename=\"securebase-access.csv\"");
+  return res;
+}
+
+// ---------------------------------------------------------------- two-factor
+
+Response AccountPages::render_two_factor(Ctx& ctx, json::object view, int status) {
+  const int64_t user = *ctx.visitor.user_id;
+  view["title"] = "Two-factor sign-in";
+  view["required"] =
+      ctx.req.query.count("required") > 0 || ctx.visitor.role != accounts::Role::kMember;
+  if (two_factor_.enabled(user)) {
+    view["enabled"] = true;
+    auto left = two_factor_.recovery_codes_left(user);
+    if (!left) return fail(ctx, left.error());
+    view["codes_left"] = *left;
+  } else {
+    // A pending secret survives a wrong code; a fresh visit starts a new one.
+    auto enrolment = ctx.req.method == "GET" ? two_factor_.begin(user, ctx.visitor.email)
+                                             : two_factor_.pending(user, ctx.visitor.email);
+    if (!enrolment) return fail(ctx, enrolment.error(), "We could not start two-factor just now.");
+    view["qr"] = enrolment->qr_svg;
+    view["secret"] = enrolment->secret_base32;
+  }
+  return render_page(ctx, "two_factor", std::move(view), status);
+}
+
+Response AccountPages::show_two_factor(Ctx& ctx) { return render_two_factor(ctx, {}, 200); }
+
+Response AccountPages::do_two_factor_enable(Ctx& ctx) {
+  auto codes = two_factor_.enable(*ctx.visitor.user_id, first_value(ctx.form, "code"));
+  if (!codes) {
+    if (codes.error().code != ErrorCode::kInvalidArgument)
+      return fail(ctx, codes.error(), "We could not turn on two-factor just now.");
+    return render_two_factor(ctx, {{"has_errors", true}, {"error", codes.error().message}}, 422);
+  }
+  if (auto st = accounts_.mark_second_factor(ctx.visitor); !st) return fail(ctx, st.error());
+  return render_page(ctx, "recovery_codes",
+                     {{"title", "Your recovery codes"}, {"codes", string_list(*codes)}});
+}
+
+Response AccountPages::do_two_factor_disable(Ctx& ctx) {
+  if (auto st = two_factor_.disable(*ctx.visitor.user_id); !st)
+    return fail(ctx, st.error(), "We could not turn off two-factor just now.");
+  return Response::redirect("/account/two-factor");
+}
+
+Response AccountPages::do_recovery_codes(Ctx& ctx) {
+  auto codes = two_factor_.new_recovery_codes(*ctx.visitor.user_id);
+  if (!codes) return fail(ctx, codes.error(), "We could not make new recovery codes just now.");
+  return render_page(ctx, "recovery_codes",
+                     {{"title", "Your recovery codes"}, {"codes", string_list(*codes)}});
+}
+
+// ---------------------------------------------------------------- re-authentication
+
+namespace {
+
+// Only addresses on this site, so the confirmation cannot send anyone elsewhere.
+std::string local_target(const std::string& then) {
+  if (then.empty() || then[0] != '/' || then.starts_with("//") || then.starts_with("/\\"))
+    return "/account";
+  return then;
+}
+
+}  // namespace
+
+Response AccountPages::show_confirm(Ctx& ctx) {
+  auto then = ctx.req.query.find("then");
+  return render_page(ctx, "confirm",
+                     {{"title", "Confirm it is you"},
+                      {"then", local_target(then == ctx.req.query.end() ? "" : then->second)},
+                      {"two_factor", ctx.visitor.two_factor_enabled}});
+}
+
+Response AccountPages::do_confirm(Ctx& ctx) {
+  const std::string then = local_target(first_value(ctx.form, "then"));
+  auto st = accounts_.reauthenticate(ctx.visitor, first_value(ctx.form, "password"),
+                                     first_value(ctx.form, "code"), two_factor_);
+  if (!st) {
+    if (st.error().code != ErrorCode::kInvalidArgument) return fail(ctx, st.error());
+    return render_page(ctx, "confirm",
+                       {{"title", "Confirm it is you"},
+                        {"then", then},
+                        {"two_factor", ctx.visitor.two_factor_enabled},
+                        {"has_errors", true},
+                        {"error", st.error().message}},
+                       422);
+  }
+  return Response::redirect(then);
+}
+
+// ---------------------------------------------------------------- administrators
+
+Response AccountPages::show_admin(Ctx& ctx) {
+  auto users = accounts_.count_users();
+  if (!users) return fail(ctx, users.error());
+  auto recent = accounts_.repo().list_users(50);
+  if (!recent) return fail(ctx, recent.error());
+  json::array members;
+  for (const auto& u : *recent) {
+    members.push_back(json::object{{"id", u.public_id},
+                                   {"email", u.email},
+                                   {"role", u.role},
+                                   {"since", iso8601(u.created_at).substr(0, 10)}});
+  }
+  return render_page(ctx, "admin",
+                     {{"title", "Administration"},
+                      {"user_count", *users},
+                      {"summary", string_list(data_.admin_summary())},
+                      {"members", members}});
+}
+
+Response AccountPages::show_admin_member(Ctx& ctx) {
+  // Reached only through the access policy: moderation of this person, recorded in their audit.
+  const auto& subject = ctx.access->subject();
+  auto user = accounts_.repo().find_user(subject.id);
+  if (!user) return fail(ctx, user.error());
+  if (!user->has_value()) return error_page(ctx, 404, "There is no such account.");
+  const auto& u = **user;
+  return render_page(ctx, "admin_member",
+                     {{"title", "Account " + u.email},
+                      {"email", u.email},
+                      {"role", u.role},
+                      {"since", iso8601(u.created_at)},
+                      {"two_factor", u.two_factor}});
+}
+
+}  // namespace sb::web

@@ -1,0 +1,118 @@
+// Taking the attachment assessment: an adaptive questionnaire whose state is the stored list
+// of answers, scored on completion, kept with the instrument version it was scored with.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/owner.h"
+#include "core/result.h"
+#include "features/assessment/assessments_repo.h"
+#include "psychometrics/cat.h"
+#include "psychometrics/change.h"
+#include "psychometrics/evaluation.h"
+#include "psychometrics/instrument.h"
+#include "store/database.h"
+
+namespace sb::assessment {
+
+struct Question {
+  std::string public_id;
+  int position = 0;  // 0-based: how many answers came before
+  std::string item_id;
+  std::string text;
+  std::vector<std::string> labels;  // 1..K
+  int max_items = 0;
+};
+
+struct DimensionResult {
+  std::string id, name;
+  double theta = 0, se = 1;
+  double classic = 0;      // mean on the 1..K scale
+  double percentile = 50;  // among the norm sample
+};
+
+struct AssessmentResult {
+  std::string public_id;
+  std::string instrument_id, instrument_version;
+  bool provisional = false;
+  int64_t completed_at = 0;
+  int items_answered = 0;
+  DimensionResult anxiety, avoidance;
+  double covariance = 0;                      // posterior covariance of (anxiety, avoidance)
+  std::array<double, 4> style_probability{};  // by psy::Style
+  psy::Style top = psy::Style::kSecure, runner_up = psy::Style::kSecure;
+  bool between = false;
+};
+
+struct HistoryEntry {
+  AssessmentResult result;
+  // Change from the previous completed assessment on each dimension (theta-based RCI).
+  std::optional<psy::ReliableChange> anxiety_change, avoidance_change;
+};
+
+struct Step {
+  bool completed = false;
+  std::optional<Question> question;  // when not completed
+};
+
+class Assessments {
+ public:
+  // The instrument must outlive this object. CAT options come from the instrument's cut points.
+  Assessments(store::Database& db, const Clock& clock, const psy::Instrument& instrument);
+
+  const psy::Instrument& instrument() const { return instrument_; }
+
+  Result<std::string> start(const Owner& owner, bool consent);
+  // The next question, or completed. kNotFound unless the owner owns the assessment.
+  Result<Step> current(const Owner& owner, const std::string& public_id);
+  // Refuses (kConflict) an answer to anything but the current question; kInvalidArgument for an
+  // out-of-range value or an unknown item. Nothing is stored on refusal.
+  Status answer(const Owner& owner, const std::string& public_id, int position,
+                const std::string& item_id, int value);
+  // Takes back the last answer so it can be changed; returns the value it had.
+  Result<int> back(const Owner& owner, const std::string& public_id, int position);
+  Result<AssessmentResult> result(const Owner& owner, const std::string& public_id);
+  // Completed assessments, oldest first, with reliable change from one to the next.
+  Result<std::vector<HistoryEntry>> history(const Owner& owner);
+  // In-progress assessment ids of the owner (an account, or an anonymous session), newest last.
+  Result<std::vector<std::string>> unfinished(const Owner& owner);
+  Status adopt(int64_t session_id, int64_t user_id);
+  Result<std::string> export_json(const Owner& owner);
+  Result<std::string> export_csv(const Owner& owner);
+  // A FHIR R4 collection Bundle: the Questionnaire, then per assessment its QuestionnaireResponse
+  // and, when complete, one Observation per dimension.
+  Result<std::string> export_fhir(const Owner& owner);
+  Result<int64_t> consented_count();
+  // Consented, completed answer sets as CSV for `securebase irt calibrate`: one row per
+  // assessment, one column per item id, 0 where the item was not asked. No owner data.
+  Result<std::string> consented_answers_csv();
+
+ private:
+  struct Loaded;
+  // Runs `fn` on each of a signed-in owner's assessments with its answers, oldest first.
+  Status for_each_with_answers(
+      const Owner& owner, const std::function<void(const store::AssessmentRecord&,
+                                                   const std::vector<store::AnswerRecord>&)>& fn);
+  Result<Loaded> load(const Owner& owner, const std::string& public_id);
+  psy::CatDecision decide(const std::vector<psy::Answer>& answers) const;
+  AssessmentResult score(const std::string& public_id, const std::vector<psy::Answer>& answers,
+                         int64_t when) const;
+  Status finish_if_done(const Loaded& loaded);
+
+  store::Database& db_;
+  const Clock& clock_;
+  const psy::Instrument& instrument_;
+  psy::Model model_;
+  std::unique_ptr<psy::InstrumentScorer> scorer_;
+  psy::CatOptions options_;
+};
+
+std::string result_to_json(const AssessmentResult& r);
+Result<AssessmentResult> result_from_json(const std::string& text);
+
+}  // namespace sb::assessment

@@ -1,0 +1,45 @@
+#include "features/checkin/checkin_repo.h"
+
+#include <soci/soci.h>
+
+#include "store/errors.h"
+#include "store/owned_rows.h"
+
+namespace sb::store {
+namespace {
+using ll = long long;
+}  // namespace
+
+Status CheckinRepo::save(int64_t user_id, const CheckinRecord& r) {
+  const ll uid = user_id, t = r.taken_at;
+  return db_.transaction([&](soci::session& s) {
+    s << "DELETE FROM regulation_checkins WHERE user_id = :u AND week_start = :w", soci::use(uid),
+        soci::use(r.week_start);
+    s << "INSERT INTO regulation_checkins(user_id, week_start, taken_at, answers) VALUES(:u, :w, "
+         ":t, :a)",
+        soci::use(uid), soci::use(r.week_start), soci::use(t), soci::use(r.answers);
+  });
+}
+
+Result<std::vector<CheckinRecord>> CheckinRepo::for_user(int64_t user_id) {
+  std::vector<CheckinRecord> out;
+  const ll uid = user_id;
+  auto st = db_.run([&](soci::session& s) {
+    soci::rowset<soci::row> rows =
+        (s.prepare
+             << "SELECT week_start, taken_at, answers FROM regulation_checkins WHERE user_id = :u "
+                "ORDER BY week_start",
+         soci::use(uid));
+    for (const auto& r : rows)
+      out.push_back({r.get<std::string>(0), get_int64(r, 1), r.get<std::string>(2)});
+  });
+  if (!st) return st.error();
+  return out;
+}
+
+void CheckinRepo::erase_user(soci::session& s, int64_t user_id) {
+  const long long id = user_id;
+  s << "DELETE FROM regulation_checkins WHERE user_id = :i", soci::use(id);
+}
+
+}  // namespace sb::store

@@ -1,0 +1,269 @@
+#include "features/journal/pages.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+
+#include "core/dates.h"
+#include "core/numbers.h"
+#include "core/safety.h"
+#include "core/strings.h"
+
+namespace sb::web {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr int kJournalPerPage = 50;
+
+std::string today(const Clock& clock) { return iso8601(clock.now()).substr(0, 10); }
+
+growth::JournalEntry entry_from_form(const std::multimap<std::string, std::string>& form) {
+  growth::JournalEntry e;
+  e.kind = first_value(form, "kind") == "full" ? "full" : "quick";
+  e.occurred_on = first_value(form, "occurred_on");
+  e.situation = first_value(form, "situation");
+  e.people = first_value(form, "people");
+  e.body = first_value(form, "body");
+  e.first_thought = first_value(form, "first_thought");
+  e.urge = first_value(form, "urge");
+  e.action = first_value(form, "action");
+  e.my_motive = first_value(form, "my_motive");
+  e.their_motive = first_value(form, "their_motive");
+  for (const auto& feeling : growth::feelings()) {
+    const std::string v = first_value(form, "feeling_" + feeling);
+    if (v.empty()) continue;
+    // Anything but a whole number is refused by validation with a field error.
+    e.emotions[feeling] = static_cast<int>(parse_int_in(v, -1, 1000).value_or(-1));
+  }
+  const std::string tags = first_value(form, "tags");  // split() returns views into it
+  for (auto tag : split(tags, ',')) {
+    tag = trim(tag);
+    if (!tag.empty()) e.tags.emplace_back(tag);
+  }
+  return e;
+}
+
+json::object entry_view(const growth::JournalEntry& e) {
+  json::array emotions;
+  for (const auto& [k, v] : e.emotions)
+    emotions.push_back(json::object{{"feeling", k}, {"intensity", v}});
+  std::string tags;
+  for (const auto& t : e.tags) tags += (tags.empty() ? "" : ", ") + t;
+  return json::object{{"id", e.public_id},
+                      {"occurred_on", e.occurred_on},
+                      {"kind", e.kind},
+                      {"full", e.kind == "full"},
+                      {"situation", e.situation},
+                      {"people", e.people},
+                      {"emotions", emotions},
+                      {"has_emotions", !e.emotions.empty()},
+                      {"body", e.body},
+                      {"first_thought", e.first_thought},
+                      {"urge", e.urge},
+                      {"action", e.action},
+                      {"my_motive", e.my_motive},
+                      {"their_motive", e.their_motive},
+                      {"tags", tags}};
+}
+
+constexpr const char* kMonthNames[] = {"January",   "February", "March",    "April",
+                                       "May",       "June",     "July",     "August",
+                                       "September", "October",  "November", "December"};
+
+std::string month_name(const std::string& yyyy_mm) {
+  return std::string(kMonthNames[std::stoi(yyyy_mm.substr(5, 2)) - 1]) + " " + yyyy_mm.substr(0, 4);
+}
+
+std::string shift_month(const std::string& yyyy_mm, int by) {
+  int y = std::stoi(yyyy_mm.substr(0, 4)), m = std::stoi(yyyy_mm.substr(5, 2)) - 1 + by;
+  y += m >= 0 ? m / 12 : (m - 11) / 12;
+  m = ((m % 12) + 12) % 12;
+  return fmt::format("{:04d}-{:02d}", y, m + 1);
+}
+
+json::array month_grid_view(int64_t first, int64_t next_first, int64_t today,
+                            const std::map<int64_t, int>& per_day) {
+  json::array weeks;
+  for (int64_t monday = monday_of(first); monday < next_first; monday += 7) {
+    json::array days;
+    for (int64_t day = monday; day < monday + 7; ++day) {
+      json::object cell{{"in_month", day >= first && day < next_first}, {"today", day == today}};
+      if (day >= first && day < next_first) {
+        auto found = per_day.find(day);
+        const int count = found == per_day.end() ? 0 : found->second;
+        cell["day"] = day - first + 1;
+        cell["date"] = date_of_day(day);
+        if (count) cell["count"] = count;
+        cell["entries_word"] = count == 1 ? "entry" : "entries";
+      }
+      days.push_back(cell);
+    }
+    weeks.push_back(json::object{{"days", days}});
+  }
+  return weeks;
+}
+
+}  // namespace
+
+Response JournalPages::journal_list(Ctx& ctx) {
+  auto q = ctx.req.query.find("q");
+  const std::string query = q == ctx.req.query.end() ? "" : q->second;
+  auto on = ctx.req.query.find("on");
+  const std::string day = on != ctx.req.query.end() && parse_date(on->second) ? on->second : "";
+  // One day (from the calendar) is read by date, a search reads everything it searches, and
+  // the plain list reads one page: five years of entries on one page would not be calm.
+  int page = 0;
+  if (auto p = ctx.req.query.find("page"); p != ctx.req.query.end()) {
+    try {
+      page = std::clamp(std::stoi(p->second) - 1, 0, 100000);
+    } catch (const std::exception&) {
+      page = 0;
+    }
+  }
+  bool more = false;
+  Result<std::vector<growth::JournalEntry>> entries = std::vector<growth::JournalEntry>();
+  if (!day.empty()) {
+    entries = journal_.between(ctx.owner(), day, day);
+  } else if (!query.empty()) {
+    entries = journal_.list(ctx.owner(), query);
+  } else {
+    auto one_page = journal_.page(ctx.owner(), page, kJournalPerPage);
+    if (!one_page) {
+      entries = one_page.error();
+    } else {
+      more = one_page->more;
+      entries = std::move(one_page->entries);
+    }
+  }
+  if (!entries) return fail(ctx, entries.error(), "We could not open your journal just now.");
+  json::array list;
+  for (const auto& e : *entries) list.push_back(entry_view(e));
+  const bool paging = day.empty() && query.empty();
+  return render_page(ctx, "journal_list",
+                     {{"title", "Your journal"},
+                      {"entries", list},
+                      {"has_entries", !list.empty()},
+                      {"query", query},
+                      {"searching", !query.empty()},
+                      {"has_on", !day.empty()},
+                      {"on", day},
+                      {"pager", paging && (more || page > 0)},
+                      {"older", paging && more},
+                      {"older_page", page + 2},
+                      {"newer", paging && page > 0},
+                      {"newer_page", page}});
+}
+
+Response JournalPages::journal_new(Ctx& ctx) {
+  growth::JournalEntry e;
+  auto kind = ctx.req.query.find("kind");
+  e.kind = kind != ctx.req.query.end() && kind->second == "full" ? "full" : "quick";
+  e.occurred_on = today(clock_);
+  return render_journal_form(ctx, e, nullptr, 200);
+}
+
+Response JournalPages::do_journal_create(Ctx& ctx) {
+  auto e = entry_from_form(ctx.form);
+  auto id = journal_.create(ctx.owner(), e);
+  if (!id) {
+    if (id.error().code != ErrorCode::kInvalidArgument)
+      return fail(ctx, id.error(), "We could not save your entry.");
+    return render_journal_form(ctx, e, &id.error(), 422);
+  }
+  return Response::redirect("/journal/" + *id + "?saved=1");
+}
+
+Response JournalPages::journal_show(Ctx& ctx) {
+  auto e = journal_.get(ctx.owner(), ctx.req.params["id"]);
+  if (!e) {
+    return fail(ctx, e.error(), "We could not open this entry just now.");
+  }
+  json::object view = entry_view(*e);
+  view["title"] = "Journal entry";
+  view["saved"] = ctx.req.query.count("saved") > 0;
+  if (growth::suggests_crisis(*e)) view["crisis_html"] = content_->render("crisis", {});
+  return render_page(ctx, "journal_entry", std::move(view));
+}
+
+Response JournalPages::journal_edit(Ctx& ctx) {
+  auto e = journal_.get(ctx.owner(), ctx.req.params["id"]);
+  if (!e) return fail(ctx, e.error());
+  return render_journal_form(ctx, *e, nullptr, 200);
+}
+
+Response JournalPages::do_journal_update(Ctx& ctx) {
+  auto e = entry_from_form(ctx.form);
+  e.public_id = ctx.req.params["id"];
+  auto st = journal_.update(ctx.owner(), e);
+  if (!st) {
+    if (st.error().code != ErrorCode::kInvalidArgument)
+      return fail(ctx, st.error(), "We could not save your entry.");
+    return render_journal_form(ctx, e, &st.error(), 422);
+  }
+  return Response::redirect("/journal/" + e.public_id + "?saved=1");
+}
+
+Response JournalPages::do_journal_delete(Ctx& ctx) {
+  auto st = journal_.remove(ctx.owner(), ctx.req.params["id"]);
+  if (!st) return fail(ctx, st.error());
+  return Response::redirect("/journal");
+}
+
+Response JournalPages::render_journal_form(Ctx& ctx, const growth::JournalEntry& e,
+                                           const Error* error, int status) {
+  json::object view = entry_view(e);
+  json::array feelings;
+  for (const auto& f : growth::feelings()) {
+    auto it = e.emotions.find(f);
+    feelings.push_back(json::object{
+        {"name", f},
+        {"field", "feeling_" + f},
+        {"value", it == e.emotions.end() ? std::string() : std::to_string(it->second)}});
+  }
+  view["feelings"] = feelings;
+  view["title"] = e.public_id.empty() ? "New journal entry" : "Edit journal entry";
+  view["action"] = e.public_id.empty() ? "/journal" : "/journal/" + e.public_id;
+  view["editing"] = !e.public_id.empty();
+  if (error) {
+    view["has_errors"] = true;
+    view["error"] = error->message;
+  }
+  return render_page(ctx, "journal_form", std::move(view), status);
+}
+
+Response JournalPages::journal_calendar(Ctx& ctx) {
+  const int64_t today = day_of(clock_.now());
+  std::string month = date_of_day(today).substr(0, 7);
+  if (auto m = ctx.req.query.find("month"); m != ctx.req.query.end()) {
+    // The months either side must be valid too, for the previous and next links.
+    if (!parse_date(m->second + "-01") || m->second < "1900-02" || m->second > "9999-11")
+      return error_page(ctx, 400, "Please give the month as YYYY-MM.");
+    month = m->second;
+  }
+  const int64_t first = *parse_date(month + "-01");
+  const int64_t next_first = *parse_date(shift_month(month, 1) + "-01");
+  auto dates = journal_.dates(ctx.owner(), date_of_day(first), date_of_day(next_first - 1));
+  if (!dates) return fail(ctx, dates.error(), "We could not open your journal just now.");
+  std::map<int64_t, int> per_day;
+  for (const auto& d : *dates) ++per_day[*parse_date(d)];
+  json::array weekdays;
+  for (const char* name : kWeekdayNames)
+    weekdays.push_back(json::object{{"name", name}, {"short", std::string(name).substr(0, 3)}});
+  const auto total = static_cast<int64_t>(dates->size());
+  return render_page(ctx, "journal_calendar",
+                     {{"title", "Journal calendar"},
+                      {"month_name", month_name(month)},
+                      {"previous", shift_month(month, -1)},
+                      {"previous_name", month_name(shift_month(month, -1))},
+                      {"next", shift_month(month, 1)},
+                      {"next_name", month_name(shift_month(month, 1))},
+                      {"weekdays", weekdays},
+                      {"weeks", month_grid_view(first, next_first, today, per_day)},
+                      {"month_total", total},
+                      {"month_total_word", total == 1 ? "entry" : "entries"}});
+}
+
+}  // namespace sb::web

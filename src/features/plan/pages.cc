@@ -1,0 +1,178 @@
+#include "features/plan/pages.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+
+#include "core/dates.h"
+#include "core/numbers.h"
+#include "core/safety.h"
+#include "core/strings.h"
+
+namespace sb::web {
+
+namespace json = boost::json;
+
+namespace {
+
+json::array plan_form_view(const growth::SkillLibrary& library,
+                           const std::optional<growth::WeeklyPlan>& plan) {
+  json::array skills;
+  for (const auto& s : library.skills()) {
+    const growth::PlanItem* item = nullptr;
+    if (plan) {
+      for (const auto& i : plan->items) {
+        if (i.skill_id == s.id) item = &i;
+      }
+    }
+    json::array days;
+    for (int d = 0; d < 7; ++d) {
+      days.push_back(json::object{{"field", "day_" + s.id + "_" + std::to_string(d)},
+                                  {"short", std::string(growth::kWeekdayNames[d]).substr(0, 3)},
+                                  {"checked", item && (item->days & (1u << d))}});
+    }
+    skills.push_back(json::object{{"id", s.id},
+                                  {"name", s.name},
+                                  {"included", item != nullptr},
+                                  {"times", item ? item->times_per_week : 3},
+                                  {"days", days},
+                                  {"time", item ? item->time : "19:00"}});
+  }
+  return skills;
+}
+
+json::array checkin_days_view(const std::optional<growth::WeeklyPlan>& plan) {
+  json::array days{json::object{
+      {"value", -1}, {"label", "No reminder"}, {"selected", !plan || plan->checkin_day < 0}}};
+  for (int d = 0; d < 7; ++d) {
+    days.push_back(json::object{{"value", d},
+                                {"label", growth::kWeekdayNames[d]},
+                                {"selected", plan && plan->checkin_day == d}});
+  }
+  return days;
+}
+
+void add_streak_view(const growth::Streak& streak, json::object& view) {
+  json::array recent;
+  for (const auto& w : streak.recent) {
+    recent.push_back(json::object{{"week_start", w.week_start},
+                                  {"done", w.done},
+                                  {"planned", w.planned},
+                                  {"counts", w.counts}});
+  }
+  if (streak.current == 0) {
+    view["streak_sentence"] =
+        "Every week is a fresh start: this one counts once you reach half your plan.";
+  } else if (streak.current == 1) {
+    view["streak_sentence"] = "1 week in a row that counted. A good start.";
+  } else {
+    view["streak_sentence"] =
+        std::to_string(streak.current) + " weeks in a row that counted. Well kept.";
+  }
+  view["this_week_done"] = streak.recent.back().done;
+  view["this_week_planned"] = streak.recent.back().planned;
+  view["recent"] = recent;
+  if (streak.best > 0) {
+    view["best"] = streak.best;
+    view["best_unit"] = streak.best == 1 ? "week" : "weeks";
+  }
+}
+
+}  // namespace
+
+Response PlanPages::plan_page(Ctx& ctx) {
+  auto plan = plans_.get(ctx.owner());
+  if (!plan) return fail(ctx, plan.error(), "We could not open your plan just now.");
+  return render_plan(ctx, *plan, nullptr, 200);
+}
+
+Response PlanPages::do_plan_save(Ctx& ctx) {
+  growth::WeeklyPlan plan;
+  for (const auto& s : skills_.skills()) {
+    if (first_value(ctx.form, "include_" + s.id).empty()) continue;
+    growth::PlanItem item;
+    item.skill_id = s.id;
+    try {
+      item.times_per_week = std::stoi(first_value(ctx.form, "times_" + s.id));
+    } catch (const std::exception&) {
+      item.times_per_week = 0;  // refused with a field error
+    }
+    for (int d = 0; d < 7; ++d) {
+      if (!first_value(ctx.form, "day_" + s.id + "_" + std::to_string(d)).empty())
+        item.days |= 1u << d;
+    }
+    item.time = first_value(ctx.form, "time_" + s.id);
+    if (item.time.empty()) item.time = "19:00";
+    plan.items.push_back(item);
+  }
+  try {
+    plan.checkin_day = std::stoi(first_value(ctx.form, "checkin_day"));
+  } catch (const std::exception&) {
+    plan.checkin_day = -1;
+  }
+  auto st = plans_.save(ctx.owner(), plan);
+  if (!st) {
+    if (st.error().code != ErrorCode::kInvalidArgument)
+      return fail(ctx, st.error(), "We could not save your plan.");
+    return render_plan(ctx, plan, &st.error(), 422);
+  }
+  return Response::redirect("/plan?saved=1");
+}
+
+Response PlanPages::render_plan(Ctx& ctx, const std::optional<growth::WeeklyPlan>& plan,
+                                const Error* error, int status) {
+  json::object view{{"title", "Your weekly plan"},
+                    {"skills", plan_form_view(skills_, plan)},
+                    {"checkin_days", checkin_days_view(plan)},
+                    {"has_plan", plan && !plan->items.empty()},
+                    {"saved", ctx.req.query.count("saved") > 0},
+                    {"feed_changed", ctx.req.query.count("feed") > 0},
+                    {"feed_revoked", ctx.req.query.count("revoked") > 0}};
+  if (plan && !plan->items.empty() && plan->started_at > 0) {
+    auto streak = plans_.streak(ctx.owner(), *plan);
+    if (!streak) return fail(ctx, streak.error(), "We could not read your practice log just now.");
+    add_streak_view(*streak, view);
+  }
+  auto token = plans_.feed_token(ctx.owner());
+  if (!token) return fail(ctx, token.error(), "We could not read your calendar settings just now.");
+  if (*token) {
+    view["has_feed"] = true;
+    view["feed_url"] = kit_.public_base(ctx.req) + "/calendar/" + **token + ".ics";
+  }
+  if (error) {
+    view["has_errors"] = true;
+    view["error"] = error->message;
+  }
+  return render_page(ctx, "plan", std::move(view), status);
+}
+
+Response PlanPages::do_feed_create(Ctx& ctx) {
+  auto token = plans_.create_feed(ctx.owner());
+  if (!token) return fail(ctx, token.error(), "We could not create your calendar address.");
+  return Response::redirect("/plan?feed=1#calendar");
+}
+
+Response PlanPages::do_feed_revoke(Ctx& ctx) {
+  if (!plans_.revoke_feed(ctx.owner()))
+    return error_page(ctx, 503, "We could not turn off your calendar address.");
+  return Response::redirect("/plan?revoked=1#calendar");
+}
+
+Response PlanPages::calendar_feed(Request& req) {
+  std::string token = req.params["token"];
+  if (!token.ends_with(".ics")) return Response::text("Not found\n", 404);
+  token.resize(token.size() - 4);
+  auto calendar = plans_.calendar_for_token(token);
+  if (!calendar) {
+    if (calendar.error().code == ErrorCode::kNotFound) return Response::text("Not found\n", 404);
+    return Response::text("The calendar is not available right now.\n", 503);
+  }
+  Response res;
+  res.body = std::move(*calendar);
+  res.set_header("Content-Type", "text/calendar; charset=utf-8");
+  res.set_header("Cache-Control", "private, no-store");
+  return res;
+}
+
+}  // namespace sb::web

@@ -1,0 +1,10 @@
+// The reconsider feature's registration (see web/module.h).
+#pragma once
+
+#include "web/module.h"
+
+namespace sb::features {
+
+web::Feature reconsider();
+
+}  // namespace sb::features

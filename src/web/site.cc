@@ -1,0 +1,260 @@
+#include "web/site.h"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <mutex>
+
+#include "accounts/crypto.h"
+#include "core/strings.h"
+#include "web/error_policy.h"
+
+namespace sb::web {
+
+namespace json = boost::json;
+
+Site::Site(SiteConfig config, store::Database& db, const Clock& clock,
+           std::unique_ptr<Content> content, accounts::Accounts& accounts)
+    : config_(std::move(config)),
+      db_(db),
+      clock_(clock),
+      content_(std::move(content)),
+      accounts_(accounts),
+      access_repo_(db),
+      policy_(accounts.repo(), access_repo_, clock) {
+  // One JSON object per line on standard output, nothing else on the line.
+  access_log_ = spdlog::get("access");
+  if (!access_log_) {
+    access_log_ = spdlog::stdout_logger_mt("access");
+    access_log_->set_pattern("%v");
+  }
+  // Health and metrics answer without a session or the store's session tables.
+  router_.add("GET", "/healthz", [](Request&) { return Response::text("ok\n"); });
+  router_.add("GET", "/metrics", [this](Request&) {
+    auto r = Response::text(metrics_.render(db_.stats()));
+    r.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    return r;
+  });
+  router_.add("GET", "/static/{file}", [this](Request& req) { return static_file(req); });
+  for (const char* p : {"/healthz", "/metrics", "/static/{file}"})
+    declared_.push_back({"GET", p, Need::anyone(), true});
+}
+
+Site::~Site() = default;
+
+std::string Site::session_cookie_name() const {
+  // The __Host- prefix is only accepted by browsers together with Secure.
+  return config_.secure_cookies ? "__Host-sb_session" : "sb_session";
+}
+
+void Site::page(const std::string& method, const std::string& pattern, Need need,
+                PageHandler handler) {
+  declared_.push_back({method, pattern, need, false});
+  router_.add(method, pattern,
+              [this, method, need = std::move(need), handler = std::move(handler)](Request& req) {
+                return run_page(req, method, need, handler, false);
+              });
+}
+
+void Site::cached_page(const std::string& pattern, PageHandler handler) {
+  declared_.push_back({"GET", pattern, Need::anyone(), false});
+  router_.add("GET", pattern, [this, handler = std::move(handler)](Request& req) {
+    return run_page(req, "GET", Need::anyone(), handler, true);
+  });
+}
+
+void Site::public_route(const std::string& method, const std::string& pattern,
+                        std::function<Response(Request&)> handler) {
+  declared_.push_back({method, pattern, Need::anyone(), true});
+  router_.add(method, pattern, std::move(handler));
+}
+
+Response Site::run_page(Request& req, const std::string& method, const Need& need,
+                        const PageHandler& handler, bool cacheable) {
+  PageContext ctx{req, {}, {}, {}, {}};
+  const auto cookie = req.cookie(session_cookie_name());
+  // Pages that look the same to every visitor without a session are rendered once.
+  const bool from_cache = cacheable && !cookie && req.query.empty();
+  if (from_cache) {
+    std::shared_lock lock(cache_mu_);
+    if (auto it = anonymous_pages_.find(req.path); it != anonymous_pages_.end()) return it->second;
+  }
+  auto visitor = accounts_.resolve(cookie.value_or(""));
+  if (!visitor) return fail(ctx, visitor.error());
+  ctx.visitor = *visitor;
+  if (cookie && ctx.visitor.session_id == 0) clear_cookie(ctx);  // expired or unknown
+  if (method != "GET") {
+    ctx.form = req.form();
+    const std::string sent = first_value(ctx.form, "csrf");
+    if (ctx.visitor.session_id == 0 || sent.empty() ||
+        !crypto::constant_time_equal(sent, ctx.visitor.csrf_token)) {
+      return error_page(ctx, 403,
+                        "This form has expired or did not come from SecureBase. Please go back, "
+                        "reload the page and try again.");
+    }
+  }
+  const Decision decision = policy_.decide(need, ctx.visitor, req);
+  if (decision.outcome != Decision::Outcome::kAllow) return refuse(ctx, decision);
+  ctx.access = decision.context;
+  if (auto st = policy_.audit(*ctx.access, req); !st) return fail(ctx, st.error());
+  Response res = handler(ctx);
+  for (const auto& c : ctx.set_cookies) res.headers.emplace_back("Set-Cookie", c);
+  if (from_cache && res.status == 200 && ctx.set_cookies.empty()) {
+    std::unique_lock lock(cache_mu_);
+    anonymous_pages_.emplace(req.path, res);
+  }
+  return res;
+}
+
+Response Site::refuse(PageContext& ctx, const Decision& decision) {
+  using Outcome = Decision::Outcome;
+  switch (decision.outcome) {
+    case Outcome::kSignIn:
+      return Response::redirect("/signin");
+    case Outcome::kSecondFactor:
+      return Response::redirect("/account/two-factor?required=1");
+    case Outcome::kReauthenticate: {
+      // After confirming, a GET goes back to where it was; a form goes back to its page.
+      const std::string back = ctx.req.method == "GET" ? ctx.req.target : "/account";
+      return Response::redirect("/account/confirm?then=" + url_encode(back));
+    }
+    case Outcome::kForbidden:
+      return error_page(ctx, 403, "This page is not open to your account.");
+    case Outcome::kNotFound:
+      return error_page(ctx, 404, "There is no page at this address.");
+    case Outcome::kUnavailable:
+      return fail(ctx, decision.error);
+    case Outcome::kAllow:
+      break;
+  }
+  return fail(ctx, Error{ErrorCode::kInternal, "refuse() called for an allowed request", ""});
+}
+
+Response Site::handle(Request& req) {
+  const auto start = std::chrono::steady_clock::now();
+  Response res;
+  try {
+    res = router_.dispatch(req);
+  } catch (const std::exception& e) {
+    PageContext ctx{req, {}, {}, {}, {}};
+    res = fail(ctx, Error{ErrorCode::kInternal, std::string("handler threw: ") + e.what(), ""});
+  }
+  if (res.status == 404 && req.route == "(unmatched)") {
+    PageContext ctx{req, {}, {}, {}, {}};
+    res = error_page(ctx, 404, "There is no page at this address.");
+  }
+  apply_security_headers(res);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  metrics_.observe(req.method, req.route, res.status, seconds);
+  if (config_.access_log) {
+    json::object line{{"time", iso8601(clock_.now())},
+                      {"remote", req.remote_address},
+                      {"method", req.method},
+                      {"path", req.path},
+                      {"route", req.route},
+                      {"status", res.status},
+                      {"bytes", res.body.size()},
+                      {"us", static_cast<int64_t>(seconds * 1e6)}};
+    access_log_->info("{}", json::serialize(line));
+  }
+  return res;
+}
+
+Response Site::render_page(PageContext& ctx, const std::string& template_name, json::object view,
+                           int status) {
+  const auto& v = ctx.visitor;
+  json::object layout;
+  layout["title"] = view.contains("title") ? view["title"] : json::value("SecureBase");
+  layout["signed_in"] = v.signed_in();
+  layout["email"] = v.email;
+  layout["is_admin"] = v.signed_in() && v.role == accounts::Role::kAdmin;
+  layout["csrf"] = v.csrf_token;
+  view["csrf"] = v.csrf_token;
+  view["signed_in"] = v.signed_in();
+  layout["body"] = content_->render(template_name, view);
+  return Response::html(content_->render("layout", layout), status);
+}
+
+Response Site::error_page(PageContext& ctx, int status, const std::string& message) {
+  json::object view{{"title", reason_phrase(status)}, {"status", status}, {"message", message}};
+  auto res = render_page(ctx, "error", std::move(view), status);
+  for (const auto& c : ctx.set_cookies) res.headers.emplace_back("Set-Cookie", c);
+  return res;
+}
+
+Response Site::fail(PageContext& ctx, const Error& error, const std::string& what) {
+  const int status = http_status(error.code);
+  std::string message = public_message(error);
+  json::object view{{"title", reason_phrase(status)}, {"status", status}};
+  if (status >= 500) {
+    // The error's own text (driver messages, SQL, ids) goes to the log only.
+    const std::string reference = new_reference_id();
+    spdlog::error("ref={} {} {} -> {}: {}", reference, ctx.req.method, ctx.req.route, status,
+                  error.message);
+    if (!what.empty()) message = what + " Nothing you saved was lost; please try again soon.";
+    view["reference"] = reference;
+  }
+  view["message"] = message;
+  auto res = render_page(ctx, "error", std::move(view), status);
+  for (const auto& c : ctx.set_cookies) res.headers.emplace_back("Set-Cookie", c);
+  return res;
+}
+
+std::string Site::public_base(const Request& req) const {
+  if (!config_.public_url.empty()) {
+    std::string base = config_.public_url;
+    while (base.ends_with('/')) base.pop_back();
+    return base;
+  }
+  std::string host(req.header("host").value_or("127.0.0.1:8080"));
+  return (config_.secure_cookies ? "https://" : "http://") + host;
+}
+
+bool Site::ensure_session(PageContext& ctx) {
+  if (ctx.visitor.session_id != 0) return true;
+  auto issued = accounts_.start_anonymous();
+  if (!issued) return false;
+  ctx.visitor = issued->visitor;
+  const std::string scope = ctx.access ? ctx.access->scope() : "";
+  ctx.access = policy_.self(ctx.visitor, scope);
+  issue_cookie(ctx, issued->token);
+  return true;
+}
+
+void Site::issue_cookie(PageContext& ctx, const std::string& token) {
+  ctx.set_cookies.clear();
+  // Max-Age lets a visitor close the browser and resume; the server still enforces the
+  // idle and absolute timeouts.
+  std::string c = session_cookie_name() + "=" + token +
+                  "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
+                  std::to_string(accounts::kAbsoluteTimeoutSeconds);
+  if (config_.secure_cookies) c += "; Secure";
+  ctx.set_cookies.push_back(c);
+}
+
+void Site::clear_cookie(PageContext& ctx) {
+  ctx.set_cookies.clear();
+  std::string c = session_cookie_name() + "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0";
+  if (config_.secure_cookies) c += "; Secure";
+  ctx.set_cookies.push_back(c);
+}
+
+Response Site::static_file(Request& req) {
+  const StaticFile* f = content_->static_file(req.params["file"]);
+  if (!f) return Response::text("Not found\n", 404);
+  Response res;
+  res.set_header("ETag", f->etag);
+  res.set_header("Cache-Control", "public, max-age=3600");
+  if (req.header("if-none-match") == f->etag) {
+    res.status = 304;
+    return res;
+  }
+  res.body = f->body;
+  res.set_header("Content-Type", f->content_type);
+  return res;
+}
+
+}  // namespace sb::web
