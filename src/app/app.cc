@@ -40,8 +40,12 @@ Status App::build() {
     auto module = feature.make(*services_);
     if (!module) return module.error();
     modules_.push_back(std::move(*module));
+    names_.push_back(feature.name);
   }
-  for (auto& m : modules_) m->add_routes(*site_);
+  for (size_t i = 0; i < modules_.size(); ++i) {
+    site_->begin_feature(names_[i]);
+    modules_[i]->add_routes(*site_);
+  }
   // Work done anonymously moves to the account on sign-up or sign-in.
   accounts_.on_adopt([this](int64_t session, int64_t user) {
     for (auto& m : modules_) {

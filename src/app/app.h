@@ -41,6 +41,8 @@ class App final : public web::PersonalData {
   const std::vector<web::DeclaredRoute>& routes() const { return site_->declared_routes(); }
   std::string session_cookie_name() const { return site_->session_cookie_name(); }
   const std::vector<std::unique_ptr<web::Module>>& modules() const { return modules_; }
+  // The feature names, in the order of modules().
+  const std::vector<std::string>& feature_names() const { return names_; }
   const crypto::DataKey& data_key() const { return key_; }
 
   // Re-encrypts every module's sealed columns from `from` to `to`.
@@ -63,6 +65,7 @@ class App final : public web::PersonalData {
   std::unique_ptr<web::Site> site_;
   std::unique_ptr<web::Services> services_;
   std::vector<std::unique_ptr<web::Module>> modules_;
+  std::vector<std::string> names_;
 };
 
 }  // namespace sb::app

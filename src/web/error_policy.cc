@@ -1,5 +1,7 @@
 #include "web/error_policy.h"
 
+#include <spdlog/spdlog.h>
+
 #include "accounts/crypto.h"
 
 namespace sb::web {
@@ -58,6 +60,13 @@ std::string new_reference_id() {
     id += kHex[b & 15];
   }
   return id;
+}
+
+Response plain_failure(const Request& req, const Error& error) {
+  const int status = http_status(error.code);
+  const std::string reference = new_reference_id();
+  spdlog::error("ref={} {} {} -> {}: {}", reference, req.method, req.route, status, error.message);
+  return Response::text("Not available right now (reference " + reference + ").\n", status);
 }
 
 }  // namespace sb::web

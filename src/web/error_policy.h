@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/result.h"
+#include "web/http.h"
 
 namespace sb::web {
 
@@ -17,5 +18,8 @@ int http_status(ErrorCode code);
 std::string public_message(const Error& error);
 // Eight hex characters that tie a page to its log line.
 std::string new_reference_id();
+// For routes that answer machines in plain text (calendar feeds): the error logged with a
+// reference, and a plain-text response that shows only the reference.
+Response plain_failure(const Request& req, const Error& error);
 
 }  // namespace sb::web

@@ -32,6 +32,9 @@ namespace sb::web {
 struct PersonalTable {
   std::string table;
   std::string subject_column;  // e.g. "user_id"
+  // When subject_column points at another table's row (answers at their assessment), that
+  // table; its user_id names the person.
+  std::string through = "";
 };
 
 // How a feature adds its routes. Page routes go through the shell: the session is resolved,

@@ -39,7 +39,7 @@ Site::Site(SiteConfig config, store::Database& db, const Clock& clock,
   });
   router_.add("GET", "/static/{file}", [this](Request& req) { return static_file(req); });
   for (const char* p : {"/healthz", "/metrics", "/static/{file}"})
-    declared_.push_back({"GET", p, Need::anyone(), true});
+    declared_.push_back({"GET", p, Need::anyone(), true, ""});
 }
 
 Site::~Site() = default;
@@ -51,7 +51,7 @@ std::string Site::session_cookie_name() const {
 
 void Site::page(const std::string& method, const std::string& pattern, Need need,
                 PageHandler handler) {
-  declared_.push_back({method, pattern, need, false});
+  declared_.push_back({method, pattern, need, false, current_feature_});
   router_.add(method, pattern,
               [this, method, need = std::move(need), handler = std::move(handler)](Request& req) {
                 return run_page(req, method, need, handler, false);
@@ -59,7 +59,7 @@ void Site::page(const std::string& method, const std::string& pattern, Need need
 }
 
 void Site::cached_page(const std::string& pattern, PageHandler handler) {
-  declared_.push_back({"GET", pattern, Need::anyone(), false});
+  declared_.push_back({"GET", pattern, Need::anyone(), false, current_feature_});
   router_.add("GET", pattern, [this, handler = std::move(handler)](Request& req) {
     return run_page(req, "GET", Need::anyone(), handler, true);
   });
@@ -67,7 +67,7 @@ void Site::cached_page(const std::string& pattern, PageHandler handler) {
 
 void Site::public_route(const std::string& method, const std::string& pattern,
                         std::function<Response(Request&)> handler) {
-  declared_.push_back({method, pattern, Need::anyone(), true});
+  declared_.push_back({method, pattern, Need::anyone(), true, current_feature_});
   router_.add(method, pattern, std::move(handler));
 }
 

@@ -40,6 +40,7 @@ struct DeclaredRoute {
   std::string pattern;
   Need need;
   bool is_public = false;  // takes its credential from the request (no session)
+  std::string feature;     // which feature declared it ("" for the shell's own)
 };
 
 class Site final : public PageKit, public Routes {
@@ -55,6 +56,9 @@ class Site final : public PageKit, public Routes {
   std::string session_cookie_name() const;
   AccessPolicy& policy() { return policy_; }
   store::AccessRepo& access_repo() { return access_repo_; }
+
+  // Routes declared from now on belong to this feature (for the route list and tests).
+  void begin_feature(std::string name) { current_feature_ = std::move(name); }
 
   // Routes
   void page(const std::string& method, const std::string& pattern, Need need,
@@ -90,6 +94,7 @@ class Site final : public PageKit, public Routes {
   AccessPolicy policy_;
   Router router_;
   std::vector<DeclaredRoute> declared_;
+  std::string current_feature_;
   Metrics metrics_;
   std::shared_ptr<spdlog::logger> access_log_;
   std::shared_mutex cache_mu_;

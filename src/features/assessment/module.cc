@@ -45,7 +45,7 @@ class AssessmentModule final : public web::Module {
 
   std::vector<web::PersonalTable> personal_tables() const override {
     // Answers are reached through their assessment, which names the person.
-    return {{"assessments", "user_id"}, {"assessment_answers", "assessment_id"}};
+    return {{"assessments", "user_id"}, {"assessment_answers", "assessment_id", "assessments"}};
   }
   Result<json::object> export_sections(const Owner& owner) override {
     auto taken = assessments_.export_json(owner);

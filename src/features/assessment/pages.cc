@@ -64,10 +64,10 @@ std::string change_sentence(const std::string& dimension, const psy::ReliableCha
 Response AssessmentPages::assessment_start_page(Ctx& ctx) {
   if (!ensure_session(ctx))
     return fail(ctx, Error{ErrorCode::kUnavailable, "could not start a session", ""});
+  auto ids = assessments_->unfinished(ctx.owner());
+  if (!ids) return fail(ctx, ids.error(), "We could not look for your unfinished assessments.");
   json::array unfinished;
-  if (auto ids = assessments_->unfinished(ctx.owner())) {
-    for (const auto& id : *ids) unfinished.push_back(json::object{{"id", id}});
-  }
+  for (const auto& id : *ids) unfinished.push_back(json::object{{"id", id}});
   json::object view{
       {"title", "Your attachment assessment"},
       {"has_unfinished", !unfinished.empty()},

@@ -62,7 +62,10 @@ Response CheckinPages::render_checkin(Ctx& ctx, const std::map<std::string, int>
     view["error"] = error->message;
   }
   auto history = checkins_.history(ctx.owner());
-  if (history && !history->empty()) {
+  // Without its history the page would suggest the past check-ins are gone: say it failed.
+  if (!history)
+    return fail(ctx, history.error(), "We could not read your past check-ins just now.");
+  if (!history->empty()) {
     json::array rows;
     for (const auto& h : *history) {
       json::array scores;

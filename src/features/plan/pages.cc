@@ -9,6 +9,7 @@
 #include "core/numbers.h"
 #include "core/safety.h"
 #include "core/strings.h"
+#include "web/error_policy.h"
 
 namespace sb::web {
 
@@ -154,8 +155,8 @@ Response PlanPages::do_feed_create(Ctx& ctx) {
 }
 
 Response PlanPages::do_feed_revoke(Ctx& ctx) {
-  if (!plans_.revoke_feed(ctx.owner()))
-    return error_page(ctx, 503, "We could not turn off your calendar address.");
+  if (auto st = plans_.revoke_feed(ctx.owner()); !st)
+    return fail(ctx, st.error(), "We could not turn off your calendar address.");
   return Response::redirect("/plan?revoked=1#calendar");
 }
 
@@ -166,7 +167,7 @@ Response PlanPages::calendar_feed(Request& req) {
   auto calendar = plans_.calendar_for_token(token);
   if (!calendar) {
     if (calendar.error().code == ErrorCode::kNotFound) return Response::text("Not found\n", 404);
-    return Response::text("The calendar is not available right now.\n", 503);
+    return plain_failure(req, calendar.error());
   }
   Response res;
   res.body = std::move(*calendar);
