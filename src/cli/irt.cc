@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -37,6 +38,46 @@ std::string reference_path;
 int fail(const std::string& message) {
   std::cerr << "securebase irt: " << message << "\n";
   return 1;
+}
+
+// Writes the whole file or says why not: a full disk or a missing folder must not exit 0.
+Status write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return Error{ErrorCode::kUnavailable, "cannot write " + path, "out"};
+  out << text;
+  out.close();
+  if (!out) return Error{ErrorCode::kUnavailable, "could not finish writing " + path, "out"};
+  return ok_status();
+}
+
+// A calibration that the loader would refuse, or that hides a mis-keyed item, is not written.
+Status check_calibration(const psy::Instrument& ins, const psy::CalibrationReport& rep) {
+  for (const auto& d : rep.dimensions) {
+    for (size_t i = 0; i < d.item_ids.size(); ++i) {
+      if (d.item_rest[i] < 0) {
+        return invalid("instrument",
+                       fmt::format("item {} correlates negatively with its scale {} (item-rest r "
+                                   "= {:.2f}): check its keying (\"reverse\") and calibrate again",
+                                   d.item_ids[i], d.id, d.item_rest[i]));
+      }
+    }
+  }
+  for (size_t j = 0; j < ins.items.size(); ++j) {
+    const auto& p = ins.items[j].parameters;
+    if (!p) return invalid("instrument", "item " + ins.items[j].id + " got no parameters");
+    double widest = 0;
+    for (size_t k = 0; k < p->c.size(); ++k) widest = std::max(widest, std::abs(p->threshold(k)));
+    if (!(p->a > 0.05) || !std::isfinite(widest) || widest > 20) {
+      return invalid("instrument",
+                     fmt::format("item {} did not calibrate (slope {:.3g}, thresholds up to "
+                                 "±{:.3g}): is it answered at all, and keyed the right way?",
+                                 ins.items[j].id, p->a, widest));
+    }
+  }
+  if (auto again = psy::parse_instrument(psy::instrument_to_json(ins)); !again)
+    return invalid("instrument", "the calibrated instrument would not load: " +
+                                     again.error().field + " " + again.error().message);
+  return ok_status();
 }
 
 unsigned thread_count() {
@@ -129,12 +170,17 @@ int run_calibrate() {
   auto rep = psy::calibrate_instrument(in->instrument, *data, calibration_options());
   std::cerr << "\n";
   if (!rep) return fail(rep.error().message);
+  if (auto st = check_calibration(in->instrument, *rep); !st)
+    return fail(st.error().message + "; nothing was written");
   in->instrument.calibration_note =
       fmt::format("Calibrated by securebase irt calibrate on {} rows ({}).", data->rows, args.rows);
-  std::ofstream(args.out) << psy::instrument_to_json(in->instrument);
+  if (auto st = write_file(args.out, psy::instrument_to_json(in->instrument)); !st)
+    return fail(st.error().message);
   std::cout << calibration_markdown(in->instrument, *rep);
-  if (!args.report.empty())
-    std::ofstream(args.report) << calibration_markdown(in->instrument, *rep);
+  if (!args.report.empty()) {
+    if (auto st = write_file(args.report, calibration_markdown(in->instrument, *rep)); !st)
+      return fail(st.error().message);
+  }
   std::cerr << "wrote " << args.out << "\n";
   return 0;
 }
@@ -148,7 +194,11 @@ int run_score() {
   if (!data) return fail(data.error().message);
   psy::InstrumentScorer scorer(in->instrument, *model);
   std::ofstream file;
-  std::ostream& out = args.out.empty() ? std::cout : (file.open(args.out), file);
+  if (!args.out.empty()) {
+    file.open(args.out, std::ios::binary | std::ios::trunc);
+    if (!file) return fail("cannot write " + args.out);
+  }
+  std::ostream& out = args.out.empty() ? std::cout : file;
   out << "row";
   for (const auto& d : in->instrument.dimensions) {
     out << "," << d.id << "_eap," << d.id << "_psd," << d.id << "_map," << d.id << "_se," << d.id
@@ -162,9 +212,24 @@ int run_score() {
   for (size_t r = 0; r < data->rows; ++r) {
     const auto s = scorer.score(data->row(r));
     out << r + 1;
+    // A dimension with no answers has only the prior to report: its cells stay empty, and no
+    // style is given without both dimensions.
+    std::vector<bool> answered(s.eap.size(), false);
+    for (size_t j = 0; j < model->items.size(); ++j) {
+      if (data->row(r)[j] != psy::kMissing)
+        answered[static_cast<size_t>(model->dimension[j])] = true;
+    }
     for (size_t d = 0; d < s.eap.size(); ++d) {
+      if (!answered[d]) {
+        out << ",,,,,";
+        continue;
+      }
       out << fmt::format(",{:.4f},{:.4f},{:.4f},{:.4f},{:.4f}", s.eap[d].theta, s.eap[d].se,
                          s.map[d].theta, s.map[d].se, s.classic[d]);
+    }
+    if (classify && std::find(answered.begin(), answered.end(), false) != answered.end()) {
+      out << ",not enough answers,,,,,,\n";
+      continue;
     }
     if (classify) {
       out << "," << psy::style_id(s.styles.top);
@@ -174,6 +239,8 @@ int run_score() {
     }
     out << "\n";
   }
+  out.flush();
+  if (!out) return fail("could not finish writing " + (args.out.empty() ? "the scores" : args.out));
   return 0;
 }
 
@@ -353,8 +420,11 @@ int run_validate() {
       "convergence of any EM algorithm. *Scandinavian Journal of Statistics*, 35, 335–353.\n"
       "- Data: Open Psychometrics raw data archive, ECR-data-1March2018 (first 30,000 rows).\n";
 
-  std::ofstream(args.out) << psy::instrument_to_json(in->instrument);
-  std::ofstream(args.report) << md;
+  if (auto st = check_calibration(in->instrument, *rep); !st)
+    return fail(st.error().message + "; nothing was written");
+  if (auto st = write_file(args.out, psy::instrument_to_json(in->instrument)); !st)
+    return fail(st.error().message);
+  if (auto st = write_file(args.report, md); !st) return fail(st.error().message);
   std::cout << md;
   std::cerr << "wrote " << args.out << " and " << args.report << "\n";
   return 0;
@@ -367,7 +437,8 @@ int run_provisional() {
   if (!reference) return fail(reference.error().message);
   if (auto st = psy::apply_provisional_parameters(*bank, *reference); !st)
     return fail(st.error().message);
-  std::ofstream(args.out) << psy::instrument_to_json(*bank);
+  if (auto st = write_file(args.out, psy::instrument_to_json(*bank)); !st)
+    return fail(st.error().message);
   std::cerr << "wrote " << args.out << "\n";
   return 0;
 }
@@ -378,21 +449,22 @@ void add_irt_commands(CLI::App& app) {
   auto* irt = app.add_subcommand(
       "irt", "Item response theory tools: calibrate, score, simulate-cat, validate.");
   irt->require_subcommand(1);
-  auto common = [](CLI::App* c, bool needs_out) {
+  auto common = [](CLI::App* c, bool needs_out, bool threads = false) {
     c->add_option("--data", args.data,
                   "CSV of responses with a header row; item columns hold 1..K, 0 = no answer.")
         ->required();
     c->add_option("--instrument", args.instrument,
                   "Instrument definition (JSON, see docs/INSTRUMENTS.md).")
         ->required();
-    c->add_option("--threads", args.threads, "Threads for the E-step (0: one per core).");
+    if (threads)
+      c->add_option("--threads", args.threads, "Threads for the E-step (0: one per core).");
     c->add_flag("--quiet", args.quiet, "No progress output.");
     if (needs_out)
       c->add_option("--out", args.out, "Where to write the calibrated instrument.")->required();
   };
   calibrate_cmd = irt->add_subcommand(
       "calibrate", "Fit the graded response model by marginal maximum likelihood.");
-  common(calibrate_cmd, true);
+  common(calibrate_cmd, true, true);
   calibrate_cmd->add_option("--rows", args.rows, "Data rows to use, e.g. 1-20000 (default all).");
   calibrate_cmd->add_option("--report", args.report,
                             "Also write the calibration report (Markdown) here.");
@@ -404,19 +476,34 @@ void add_irt_commands(CLI::App& app) {
   score_cmd->add_option("--out", args.out, "CSV file to write (default standard output).");
 
   auto cat_flags = [](CLI::App* c) {
-    c->add_option("--se", args.se, "Stop when every dimension's posterior SD is at or below this.")
+    c->add_option("--se", args.se,
+                  "Stop when every dimension's posterior SD is at or below this (0: never stop "
+                  "early, ask --max items).")
+        ->check(CLI::Range(0.0, 5.0))
         ->capture_default_str();
-    c->add_option("--max", args.max_items, "Maximum items in total.")->capture_default_str();
-    c->add_option("--min", args.min_items, "Minimum items in total.")->capture_default_str();
+    c->add_option("--max", args.max_items, "Maximum items in total.")
+        ->check(CLI::Range(1, 10000))
+        ->capture_default_str();
+    c->add_option("--min", args.min_items, "Minimum items in total (at most --max).")
+        ->check(CLI::Range(0, 10000))
+        ->capture_default_str();
     c->add_option("--randomesque", args.randomesque,
                   "Choose among the best N items at random (exposure control).")
+        ->check(CLI::Range(1, 1000))
         ->capture_default_str();
     c->add_option("--seed", args.seed, "Seed for the randomesque choice.")->capture_default_str();
     c->add_option(
          "--classification-confidence", args.confidence,
          "Keep asking about a dimension until its side of the style cut point is this certain "
-         "(0 turns it off), within --max.")
+         "(0 turns it off, below 1), within --max.")
+        ->check(CLI::Range(0.0, 0.9999))
         ->capture_default_str();
+    c->callback([] {
+      if (args.min_items > args.max_items)
+        throw CLI::ValidationError("--min", "--min " + std::to_string(args.min_items) +
+                                                " is more than --max " +
+                                                std::to_string(args.max_items));
+    });
   };
   cat_cmd = irt->add_subcommand("simulate-cat", "Post-hoc adaptive testing on real response rows.");
   common(cat_cmd, false);
@@ -425,7 +512,7 @@ void add_irt_commands(CLI::App& app) {
 
   validate_cmd = irt->add_subcommand(
       "validate", "Calibrate on some rows, validate on others, write docs/VALIDATION.md.");
-  common(validate_cmd, true);
+  common(validate_cmd, true, true);
   validate_cmd->add_option("--report", args.report, "Markdown report to write.")->required();
   validate_cmd->add_option("--calibration-rows", args.calibration_rows, "Rows to calibrate on.")
       ->capture_default_str();

@@ -1,14 +1,19 @@
 #include "psychometrics/responses.h"
 
+#include "core/numbers.h"
+
 #include <charconv>
+#include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 namespace sb::psy {
 
 Result<CsvTable> parse_csv(const std::string& text) {
   CsvTable t;
-  std::istringstream in(text);
+  // Spreadsheets write a UTF-8 byte-order mark before the header; it is not part of a name.
+  std::istringstream in(text.starts_with("\xEF\xBB\xBF") ? text.substr(3) : text);
   std::string line;
   size_t line_no = 0;
   while (std::getline(in, line)) {
@@ -50,6 +55,7 @@ Result<CsvTable> parse_csv(const std::string& text) {
                                    std::to_string(t.header.size()));
       }
       t.rows.push_back(std::move(cells));
+      t.row_lines.push_back(line_no);
     }
   }
   if (t.header.empty()) return invalid("data", "the file is empty");
@@ -57,6 +63,9 @@ Result<CsvTable> parse_csv(const std::string& text) {
 }
 
 Result<CsvTable> read_csv(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    return invalid("data", path + " is a folder; please name a CSV file");
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error{ErrorCode::kNotFound, "cannot read " + path, "data"};
   std::ostringstream ss;
@@ -67,6 +76,7 @@ Result<CsvTable> read_csv(const std::string& path) {
     e.message = path + ": " + e.message;
     return e;
   }
+  t->source = path;
   return t;
 }
 
@@ -74,21 +84,30 @@ Result<RowRange> parse_row_range(const std::string& text) {
   RowRange r;
   if (text.empty() || text == "all") return r;
   const auto dash = text.find('-');
-  try {
-    if (dash == std::string::npos) {
-      r.first = r.last = std::stoul(text);
-    } else {
-      r.first = std::stoul(text.substr(0, dash));
-      const std::string rest = text.substr(dash + 1);
-      if (!rest.empty()) r.last = std::stoul(rest);
-    }
-  } catch (const std::exception&) {
-    return invalid("rows", "must look like 1-20000");
-  }
-  if (r.first == 0 || r.last < r.first)
-    return invalid("rows", "must look like 1-20000, counting from 1");
+  const std::string first = text.substr(0, dash);
+  const std::string rest = dash == std::string::npos ? first : text.substr(dash + 1);
+  auto from = parse_int_in(first, 1, std::numeric_limits<int64_t>::max());
+  if (!from) return invalid("rows", "'" + text + "' must look like 1-20000, counting from 1");
+  r.first = static_cast<size_t>(*from);
+  if (rest.empty()) return r;  // "100-": from row 100 to the end
+  auto to = parse_int_in(rest, 1, std::numeric_limits<int64_t>::max());
+  if (!to || *to < *from)
+    return invalid("rows", "'" + text + "' must look like 1-20000, counting from 1");
+  r.last = static_cast<size_t>(*to);
+  r.last_given = true;
   return r;
 }
+
+namespace {
+
+std::string where(const CsvTable& t) { return t.source.empty() ? "" : t.source + ": "; }
+
+// The line in the file (blank lines counted) of a data row.
+size_t line_of(const CsvTable& t, size_t row) {
+  return row < t.row_lines.size() ? t.row_lines[row] : row + 2;
+}
+
+}  // namespace
 
 Result<ResponseMatrix> keyed_responses(const Instrument& ins, const CsvTable& t, RowRange range) {
   std::vector<size_t> column(ins.items.size());
@@ -96,15 +115,18 @@ Result<ResponseMatrix> keyed_responses(const Instrument& ins, const CsvTable& t,
     size_t c = 0;
     while (c < t.header.size() && t.header[c] != ins.items[j].id) ++c;
     if (c == t.header.size())
-      return invalid(
-          "data", "no column named " + ins.items[j].id + " (item " + std::to_string(j + 1) + ")");
+      return invalid("data", where(t) + "no column named " + ins.items[j].id + " (item " +
+                                 std::to_string(j + 1) + ")");
     column[j] = c;
   }
   ResponseMatrix m;
   m.cols = ins.items.size();
   const size_t last = std::min(range.last, t.rows.size());
-  if (range.first > t.rows.size())
-    return invalid("rows", "the file has only " + std::to_string(t.rows.size()) + " data rows");
+  if (range.first > t.rows.size() || (range.last_given && range.last > t.rows.size()))
+    return invalid("rows", where(t) + "has only " + std::to_string(t.rows.size()) +
+                               " data rows; rows " + std::to_string(range.first) + "-" +
+                               (range.last_given ? std::to_string(range.last) : "") +
+                               " go past the end");
   for (size_t r = range.first; r <= last; ++r) {
     const auto& row = t.rows[r - 1];
     for (size_t j = 0; j < ins.items.size(); ++j) {
@@ -114,9 +136,8 @@ Result<ResponseMatrix> keyed_responses(const Instrument& ins, const CsvTable& t,
         auto [p, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), value);
         if (ec != std::errc() || p != cell.data() + cell.size() || value < 0 ||
             value > ins.categories) {
-          // +1 for the header line.
-          return invalid("data", "line " + std::to_string(r + 1) + ", column " + ins.items[j].id +
-                                     ": '" + cell +
+          return invalid("data", where(t) + "line " + std::to_string(line_of(t, r - 1)) +
+                                     ", column " + ins.items[j].id + ": '" + cell +
                                      "' is not a whole number from 0 (no answer) to " +
                                      std::to_string(ins.categories));
         }

@@ -14,12 +14,15 @@ namespace sb::psy {
 struct CsvTable {
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
+  std::vector<size_t> row_lines;  // the file line of each row (blank lines are skipped)
+  std::string source;             // the file name, for errors ("" when parsed from text)
 };
 
 // 1-based, inclusive data-row numbers ("1-20000"); the header is not a data row.
 struct RowRange {
   size_t first = 1;
   size_t last = std::numeric_limits<size_t>::max();
+  bool last_given = false;  // "1-20000" names its end; "all" and "100-" run to the file's end
 };
 
 Result<CsvTable> read_csv(const std::string& path);
