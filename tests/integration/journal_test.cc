@@ -107,6 +107,13 @@ TEST_P(JournalTest, InvalidEntriesReRenderWithTheErrorAndKeepWhatWasTyped) {
                                             {"situation", "x"},
                                             {"feeling_sad", "11"}});
   EXPECT_EQ(bad_intensity.status, 422);
+  // One strict number parser for every form: "7x" is not 7 (it used to be, here only).
+  auto not_a_number = b->post("/journal", {{"kind", "quick"},
+                                           {"occurred_on", "2026-11-01"},
+                                           {"situation", "x"},
+                                           {"feeling_sad", "7x"}});
+  EXPECT_EQ(not_a_number.status, 422);
+  EXPECT_NE(not_a_number.body.find("Intensity goes from 0 to 10"), std::string::npos);
   EXPECT_EQ(
       b->post("/journal", {{"kind", "quick"}, {"occurred_on", "2026-11-01"}, {"situation", " "}})
           .status,

@@ -20,11 +20,9 @@ Response CheckinPages::do_checkin(Ctx& ctx) {
   std::map<std::string, int> answers;
   for (const auto& area : checkin_form_.areas) {
     for (const auto& item : area.items) {
-      try {
-        answers[item.id] = std::stoi(first_value(ctx.form, item.id));
-      } catch (const std::exception&) {
-        // left out: score_checkin names it
-      }
+      // Left out when it is not a whole number: score_checkin names what is missing.
+      if (auto v = parse_int_in(first_value(ctx.form, item.id), -1000, 1000))
+        answers[item.id] = static_cast<int>(*v);
     }
   }
   auto st = checkins_.submit(ctx.owner(), answers);

@@ -117,11 +117,8 @@ Response JournalPages::journal_list(Ctx& ctx) {
   // the plain list reads one page: five years of entries on one page would not be calm.
   int page = 0;
   if (auto p = ctx.req.query.find("page"); p != ctx.req.query.end()) {
-    try {
-      page = std::clamp(std::stoi(p->second) - 1, 0, 100000);
-    } catch (const std::exception&) {
-      page = 0;
-    }
+    // Anything but a page number shows the first page.
+    page = static_cast<int>(parse_int_in(p->second, 1, 100001).value_or(1) - 1);
   }
   bool more = false;
   Result<std::vector<growth::JournalEntry>> entries = std::vector<growth::JournalEntry>();

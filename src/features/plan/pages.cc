@@ -94,11 +94,9 @@ Response PlanPages::do_plan_save(Ctx& ctx) {
     if (first_value(ctx.form, "include_" + s.id).empty()) continue;
     growth::PlanItem item;
     item.skill_id = s.id;
-    try {
-      item.times_per_week = std::stoi(first_value(ctx.form, "times_" + s.id));
-    } catch (const std::exception&) {
-      item.times_per_week = 0;  // refused with a field error
-    }
+    // Not a whole number: 0, which the plan refuses with a field error.
+    item.times_per_week =
+        static_cast<int>(parse_int_in(first_value(ctx.form, "times_" + s.id), 0, 1000).value_or(0));
     for (int d = 0; d < 7; ++d) {
       if (!first_value(ctx.form, "day_" + s.id + "_" + std::to_string(d)).empty())
         item.days |= 1u << d;
@@ -107,11 +105,10 @@ Response PlanPages::do_plan_save(Ctx& ctx) {
     if (item.time.empty()) item.time = "19:00";
     plan.items.push_back(item);
   }
-  try {
-    plan.checkin_day = std::stoi(first_value(ctx.form, "checkin_day"));
-  } catch (const std::exception&) {
-    plan.checkin_day = -1;
-  }
+  // No field: no reminder. Anything but -1..6 is kept out of range, so the plan refuses it.
+  const std::string day = first_value(ctx.form, "checkin_day");
+  plan.checkin_day =
+      day.empty() ? -1 : static_cast<int>(parse_int_in(day, -1, 6).value_or(growth::kNoSuchDay));
   auto st = plans_.save(ctx.owner(), plan);
   if (!st) {
     if (st.error().code != ErrorCode::kInvalidArgument)

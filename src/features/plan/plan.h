@@ -31,6 +31,9 @@ struct PlanVersion {
   std::vector<std::pair<std::string, int>> targets;  // skill id -> times per week
 };
 
+// A check-in day that names no weekday (what a form's garbage becomes, so that save refuses it).
+inline constexpr int kNoSuchDay = 7;
+
 struct WeeklyPlan {
   std::vector<PlanItem> items;
   std::vector<PlanVersion> versions;  // oldest first; empty: the items apply to every week

@@ -36,12 +36,9 @@ Response SkillsPages::skill_page(Ctx& ctx) {
 Response SkillsPages::do_skill_log(Ctx& ctx) {
   const growth::Skill* skill = skills_.find(ctx.req.params["id"]);
   if (!skill) return error_page(ctx, 404, "There is no such skill.");
+  // Not a whole number: -1, which the log refuses with a field error.
   auto number = [&](const char* field) {
-    try {
-      return std::stoi(first_value(ctx.form, field));
-    } catch (const std::exception&) {
-      return -1;
-    }
+    return static_cast<int>(parse_int_in(first_value(ctx.form, field), -1, 1000).value_or(-1));
   };
   auto st = practice_.log(ctx.owner(), skill->id, number("before"), number("after"),
                           first_value(ctx.form, "note"));
