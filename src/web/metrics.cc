@@ -42,6 +42,9 @@ std::string Metrics::render(const store::PoolStats& pool) const {
         "securebase_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}\n",
         label(method), label(route), status, n);
   }
+  out += "# HELP securebase_anonymous_cache_hits_total Public pages served from the cache.\n";
+  out += "# TYPE securebase_anonymous_cache_hits_total counter\n";
+  out += fmt::format("securebase_anonymous_cache_hits_total {}\n", cache_hits_.load());
   out += "# HELP securebase_http_request_duration_seconds Time from parsed request to response.\n";
   out += "# TYPE securebase_http_request_duration_seconds histogram\n";
   for (const auto& [route, h] : latency_) {

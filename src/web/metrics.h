@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -19,6 +20,8 @@ class Metrics {
                                                       0.1,   0.25,   0.5,   1.0,  2.5};
   void observe(const std::string& method, const std::string& route, int status, double seconds);
   std::string render(const store::PoolStats& pool) const;
+  // A public page served from the anonymous page cache.
+  void count_cache_hit() { cache_hits_.fetch_add(1, std::memory_order_relaxed); }
 
  private:
   struct Histogram {
@@ -29,6 +32,7 @@ class Metrics {
   mutable std::mutex mu_;
   std::map<std::tuple<std::string, std::string, int>, uint64_t> requests_;
   std::map<std::string, Histogram> latency_;  // by route
+  std::atomic<uint64_t> cache_hits_{0};
 };
 
 }  // namespace sb::web

@@ -79,7 +79,10 @@ Response Site::run_page(Request& req, const std::string& method, const Need& nee
   const bool from_cache = cacheable && !cookie && req.query.empty();
   if (from_cache) {
     std::shared_lock lock(cache_mu_);
-    if (auto it = anonymous_pages_.find(req.path); it != anonymous_pages_.end()) return it->second;
+    if (auto it = anonymous_pages_.find(req.path); it != anonymous_pages_.end()) {
+      metrics_.count_cache_hit();
+      return it->second;
+    }
   }
   auto visitor = accounts_.resolve(cookie.value_or(""));
   if (!visitor) return fail(ctx, visitor.error());

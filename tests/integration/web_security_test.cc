@@ -282,6 +282,31 @@ TEST_F(WebBasicsTest, MetricsCountRequestsByRouteAndStatus) {
   EXPECT_NE(m.body.find("securebase_store_pool_in_use"), std::string::npos);
 }
 
+// Public pages look the same to every visitor without a session: the second visit is served from
+// the cache, byte for byte, while a visitor with a session still gets their own page.
+TEST_F(WebBasicsTest, PublicPagesAreCachedForVisitorsWithoutASession) {
+  auto hits = [&] {
+    const std::string m = site.browser().get("/metrics").body;
+    const std::string key = "\nsecurebase_anonymous_cache_hits_total ";
+    const auto at = m.find(key);
+    return at == std::string::npos ? -1 : std::stoi(m.substr(at + key.size()));
+  };
+  ASSERT_EQ(hits(), 0);
+  auto first = site.browser().get("/understanding");
+  auto second = site.browser().get("/understanding");
+  EXPECT_EQ(first.status, 200);
+  EXPECT_EQ(first.body, second.body);
+  EXPECT_TRUE(second.set_cookies().empty());
+  EXPECT_EQ(hits(), 1);
+  site.browser().get("/understanding?utm=x");  // a query is never cached
+  EXPECT_EQ(hits(), 1);
+  Browser member = site.browser();
+  testing::sign_up(member, "reader@example.org", "a long enough password");
+  auto own = member.get("/understanding");
+  EXPECT_NE(own.body.find("Sign out"), std::string::npos) << "a member sees their own header";
+  EXPECT_EQ(hits(), 1);
+}
+
 TEST_F(WebBasicsTest, PagesShowCrisisHelpAndNotADiagnosis) {
   Browser b = site.browser();
   for (const char* path : {"/", "/understanding", "/privacy", "/signin", "/help"}) {
