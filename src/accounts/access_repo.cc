@@ -4,6 +4,7 @@
 
 #include "store/errors.h"
 #include "store/owned_rows.h"
+#include "store/query.h"
 
 namespace sb::store {
 namespace {
@@ -55,12 +56,12 @@ Result<std::optional<GrantRecord>> AccessRepo::active_grant(int64_t subject_user
   std::optional<GrantRecord> found;
   const ll subject = subject_user_id, grantee = grantee_user_id, t = now;
   auto st = db_.run([&](soci::session& s) {
-    soci::rowset<soci::row> rows =
-        (s.prepare << kGrantColumns
-                   << "WHERE subject_user_id = :s AND grantee_user_id = :g AND scope = :c AND "
-                      "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > :t)",
-         soci::use(subject), soci::use(grantee), soci::use(scope), soci::use(t));
-    for (const auto& r : rows) found = read_grant(r);
+    each_row(
+        db_, s,
+        std::string(kGrantColumns) +
+            "WHERE subject_user_id = :s AND grantee_user_id = :g AND scope = :c AND "
+            "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > :t)",
+        [&](const soci::row& r) { found = read_grant(r); }, subject, grantee, scope, t);
   });
   if (!st) return st.error();
   return found;

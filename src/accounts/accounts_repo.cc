@@ -4,6 +4,7 @@
 
 #include "accounts/crypto.h"
 #include "store/errors.h"
+#include "store/query.h"
 
 namespace sb::store {
 namespace {
@@ -82,9 +83,9 @@ Result<int64_t> AccountsRepo::create_user(const std::string& email,
 Result<std::optional<UserRecord>> AccountsRepo::find_user_by_email(const std::string& email) {
   std::optional<UserRecord> found;
   auto st = db_.run([&](soci::session& s) {
-    soci::rowset<soci::row> rows =
-        (s.prepare << kUserColumns << "WHERE email = :e", soci::use(email));
-    for (const auto& r : rows) found = read_user(r);
+    each_row(
+        db_, s, std::string(kUserColumns) + "WHERE email = :e",
+        [&](const soci::row& r) { found = read_user(r); }, email);
   });
   if (!st) return st.error();
   return found;
@@ -94,8 +95,9 @@ Result<std::optional<UserRecord>> AccountsRepo::find_user(int64_t id) {
   std::optional<UserRecord> found;
   const ll key = id;
   auto st = db_.run([&](soci::session& s) {
-    soci::rowset<soci::row> rows = (s.prepare << kUserColumns << "WHERE id = :i", soci::use(key));
-    for (const auto& r : rows) found = read_user(r);
+    each_row(
+        db_, s, std::string(kUserColumns) + "WHERE id = :i",
+        [&](const soci::row& r) { found = read_user(r); }, key);
   });
   if (!st) return st.error();
   return found;
@@ -105,9 +107,9 @@ Result<std::optional<UserRecord>> AccountsRepo::find_user_by_public_id(
     const std::string& public_id) {
   std::optional<UserRecord> found;
   auto st = db_.run([&](soci::session& s) {
-    soci::rowset<soci::row> rows =
-        (s.prepare << kUserColumns << "WHERE public_id = :p", soci::use(public_id));
-    for (const auto& r : rows) found = read_user(r);
+    each_row(
+        db_, s, std::string(kUserColumns) + "WHERE public_id = :p",
+        [&](const soci::row& r) { found = read_user(r); }, public_id);
   });
   if (!st) return st.error();
   return found;
@@ -117,9 +119,9 @@ Result<std::vector<UserRecord>> AccountsRepo::list_users(int limit) {
   std::vector<UserRecord> out;
   const int n = limit;
   auto st = db_.run([&](soci::session& s) {
-    soci::rowset<soci::row> rows =
-        (s.prepare << kUserColumns << "ORDER BY id DESC LIMIT :n", soci::use(n));
-    for (const auto& r : rows) out.push_back(read_user(r));
+    each_row(
+        db_, s, std::string(kUserColumns) + "ORDER BY id DESC LIMIT :n",
+        [&](const soci::row& r) { out.push_back(read_user(r)); }, n);
   });
   if (!st) return st.error();
   return out;
@@ -182,9 +184,9 @@ Result<int64_t> AccountsRepo::create_session(const std::string& token_hash,
 Result<std::optional<SessionRecord>> AccountsRepo::find_session(const std::string& token_hash) {
   std::optional<SessionRecord> found;
   auto st = db_.run([&](soci::session& s) {
-    soci::rowset<soci::row> rows =
-        (s.prepare << kSessionColumns << "WHERE token_hash = :h", soci::use(token_hash));
-    for (const auto& r : rows) found = read_session(r);
+    each_row(
+        db_, s, std::string(kSessionColumns) + "WHERE token_hash = :h",
+        [&](const soci::row& r) { found = read_session(r); }, token_hash);
   });
   if (!st) return st.error();
   return found;
@@ -239,9 +241,9 @@ Result<std::vector<SessionRecord>> AccountsRepo::user_sessions(int64_t user_id) 
   std::vector<SessionRecord> out;
   const ll id = user_id;
   auto st = db_.run([&](soci::session& s) {
-    soci::rowset<soci::row> rows =
-        (s.prepare << kSessionColumns << "WHERE user_id = :u ORDER BY id", soci::use(id));
-    for (const auto& r : rows) out.push_back(read_session(r));
+    each_row(
+        db_, s, std::string(kSessionColumns) + "WHERE user_id = :u ORDER BY id",
+        [&](const soci::row& r) { out.push_back(read_session(r)); }, id);
   });
   if (!st) return st.error();
   return out;

@@ -12,6 +12,7 @@
 #include "accounts/crypto.h"
 #include "core/strings.h"
 #include "store/errors.h"
+#include "store/query.h"
 
 namespace sb::accounts {
 namespace {
@@ -88,10 +89,12 @@ Result<int> TwoFactor::rotate_key(store::Database& db, const crypto::DataKey& fr
   auto st = db.transaction([&](soci::session& s) {
     for (const char* column : {"totp_sealed", "totp_pending_sealed"}) {
       std::vector<std::pair<ll, std::string>> rows;
-      soci::rowset<soci::row> found =
-          (s.prepare << std::string("SELECT id, ") + column + " FROM users WHERE " + column +
-                            " IS NOT NULL");
-      for (const auto& r : found) rows.emplace_back(store::get_int64(r, 0), r.get<std::string>(1));
+      store::each_row(
+          db, s,
+          std::string("SELECT id, ") + column + " FROM users WHERE " + column + " IS NOT NULL",
+          [&](const soci::row& r) {
+            rows.emplace_back(store::get_int64(r, 0), r.get<std::string>(1));
+          });
       for (const auto& [id, sealed] : rows) {
         auto resealed = crypto::reseal(from, to, sealed, totp_associated(id));
         if (!resealed) throw store::StoreError{resealed.error()};

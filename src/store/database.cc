@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
+#include <unordered_map>
 #include <vector>
 
 #include "core/strings.h"
@@ -15,13 +16,32 @@
 
 namespace sb::store {
 
+// A pooled connection with its prepared statements and how deep its transactions are.
+struct Database::Conn {
+  std::unique_ptr<soci::session> session;
+  int depth = 0;  // 0: no transaction open; n > 0: n nested levels (savepoints below the first)
+  std::unordered_map<std::string, std::unique_ptr<soci::statement>> statements;
+};
+
 struct Database::Pool {
-  std::vector<std::unique_ptr<soci::session>> sessions;
-  std::vector<soci::session*> free;
+  std::vector<std::unique_ptr<Conn>> conns;
+  std::unordered_map<const soci::session*, Conn*> by_session;  // fixed after open
+  std::vector<Conn*> free;
   mutable std::mutex mu;
   std::condition_variable cv;
   uint64_t waits = 0;
 };
+
+namespace {
+
+// The connection a Scope holds on this thread, and for which Database.
+struct ThreadWork {
+  const Database* db = nullptr;
+  Database::Conn* conn = nullptr;
+};
+thread_local ThreadWork tls_work;
+
+}  // namespace
 
 namespace {
 
@@ -94,8 +114,11 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& url, size_t 
   auto pool = std::make_unique<Pool>();
   try {
     for (size_t i = 0; i < pool_size; ++i) {
-      pool->sessions.push_back(connect(backend, target));
-      pool->free.push_back(pool->sessions.back().get());
+      auto conn = std::make_unique<Conn>();
+      conn->session = connect(backend, target);
+      pool->by_session[conn->session.get()] = conn.get();
+      pool->free.push_back(conn.get());
+      pool->conns.push_back(std::move(conn));
     }
   } catch (const std::exception& e) {
     return Error{ErrorCode::kUnavailable, std::string("cannot open the database: ") + e.what(), ""};
@@ -110,30 +133,55 @@ Database::~Database() = default;
 
 PoolStats Database::stats() const {
   std::lock_guard lock(pool_->mu);
-  return {pool_->sessions.size(), pool_->sessions.size() - pool_->free.size(), pool_->waits};
+  return {pool_->conns.size(), pool_->conns.size() - pool_->free.size(), pool_->waits};
 }
 
-Database::Lease Database::acquire() {
+Database::Conn* Database::take() {
   std::unique_lock lock(pool_->mu);
   if (pool_->free.empty()) {
     ++pool_->waits;
     pool_->cv.wait(lock, [&] { return !pool_->free.empty(); });
   }
-  soci::session* s = pool_->free.back();
+  Conn* c = pool_->free.back();
   pool_->free.pop_back();
-  return Lease(this, s);
+  return c;
 }
 
-void Database::release(soci::session* s) {
+Database::Lease Database::acquire() {
+  if (tls_work.db == this) return Lease(this, tls_work.conn, false);
+  return Lease(this, take(), true);
+}
+
+void Database::release(Conn* c) {
   {
     std::lock_guard lock(pool_->mu);
-    pool_->free.push_back(s);
+    pool_->free.push_back(c);
   }
   pool_->cv.notify_one();
 }
 
+Database::Conn* Database::conn_of(soci::session& s) const {
+  auto it = pool_->by_session.find(&s);
+  return it == pool_->by_session.end() ? nullptr : it->second;
+}
+
 Database::Lease::~Lease() {
-  if (s_) db_->release(s_);
+  if (c_ && owning_) db_->release(c_);
+}
+
+soci::session& Database::Lease::operator*() const { return *c_->session; }
+
+Database::Scope::Scope(Database& db) : db_(&db) {
+  // A scope for another Database already holds this thread: this one pins nothing.
+  if (tls_work.db != nullptr) return;
+  conn_ = db.take();
+  tls_work = {&db, conn_};
+}
+
+Database::Scope::~Scope() {
+  if (!conn_) return;
+  tls_work = {};
+  db_->release(conn_);
 }
 
 Status Database::run(const std::function<void(soci::session&)>& work) {
@@ -148,45 +196,106 @@ Status Database::run(const std::function<void(soci::session&)>& work) {
   }
 }
 
+namespace {
+
+// Undoes the innermost level; never throws (the error that led here is the one to report).
+void roll_back(soci::session& s, int depth) {
+  try {
+    if (depth == 1) {
+      s << "ROLLBACK";
+    } else {
+      const std::string name = "sb_" + std::to_string(depth);
+      s << "ROLLBACK TO SAVEPOINT " + name;
+      s << "RELEASE SAVEPOINT " + name;
+    }
+  } catch (const std::exception&) {
+  }
+}
+
+}  // namespace
+
 Status Database::transaction(const std::function<void(soci::session&)>& work) {
   auto lease = acquire();
-  if (backend_ == Backend::kSqlite) {
-    // A deferred SQLite transaction that reads and then writes fails at once (busy snapshot)
-    // when another writer committed in between; taking the write lock up front makes writers
-    // queue on the busy timeout instead.
-    soci::session& s = *lease;
-    try {
-      s << "BEGIN IMMEDIATE";
-    } catch (const std::exception& e) {
-      return classify_driver_error(e.what());
-    }
-    try {
-      work(s);
-      s << "COMMIT";
-      return ok_status();
-    } catch (const StoreError& e) {
-      try {
-        s << "ROLLBACK";
-      } catch (const std::exception&) {
-      }
-      return e.error;
-    } catch (const std::exception& e) {
-      try {
-        s << "ROLLBACK";
-      } catch (const std::exception&) {
-      }
-      return classify_driver_error(e.what());
-    }
-  }
+  Conn& c = lease.conn();
+  soci::session& s = *c.session;
+  const int depth = c.depth + 1;
+  const std::string savepoint = "sb_" + std::to_string(depth);
   try {
-    soci::transaction tx(*lease);
-    work(*lease);
-    tx.commit();
-    return ok_status();
-  } catch (const StoreError& e) {
-    return e.error;
+    if (depth > 1) {
+      s << "SAVEPOINT " + savepoint;
+    } else if (backend_ == Backend::kSqlite) {
+      // A deferred SQLite transaction that reads and then writes fails at once (busy
+      // snapshot) when another writer committed in between; taking the write lock up front
+      // makes writers queue on the busy timeout instead.
+      s << "BEGIN IMMEDIATE";
+    } else {
+      s << "BEGIN";
+    }
   } catch (const std::exception& e) {
     return classify_driver_error(e.what());
+  }
+  c.depth = depth;
+  try {
+    work(s);
+    s << (depth > 1 ? "RELEASE SAVEPOINT " + savepoint : std::string("COMMIT"));
+    c.depth = depth - 1;
+    return ok_status();
+  } catch (const StoreError& e) {
+    roll_back(s, depth);
+    c.depth = depth - 1;
+    return e.error;
+  } catch (const std::exception& e) {
+    roll_back(s, depth);
+    c.depth = depth - 1;
+    return classify_driver_error(e.what());
+  }
+}
+
+Status Database::in_transaction(const std::function<Status()>& work) {
+  Scope scope(*this);
+  Status result = ok_status();
+  auto st = transaction([&](soci::session&) {
+    result = work();
+    if (!result) throw StoreError{result.error()};  // roll back what `work` did
+  });
+  return result ? st : result;
+}
+
+void Database::query(soci::session& s, const std::string& sql,
+                     const std::function<void(soci::statement&)>& bind,
+                     const std::function<void(const soci::row&)>& each) {
+  Conn* c = conn_of(s);
+  if (!c) {  // not a pooled session: prepare for this one use
+    soci::statement st(s);
+    st.alloc();
+    st.prepare(sql);
+    soci::row r;
+    bind(st);
+    st.exchange(soci::into(r));
+    st.define_and_bind();
+    st.execute(false);
+    while (st.fetch()) each(r);
+    return;
+  }
+  auto& slot = c->statements[sql];
+  if (!slot) {
+    slot = std::make_unique<soci::statement>(s);
+    slot->alloc();
+    slot->prepare(sql);
+  }
+  soci::statement& st = *slot;
+  try {
+    soci::row r;
+    bind(st);
+    st.exchange(soci::into(r));
+    st.define_and_bind();
+    st.execute(false);
+    while (st.fetch()) each(r);
+    st.bind_clean_up();
+  } catch (...) {
+    // A statement that failed half-way is not reused; a schema change also lands here.
+    c->statements.erase(sql);
+    throw;
   }
 }
 

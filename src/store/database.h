@@ -11,7 +11,9 @@
 
 namespace soci {
 class session;
-}
+class statement;
+class row;
+}  // namespace soci
 
 namespace sb::store {
 
@@ -32,31 +34,64 @@ class Database {
   Backend backend() const { return backend_; }
   PoolStats stats() const;
 
-  // A connection borrowed from the pool for the duration of one unit of work.
+  struct Conn;
+
+  // A connection borrowed from the pool for the duration of one unit of work. Inside a Scope
+  // the lease is the scope's connection and gives nothing back when it ends.
   class Lease {
    public:
-    Lease(Database* db, soci::session* s) : db_(db), s_(s) {}
-    Lease(Lease&& o) noexcept : db_(o.db_), s_(o.s_) { o.s_ = nullptr; }
+    Lease(Database* db, Conn* c, bool owning) : db_(db), c_(c), owning_(owning) {}
+    Lease(Lease&& o) noexcept : db_(o.db_), c_(o.c_), owning_(o.owning_) { o.c_ = nullptr; }
     Lease(const Lease&) = delete;
     ~Lease();
-    soci::session& operator*() const { return *s_; }
-    soci::session* operator->() const { return s_; }
+    soci::session& operator*() const;
+    soci::session* operator->() const { return &**this; }
+    Conn& conn() const { return *c_; }
 
    private:
     Database* db_;
-    soci::session* s_;
+    Conn* c_;
+    bool owning_;
   };
   Lease acquire();
+
+  // One connection for everything this thread does with the store until the scope ends (one
+  // web request): every run() and transaction() inside it uses that connection, and a
+  // transaction inside a transaction becomes a savepoint. Scopes nest; the outermost one
+  // gives the connection back.
+  class Scope {
+   public:
+    explicit Scope(Database& db);
+    ~Scope();
+    Scope(const Scope&) = delete;
+    Scope& operator=(const Scope&) = delete;
+
+   private:
+    Database* db_;
+    Conn* conn_ = nullptr;  // set when this scope took the connection
+  };
 
   // Runs `work` inside one transaction; any exception rolls it back and becomes an Error.
   Status transaction(const std::function<void(soci::session&)>& work);
   // Runs `work` on a pooled connection, turning driver exceptions into an Error.
   Status run(const std::function<void(soci::session&)>& work);
+  // Several store calls as one transaction, for code above the store (no SOCI): everything
+  // `work` does through this Database commits together when it returns ok, or not at all.
+  Status in_transaction(const std::function<Status()>& work);
+
+  // A statement prepared once per pooled connection and run again with new values: `bind`
+  // exchanges the use() values (and may add into()), `each` reads every row. The session must
+  // be one this Database handed out (inside run() or transaction()).
+  void query(soci::session& s, const std::string& sql,
+             const std::function<void(soci::statement&)>& bind,
+             const std::function<void(const soci::row&)>& each);
 
  private:
   struct Pool;
   Database(Backend backend, std::unique_ptr<Pool> pool);
-  void release(soci::session* s);
+  Conn* take();
+  void release(Conn* c);
+  Conn* conn_of(soci::session& s) const;
 
   Backend backend_;
   std::unique_ptr<Pool> pool_;

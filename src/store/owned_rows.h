@@ -11,6 +11,7 @@
 
 #include "store/database.h"
 #include "store/errors.h"
+#include "store/query.h"
 
 namespace sb::store {
 
@@ -41,11 +42,10 @@ Result<std::vector<Record>> select_rows(Database& db, const std::string& select,
   std::vector<Record> out;
   auto st = db.run([&](soci::session& s) {
     if (user_id) {
-      soci::rowset<soci::row> rows = (s.prepare << select, soci::use(*user_id));
-      for (const auto& r : rows) out.push_back(read(r));
+      each_row(
+          db, s, select, [&](const soci::row& r) { out.push_back(read(r)); }, *user_id);
     } else {
-      soci::rowset<soci::row> rows = (s.prepare << select);
-      for (const auto& r : rows) out.push_back(read(r));
+      each_row(db, s, select, [&](const soci::row& r) { out.push_back(read(r)); });
     }
   });
   if (!st) return st.error();
@@ -60,9 +60,9 @@ Result<std::optional<Record>> find_owned_row(Database& db, const std::string& se
   std::optional<Record> found;
   const long long uid = user_id;
   auto st = db.run([&](soci::session& s) {
-    soci::rowset<soci::row> rows = (s.prepare << select << "WHERE public_id = :p AND user_id = :u",
-                                    soci::use(public_id), soci::use(uid));
-    for (const auto& r : rows) found = read(r);
+    each_row(
+        db, s, std::string(select) + "WHERE public_id = :p AND user_id = :u",
+        [&](const soci::row& r) { found = read(r); }, public_id, uid);
   });
   if (!st) return st.error();
   return found;

@@ -84,6 +84,9 @@ Response Site::run_page(Request& req, const std::string& method, const Need& nee
       return it->second;
     }
   }
+  // One store connection for the whole request: the session lookup, the policy, the audit
+  // and every store call of the handler.
+  store::Database::Scope store_scope(db_);
   auto visitor = accounts_.resolve(cookie.value_or(""));
   if (!visitor) return fail(ctx, visitor.error());
   ctx.visitor = *visitor;

@@ -155,26 +155,30 @@ Result<Step> Assessments::current(const Owner& owner, const std::string& public_
 
 Status Assessments::answer(const Owner& owner, const std::string& public_id, int position,
                            const std::string& item_id, int value) {
-  if (value < 1 || value > instrument_.categories) {
-    return invalid("answer", "Please choose one of the answers.");
-  }
-  if (instrument_.item_index(item_id) < 0)
-    return invalid("item", "That question is not part of this questionnaire.");
-  auto loaded = load(owner, public_id);
-  if (!loaded) return loaded.error();
-  if (loaded->record.completed) return conflict("This assessment is already complete.");
-  const auto decision = decide(loaded->answers);
-  if (decision.done) return conflict("This assessment is already complete.");
-  if (position != static_cast<int>(loaded->rows.size()) ||
-      item_id != instrument_.items[*decision.next_item].id) {
-    return conflict("That answer was for a question that is no longer the current one.");
-  }
-  store::AssessmentsRepo repo(db_);
-  if (auto st = repo.add_answer(loaded->record.id, position, item_id, value, clock_.now()); !st)
-    return st;
-  const size_t index = *decision.next_item;
-  loaded->answers.emplace_back(index, instrument_.key(index, value));
-  return finish_if_done(*loaded);
+  // Reading the state, storing the answer and completing the assessment are one transaction
+  // on one connection: a concurrent answer cannot slip in between, and nothing is half stored.
+  return db_.in_transaction([&]() -> Status {
+    // Whose assessment first: someone else's is "not found", whatever the answer says.
+    auto loaded = load(owner, public_id);
+    if (!loaded) return loaded.error();
+    if (value < 1 || value > instrument_.categories)
+      return invalid("answer", "Please choose one of the answers.");
+    if (instrument_.item_index(item_id) < 0)
+      return invalid("item", "That question is not part of this questionnaire.");
+    if (loaded->record.completed) return conflict("This assessment is already complete.");
+    const auto decision = decide(loaded->answers);
+    if (decision.done) return conflict("This assessment is already complete.");
+    if (position != static_cast<int>(loaded->rows.size()) ||
+        item_id != instrument_.items[*decision.next_item].id) {
+      return conflict("That answer was for a question that is no longer the current one.");
+    }
+    store::AssessmentsRepo repo(db_);
+    if (auto st = repo.add_answer(loaded->record.id, position, item_id, value, clock_.now()); !st)
+      return st;
+    const size_t index = *decision.next_item;
+    loaded->answers.emplace_back(index, instrument_.key(index, value));
+    return finish_if_done(*loaded);
+  });
 }
 
 Result<int> Assessments::back(const Owner& owner, const std::string& public_id, int position) {

@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include "store/errors.h"
+#include "store/query.h"
 
 namespace sb::store {
 namespace {
@@ -66,9 +67,9 @@ Result<int64_t> AssessmentsRepo::create(const std::string& public_id, const Owne
 Result<std::optional<AssessmentRecord>> AssessmentsRepo::find(const std::string& public_id) {
   std::optional<AssessmentRecord> found;
   auto st = db_.run([&](soci::session& s) {
-    soci::rowset<soci::row> rows =
-        (s.prepare << kColumns << "WHERE public_id = :p", soci::use(public_id));
-    for (const auto& r : rows) found = read(r);
+    each_row(
+        db_, s, std::string(kColumns) + "WHERE public_id = :p",
+        [&](const soci::row& r) { found = read(r); }, public_id);
   });
   if (!st) return st.error();
   return found;
@@ -78,14 +79,15 @@ Result<std::vector<AnswerRecord>> AssessmentsRepo::answers(int64_t assessment_id
   std::vector<AnswerRecord> out;
   const ll id = assessment_id;
   auto st = db_.run([&](soci::session& s) {
-    soci::rowset<soci::row> rows =
-        (s.prepare << "SELECT position, item_id, answer, answered_at FROM assessment_answers "
-                      "WHERE assessment_id = :a ORDER BY position",
-         soci::use(id));
-    for (const auto& r : rows) {
-      out.push_back({static_cast<int>(get_int64(r, 0)), r.get<std::string>(1),
-                     static_cast<int>(get_int64(r, 2)), get_int64(r, 3)});
-    }
+    each_row(
+        db_, s,
+        "SELECT position, item_id, answer, answered_at FROM assessment_answers "
+        "WHERE assessment_id = :a ORDER BY position",
+        [&](const soci::row& r) {
+          out.push_back({static_cast<int>(get_int64(r, 0)), r.get<std::string>(1),
+                         static_cast<int>(get_int64(r, 2)), get_int64(r, 3)});
+        },
+        id);
   });
   if (!st) return st.error();
   return out;
@@ -141,10 +143,10 @@ Result<std::vector<AssessmentRecord>> AssessmentsRepo::owned_by(const char* colu
   std::vector<AssessmentRecord> out;
   const ll key = id;
   auto st = db_.run([&](soci::session& s) {
-    soci::rowset<soci::row> rows = (s.prepare << kColumns << "WHERE " << column << " = :u" << also
-                                              << " ORDER BY started_at, id",
-                                    soci::use(key));
-    for (const auto& r : rows) out.push_back(read(r));
+    each_row(
+        db_, s,
+        std::string(kColumns) + "WHERE " + column + " = :u" + also + " ORDER BY started_at, id",
+        [&](const soci::row& r) { out.push_back(read(r)); }, key);
   });
   if (!st) return st.error();
   return out;

@@ -4,6 +4,7 @@
 
 #include "store/errors.h"
 #include "store/owned_rows.h"
+#include "store/query.h"
 
 namespace sb::store {
 namespace {
@@ -25,13 +26,14 @@ Result<std::vector<CheckinRecord>> CheckinRepo::for_user(int64_t user_id) {
   std::vector<CheckinRecord> out;
   const ll uid = user_id;
   auto st = db_.run([&](soci::session& s) {
-    soci::rowset<soci::row> rows =
-        (s.prepare
-             << "SELECT week_start, taken_at, answers FROM regulation_checkins WHERE user_id = :u "
-                "ORDER BY week_start",
-         soci::use(uid));
-    for (const auto& r : rows)
-      out.push_back({r.get<std::string>(0), get_int64(r, 1), r.get<std::string>(2)});
+    each_row(
+        db_, s,
+        "SELECT week_start, taken_at, answers FROM regulation_checkins WHERE user_id = :u "
+        "ORDER BY week_start",
+        [&](const soci::row& r) {
+          out.push_back({r.get<std::string>(0), get_int64(r, 1), r.get<std::string>(2)});
+        },
+        uid);
   });
   if (!st) return st.error();
   return out;

@@ -4,6 +4,7 @@
 
 #include "store/errors.h"
 #include "store/owned_rows.h"
+#include "store/query.h"
 
 namespace sb::store {
 namespace {
@@ -64,11 +65,11 @@ Result<std::vector<JournalRecord>> JournalRepo::page_for_user(int64_t user_id, i
   std::vector<JournalRecord> out;
   const ll uid = user_id;
   auto st = db_.run([&](soci::session& s) {
-    soci::rowset<soci::row> rows =
-        (s.prepare << kColumns
-                   << "WHERE user_id = :u ORDER BY occurred_on DESC, id DESC LIMIT :l OFFSET :o",
-         soci::use(uid), soci::use(limit), soci::use(offset));
-    for (const auto& r : rows) out.push_back(read(r));
+    each_row(
+        db_, s,
+        std::string(kColumns) +
+            "WHERE user_id = :u ORDER BY occurred_on DESC, id DESC LIMIT :l OFFSET :o",
+        [&](const soci::row& r) { out.push_back(read(r)); }, uid, limit, offset);
   });
   if (!st) return st.error();
   return out;
@@ -80,12 +81,12 @@ Result<std::vector<JournalRecord>> JournalRepo::between_for_user(int64_t user_id
   std::vector<JournalRecord> out;
   const ll uid = user_id;
   auto st = db_.run([&](soci::session& s) {
-    soci::rowset<soci::row> rows =
-        (s.prepare << kColumns
-                   << "WHERE user_id = :u AND occurred_on >= :f AND occurred_on <= :t "
-                      "ORDER BY occurred_on, id",
-         soci::use(uid), soci::use(from), soci::use(to));
-    for (const auto& r : rows) out.push_back(read(r));
+    each_row(
+        db_, s,
+        std::string(kColumns) +
+            "WHERE user_id = :u AND occurred_on >= :f AND occurred_on <= :t "
+            "ORDER BY occurred_on, id",
+        [&](const soci::row& r) { out.push_back(read(r)); }, uid, from, to);
   });
   if (!st) return st.error();
   return out;
@@ -97,11 +98,11 @@ Result<std::vector<std::string>> JournalRepo::dates_for_user(int64_t user_id,
   std::vector<std::string> out;
   const ll uid = user_id;
   auto st = db_.run([&](soci::session& s) {
-    soci::rowset<soci::row> rows =
-        (s.prepare << "SELECT occurred_on FROM journal_entries WHERE user_id = :u AND "
-                      "occurred_on >= :f AND occurred_on <= :t ORDER BY occurred_on",
-         soci::use(uid), soci::use(from), soci::use(to));
-    for (const auto& r : rows) out.push_back(r.get<std::string>(0));
+    each_row(
+        db_, s,
+        "SELECT occurred_on FROM journal_entries WHERE user_id = :u AND "
+        "occurred_on >= :f AND occurred_on <= :t ORDER BY occurred_on",
+        [&](const soci::row& r) { out.push_back(r.get<std::string>(0)); }, uid, from, to);
   });
   if (!st) return st.error();
   return out;

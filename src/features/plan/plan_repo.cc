@@ -4,6 +4,7 @@
 
 #include "store/errors.h"
 #include "store/owned_rows.h"
+#include "store/query.h"
 
 namespace sb::store {
 namespace {
@@ -73,9 +74,9 @@ Result<std::optional<FeedRecord>> PlanRepo::feed_for_user(int64_t user_id) {
 Result<std::optional<FeedRecord>> PlanRepo::feed_by_token_hash(const std::string& token_hash) {
   std::optional<FeedRecord> found;
   auto st = db_.run([&](soci::session& s) {
-    soci::rowset<soci::row> rows =
-        (s.prepare << kFeedColumns << "WHERE token_hash = :h", soci::use(token_hash));
-    for (const auto& r : rows) found = read_feed(r);
+    each_row(
+        db_, s, std::string(kFeedColumns) + "WHERE token_hash = :h",
+        [&](const soci::row& r) { found = read_feed(r); }, token_hash);
   });
   if (!st) return st.error();
   return found;

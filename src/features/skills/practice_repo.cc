@@ -4,6 +4,7 @@
 
 #include "store/errors.h"
 #include "store/owned_rows.h"
+#include "store/query.h"
 
 namespace sb::store {
 namespace {
@@ -48,14 +49,15 @@ Result<std::vector<PracticeRecord>> PracticeRepo::summaries_for_user(int64_t use
   std::vector<PracticeRecord> out;
   const ll uid = user_id;
   auto st = db_.run([&](soci::session& s) {
-    soci::rowset<soci::row> rows =
-        (s.prepare << "SELECT skill_id, practiced_at, distress_before, distress_after FROM "
-                      "practice_logs WHERE user_id = :u ORDER BY practiced_at, id",
-         soci::use(uid));
-    for (const auto& r : rows) {
-      out.push_back({0, user_id, r.get<std::string>(0), get_int64(r, 1),
-                     static_cast<int>(get_int64(r, 2)), static_cast<int>(get_int64(r, 3)), ""});
-    }
+    each_row(
+        db_, s,
+        "SELECT skill_id, practiced_at, distress_before, distress_after FROM "
+        "practice_logs WHERE user_id = :u ORDER BY practiced_at, id",
+        [&](const soci::row& r) {
+          out.push_back({0, user_id, r.get<std::string>(0), get_int64(r, 1),
+                         static_cast<int>(get_int64(r, 2)), static_cast<int>(get_int64(r, 3)), ""});
+        },
+        uid);
   });
   if (!st) return st.error();
   return out;
