@@ -1,10 +1,12 @@
 #include "accounts/two_factor.h"
 
+#include <fmt/format.h>
 #include <liboath/oath.h>
 #include <qrencode.h>
 #include <soci/soci.h>
 
 #include <cctype>
+#include <iterator>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -277,15 +279,15 @@ std::string qr_svg(const std::string& text) {
   for (int y = 0; y < n; ++y) {
     for (int x = 0; x < n; ++x) {
       if (qr->data[y * n + x] & 1)
-        path += "M" + std::to_string(x + quiet) + " " + std::to_string(y + quiet) + "h1v1h-1z";
+        fmt::format_to(std::back_inserter(path), "M{} {}h1v1h-1z", x + quiet, y + quiet);
     }
   }
-  const std::string s = std::to_string(size);
-  return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + s + " " + s +
-         "\" width=\"220\" height=\"220\" role=\"img\" aria-label=\"QR code for your "
-         "authenticator app\" shape-rendering=\"crispEdges\"><rect width=\"" +
-         s + "\" height=\"" + s + "\" fill=\"#fff\"/><path fill=\"#000\" d=\"" + path +
-         "\"/></svg>";
+  return fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {0} {0}\" width=\"220\" "
+      "height=\"220\" role=\"img\" aria-label=\"QR code for your authenticator app\" "
+      "shape-rendering=\"crispEdges\"><rect width=\"{0}\" height=\"{0}\" fill=\"#fff\"/>"
+      "<path fill=\"#000\" d=\"{1}\"/></svg>",
+      size, path);
 }
 
 }  // namespace sb::accounts
