@@ -20,6 +20,7 @@
 #include "app/features.h"
 #include "core/dates.h"
 #include "features/assessment/assessment.h"
+#include "features/checkin/checkin.h"
 #include "features/journal/journal.h"
 #include "features/skills/skills.h"
 #include "store/database.h"

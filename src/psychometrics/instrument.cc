@@ -29,7 +29,10 @@ class Reader {
     for (const auto& [key, value] : o_) {
       if (std::find(known.begin(), known.end(), std::string_view(key)) != known.end()) continue;
       std::string list;
-      for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+      for (auto k : known) {
+        if (!list.empty()) list += ", ";
+        list += k;
+      }
       return invalid(where(std::string(key)), "is not a known field (known here: " + list + ")");
     }
     return ok_status();

@@ -2,6 +2,7 @@
 // axe-core accessibility check of every page. Prints "e2e: N passed, N failed".
 import { chromium } from 'playwright-core';
 import { createRequire } from 'node:module';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -45,6 +46,37 @@ async function signIn(page, address = email, pw = password) {
   await page.getByLabel('E-mail address').fill(address);
   await page.getByLabel('Password').fill(pw);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+// RFC 6238 as authenticator apps do it: HMAC-SHA1 over the 30-second step, six digits.
+function totp(secretBase32, unixSeconds = Date.now() / 1000) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secretBase32.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(unixSeconds / 30)));
+  const mac = crypto.createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 15;
+  const code = (mac.readUInt32BE(offset) & 0x7fffffff) % 1000000;
+  return String(code).padStart(6, '0');
+}
+
+// Turns two-factor on from the page and returns the key, as a person with an app would.
+async function enableTwoFactor(page) {
+  await page.goto(`${BASE}/account/two-factor`);
+  const secret = (await page.locator('code.secret').innerText()).trim();
+  await page.getByLabel('Code from your app').fill(totp(secret));
+  await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
+  await page.waitForSelector('ul.recovery-codes');
+  return secret;
+}
+
+async function shoot(page, name) {
+  for (const [w, h] of [[390, 844], [1280, 800]]) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${w}.png`), fullPage: true });
+  }
 }
 
 test('public pages pass axe with no serious or critical violations', async (page) => {
@@ -412,6 +444,83 @@ test('journal calendar: entries by day, link to the day, axe', async (page) => {
   await axeCheck(page, '/journal/calendar');
   await page.getByRole('link', { name: /: 1 entry$/ }).click();
   expect((await page.locator('ul.entries li').count()) === 1, 'the day lists its entry');
+});
+
+test('two-factor sign-in, re-authentication, and an administrator\'s look in my access list, axe', async (page) => {
+  const member = `e2e-2fa-${Date.now()}@example.org`;
+  await signUp(page, member);
+  await page.goto(`${BASE}/account/two-factor`);
+  await axeCheck(page, '/account/two-factor');
+  expect((await page.locator('.qr svg').count()) === 1, 'the QR code is drawn');
+  await shoot(page, 'two-factor');
+  const secret = await enableTwoFactor(page);
+  await axeCheck(page, 'recovery codes');
+  expect((await page.locator('ul.recovery-codes li').count()) === 10, 'ten recovery codes');
+  const recovery = (await page.locator('ul.recovery-codes li').first().innerText()).trim();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  // Signing in now asks for a code after the password; a recovery code works once.
+  await signIn(page, member);
+  await page.waitForURL(/\/signin\/code/);
+  await axeCheck(page, '/signin/code');
+  await shoot(page, 'signin-code');
+  await page.getByLabel('Code').fill('000000');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  expect((await page.getByRole('alert').innerText()).includes('not right'), 'a wrong code is refused');
+  await page.getByLabel('Code').fill(recovery);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/account$/);
+  expect((await page.locator('.account-email').innerText()) === member, 'signed in with a recovery code');
+
+  // An administrator must turn on two-factor before seeing anyone; then looks at the member.
+  const admin = await page.context().browser().newContext({ bypassCSP: true });
+  const a = await admin.newPage();
+  await signIn(a, process.env.ADMIN_EMAIL, process.env.ADMIN_PASSWORD);
+  await a.goto(`${BASE}/admin`);
+  await a.waitForURL(/\/account\/two-factor\?required=1/);
+  expect((await a.locator('.notice').innerText()).includes('turn on two-factor'), 'says why');
+  await enableTwoFactor(a);
+  await a.goto(`${BASE}/admin`);
+  await axeCheck(a, '/admin');
+  await shoot(a, 'admin');
+  await a.getByRole('link', { name: member }).click();
+  await axeCheck(a, '/admin/members/{member}');
+  expect((await a.locator('dl.facts').innerText()).includes(member), 'the member page');
+  await admin.close();
+
+  await page.goto(`${BASE}/account/access`);
+  await axeCheck(page, '/account/access');
+  await shoot(page, 'access');
+  const rows = await page.locator('table tbody tr').allInnerTexts();
+  expect(rows.length === 1 && rows[0].includes('An administrator') && rows[0].includes('looking after the service'),
+    `the administrator's look is listed: ${rows.join(' | ')}`);
+
+  // Downloading the export needs a password or code from the last ten minutes: confirm with a code.
+  await page.goto(`${BASE}/account/confirm?then=/account`);
+  await axeCheck(page, '/account/confirm');
+  await page.getByLabel('Or a code from your authenticator app').fill(totp(secret, Date.now() / 1000 + 30));
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await page.waitForURL(/\/account$/);
+});
+
+test('answer cards: one card per answer with its circle inside, no overflow on a phone', async (page) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${BASE}/assessment`);
+  await page.getByRole('button', { name: /Start/ }).click();
+  await page.waitForURL(/\/assessment\/[^/]+$/);
+  const cards = page.locator('label.option');
+  expect((await cards.count()) === 7, 'seven answer cards');
+  for (let i = 0; i < 7; i++) {
+    const card = await cards.nth(i).boundingBox();
+    const circle = await cards.nth(i).locator('input').boundingBox();
+    expect(card.x >= 0 && card.x + card.width <= 390, `card ${i + 1} stays on the screen`);
+    expect(circle.x > card.x && circle.x + circle.width < card.x + card.width &&
+           circle.y > card.y && circle.y + circle.height < card.y + card.height,
+    `circle ${i + 1} sits inside its card`);
+  }
+  // The whole card answers: a click on its text picks it.
+  await cards.nth(2).locator('span').click();
+  expect(await cards.nth(2).locator('input').isChecked(), 'clicking the card picks the answer');
+  await shoot(page, 'question-cards');
 });
 
 const browser = await chromium.launch({

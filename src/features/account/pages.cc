@@ -31,7 +31,10 @@ std::string csv_cell(const std::string& v) {
 
 std::string csv_row(std::initializer_list<std::string> cells) {
   std::string row;
-  for (const auto& c : cells) row += (row.empty() ? "" : ",") + csv_cell(c);
+  for (const auto& c : cells) {
+    if (!row.empty()) row += ',';
+    row += csv_cell(c);
+  }
   return row + "\r\n";
 }
 
