@@ -47,6 +47,18 @@ class AssessmentTest : public ::testing::TestWithParam<TestBackend> {
   std::string path;
 };
 
+// Every question page promises a visitor they can come back; the start page keeps that promise
+// for visitors who have not signed in too (their session holds the unfinished assessment).
+TEST_P(AssessmentTest, AnAnonymousVisitorWhoComesBackCanContinue) {
+  ASSERT_EQ(answer("3"), 303);
+  auto start = b->get("/assessment");
+  EXPECT_NE(start.body.find("Continue your unfinished assessment"), std::string::npos);
+  EXPECT_NE(start.body.find("href=\"" + path + "\""), std::string::npos);
+  Browser stranger = site->browser();
+  EXPECT_EQ(stranger.get("/assessment").body.find("Continue your unfinished"), std::string::npos)
+      << "another visitor does not see it";
+}
+
 TEST_P(AssessmentTest, QuestionPageShowsOneStatementWithSevenChoicesAndProgress) {
   auto q = b->get(path);
   ASSERT_EQ(q.status, 200);
