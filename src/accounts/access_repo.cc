@@ -53,24 +53,19 @@ Status AccessRepo::revoke_grant(int64_t grant_id, int64_t subject_user_id, int64
 Result<std::optional<GrantRecord>> AccessRepo::active_grant(int64_t subject_user_id,
                                                             int64_t grantee_user_id,
                                                             const std::string& scope, int64_t now) {
-  std::optional<GrantRecord> found;
   const ll subject = subject_user_id, grantee = grantee_user_id, t = now;
-  auto st = db_.run([&](soci::session& s) {
-    each_row(
-        db_, s,
-        std::string(kGrantColumns) +
-            "WHERE subject_user_id = :s AND grantee_user_id = :g AND scope = :c AND "
-            "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > :t)",
-        [&](const soci::row& r) { found = read_grant(r); }, subject, grantee, scope, t);
-  });
-  if (!st) return st.error();
-  return found;
+  return select_one<GrantRecord>(
+      db_,
+      std::string(kGrantColumns) +
+          "WHERE subject_user_id = :s AND grantee_user_id = :g AND scope = :c AND "
+          "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > :t)",
+      [&](const soci::row& r) -> GrantRecord { return read_grant(r); }, subject, grantee, scope, t);
 }
 
 Result<std::vector<GrantRecord>> AccessRepo::grants_given(int64_t subject_user_id) {
-  return select_rows<GrantRecord>(
-      db_, std::string(kGrantColumns) + "WHERE subject_user_id = :u ORDER BY id",
-      static_cast<ll>(subject_user_id), read_grant);
+  return select_all<GrantRecord>(
+      db_, std::string(kGrantColumns) + "WHERE subject_user_id = :u ORDER BY id", read_grant,
+      static_cast<ll>(subject_user_id));
 }
 
 Status AccessRepo::record(const AuditRecord& r) {
@@ -87,16 +82,18 @@ Status AccessRepo::record(const AuditRecord& r) {
 }
 
 Result<std::vector<AuditRecord>> AccessRepo::audit_for_subject(int64_t subject_user_id) {
-  return select_rows<AuditRecord>(
+  const ll subject = subject_user_id;
+  return select_all<AuditRecord>(
       db_,
       "SELECT id, subject_user_id, actor_user_id, actor_label, actor_role, grant_kind, scope, "
       "object, at, address FROM access_audit WHERE subject_user_id = :u ORDER BY at DESC, id DESC",
-      static_cast<ll>(subject_user_id), [](const soci::row& r) {
+      [](const soci::row& r) {
         return AuditRecord{get_int64(r, 0),       get_int64(r, 1),       optional_int(r, 2),
                            r.get<std::string>(3), r.get<std::string>(4), r.get<std::string>(5),
                            r.get<std::string>(6), r.get<std::string>(7), get_int64(r, 8),
                            r.get<std::string>(9)};
-      });
+      },
+      subject);
 }
 
 }  // namespace sb::store

@@ -81,38 +81,23 @@ Result<int64_t> AccountsRepo::create_user(const std::string& email,
 }
 
 Result<std::optional<UserRecord>> AccountsRepo::find_user_by_email(const std::string& email) {
-  std::optional<UserRecord> found;
-  auto st = db_.run([&](soci::session& s) {
-    each_row(
-        db_, s, std::string(kUserColumns) + "WHERE email = :e",
-        [&](const soci::row& r) { found = read_user(r); }, email);
-  });
-  if (!st) return st.error();
-  return found;
+  return select_one<UserRecord>(
+      db_, std::string(kUserColumns) + "WHERE email = :e",
+      [&](const soci::row& r) -> UserRecord { return read_user(r); }, email);
 }
 
 Result<std::optional<UserRecord>> AccountsRepo::find_user(int64_t id) {
-  std::optional<UserRecord> found;
   const ll key = id;
-  auto st = db_.run([&](soci::session& s) {
-    each_row(
-        db_, s, std::string(kUserColumns) + "WHERE id = :i",
-        [&](const soci::row& r) { found = read_user(r); }, key);
-  });
-  if (!st) return st.error();
-  return found;
+  return select_one<UserRecord>(
+      db_, std::string(kUserColumns) + "WHERE id = :i",
+      [&](const soci::row& r) -> UserRecord { return read_user(r); }, key);
 }
 
 Result<std::optional<UserRecord>> AccountsRepo::find_user_by_public_id(
     const std::string& public_id) {
-  std::optional<UserRecord> found;
-  auto st = db_.run([&](soci::session& s) {
-    each_row(
-        db_, s, std::string(kUserColumns) + "WHERE public_id = :p",
-        [&](const soci::row& r) { found = read_user(r); }, public_id);
-  });
-  if (!st) return st.error();
-  return found;
+  return select_one<UserRecord>(
+      db_, std::string(kUserColumns) + "WHERE public_id = :p",
+      [&](const soci::row& r) -> UserRecord { return read_user(r); }, public_id);
 }
 
 Result<std::vector<UserRecord>> AccountsRepo::list_users(int limit) {
@@ -182,14 +167,9 @@ Result<int64_t> AccountsRepo::create_session(const std::string& token_hash,
 }
 
 Result<std::optional<SessionRecord>> AccountsRepo::find_session(const std::string& token_hash) {
-  std::optional<SessionRecord> found;
-  auto st = db_.run([&](soci::session& s) {
-    each_row(
-        db_, s, std::string(kSessionColumns) + "WHERE token_hash = :h",
-        [&](const soci::row& r) { found = read_session(r); }, token_hash);
-  });
-  if (!st) return st.error();
-  return found;
+  return select_one<SessionRecord>(
+      db_, std::string(kSessionColumns) + "WHERE token_hash = :h",
+      [&](const soci::row& r) -> SessionRecord { return read_session(r); }, token_hash);
 }
 
 Status AccountsRepo::set_second_factor(int64_t session_id, int64_t now) {
@@ -238,15 +218,10 @@ Status AccountsRepo::delete_user_sessions(int64_t user_id, int64_t keep_session_
 }
 
 Result<std::vector<SessionRecord>> AccountsRepo::user_sessions(int64_t user_id) {
-  std::vector<SessionRecord> out;
   const ll id = user_id;
-  auto st = db_.run([&](soci::session& s) {
-    each_row(
-        db_, s, std::string(kSessionColumns) + "WHERE user_id = :u ORDER BY id",
-        [&](const soci::row& r) { out.push_back(read_session(r)); }, id);
-  });
-  if (!st) return st.error();
-  return out;
+  return select_all<SessionRecord>(
+      db_, std::string(kSessionColumns) + "WHERE user_id = :u ORDER BY id",
+      [&](const soci::row& r) -> SessionRecord { return read_session(r); }, id);
 }
 
 Status AccountsRepo::record_login_failure(const std::string& account_key,

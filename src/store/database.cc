@@ -261,40 +261,48 @@ Status Database::in_transaction(const std::function<Status()>& work) {
   return result ? st : result;
 }
 
+namespace {
+
+std::unique_ptr<soci::statement> prepare(soci::session& s, const std::string& sql) {
+  auto st = std::make_unique<soci::statement>(s);
+  st->alloc();
+  st->prepare(sql);
+  return st;
+}
+
+// One run of a prepared statement: bind, execute, read every row, unbind for the next run.
+void run_statement(soci::statement& st, const std::function<void(soci::statement&)>& bind,
+                   const std::function<void(const soci::row&)>& each) {
+  soci::row r;
+  bind(st);
+  st.exchange(soci::into(r));
+  st.define_and_bind();
+  st.execute(false);
+  while (st.fetch()) each(r);
+  st.bind_clean_up();
+}
+
+}  // namespace
+
 void Database::query(soci::session& s, const std::string& sql,
                      const std::function<void(soci::statement&)>& bind,
                      const std::function<void(const soci::row&)>& each) {
   Conn* c = conn_of(s);
-  if (!c) {  // not a pooled session: prepare for this one use
-    soci::statement st(s);
-    st.alloc();
-    st.prepare(sql);
-    soci::row r;
-    bind(st);
-    st.exchange(soci::into(r));
-    st.define_and_bind();
-    st.execute(false);
-    while (st.fetch()) each(r);
-    return;
+  std::unique_ptr<soci::statement> once;  // a session not from this pool: prepared for one use
+  soci::statement* st = nullptr;
+  if (c) {
+    auto& slot = c->statements[sql];
+    if (!slot) slot = prepare(s, sql);
+    st = slot.get();
+  } else {
+    once = prepare(s, sql);
+    st = once.get();
   }
-  auto& slot = c->statements[sql];
-  if (!slot) {
-    slot = std::make_unique<soci::statement>(s);
-    slot->alloc();
-    slot->prepare(sql);
-  }
-  soci::statement& st = *slot;
   try {
-    soci::row r;
-    bind(st);
-    st.exchange(soci::into(r));
-    st.define_and_bind();
-    st.execute(false);
-    while (st.fetch()) each(r);
-    st.bind_clean_up();
+    run_statement(*st, bind, each);
   } catch (...) {
     // A statement that failed half-way is not reused; a schema change also lands here.
-    c->statements.erase(sql);
+    if (c) c->statements.erase(sql);
     throw;
   }
 }

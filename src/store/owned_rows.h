@@ -35,37 +35,14 @@ inline Status remove_owned_row(Database& db, const char* table, const std::strin
   });
 }
 
-// Rows of `select` (which may bind one user id as :u), each turned into a Record by `read`.
-template <typename Record, typename Read>
-Result<std::vector<Record>> select_rows(Database& db, const std::string& select,
-                                        std::optional<long long> user_id, Read read) {
-  std::vector<Record> out;
-  auto st = db.run([&](soci::session& s) {
-    if (user_id) {
-      each_row(
-          db, s, select, [&](const soci::row& r) { out.push_back(read(r)); }, *user_id);
-    } else {
-      each_row(db, s, select, [&](const soci::row& r) { out.push_back(read(r)); });
-    }
-  });
-  if (!st) return st.error();
-  return out;
-}
-
 // The user's row with this public id, if there is one. `select` ends before its WHERE clause.
 template <typename Record, typename Read>
 Result<std::optional<Record>> find_owned_row(Database& db, const std::string& select,
                                              const std::string& public_id, int64_t user_id,
                                              Read read) {
-  std::optional<Record> found;
   const long long uid = user_id;
-  auto st = db.run([&](soci::session& s) {
-    each_row(
-        db, s, std::string(select) + "WHERE public_id = :p AND user_id = :u",
-        [&](const soci::row& r) { found = read(r); }, public_id, uid);
-  });
-  if (!st) return st.error();
-  return found;
+  return select_one<Record>(db, std::string(select) + "WHERE public_id = :p AND user_id = :u", read,
+                            public_id, uid);
 }
 
 }  // namespace sb::store

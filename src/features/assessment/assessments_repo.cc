@@ -65,32 +65,22 @@ Result<int64_t> AssessmentsRepo::create(const std::string& public_id, const Owne
 }
 
 Result<std::optional<AssessmentRecord>> AssessmentsRepo::find(const std::string& public_id) {
-  std::optional<AssessmentRecord> found;
-  auto st = db_.run([&](soci::session& s) {
-    each_row(
-        db_, s, std::string(kColumns) + "WHERE public_id = :p",
-        [&](const soci::row& r) { found = read(r); }, public_id);
-  });
-  if (!st) return st.error();
-  return found;
+  return select_one<AssessmentRecord>(
+      db_, std::string(kColumns) + "WHERE public_id = :p",
+      [&](const soci::row& r) -> AssessmentRecord { return read(r); }, public_id);
 }
 
 Result<std::vector<AnswerRecord>> AssessmentsRepo::answers(int64_t assessment_id) {
-  std::vector<AnswerRecord> out;
   const ll id = assessment_id;
-  auto st = db_.run([&](soci::session& s) {
-    each_row(
-        db_, s,
-        "SELECT position, item_id, answer, answered_at FROM assessment_answers "
-        "WHERE assessment_id = :a ORDER BY position",
-        [&](const soci::row& r) {
-          out.push_back({static_cast<int>(get_int64(r, 0)), r.get<std::string>(1),
-                         static_cast<int>(get_int64(r, 2)), get_int64(r, 3)});
-        },
-        id);
-  });
-  if (!st) return st.error();
-  return out;
+  return select_all<AnswerRecord>(
+      db_,
+      "SELECT position, item_id, answer, answered_at FROM assessment_answers "
+      "WHERE assessment_id = :a ORDER BY position",
+      [&](const soci::row& r) -> AnswerRecord {
+        return {static_cast<int>(get_int64(r, 0)), r.get<std::string>(1),
+                static_cast<int>(get_int64(r, 2)), get_int64(r, 3)};
+      },
+      id);
 }
 
 Status AssessmentsRepo::add_answer(int64_t assessment_id, int position, const std::string& item_id,
@@ -140,16 +130,10 @@ Result<std::vector<AssessmentRecord>> AssessmentsRepo::for_session(int64_t sessi
 
 Result<std::vector<AssessmentRecord>> AssessmentsRepo::owned_by(const char* column, int64_t id,
                                                                 const char* also) {
-  std::vector<AssessmentRecord> out;
   const ll key = id;
-  auto st = db_.run([&](soci::session& s) {
-    each_row(
-        db_, s,
-        std::string(kColumns) + "WHERE " + column + " = :u" + also + " ORDER BY started_at, id",
-        [&](const soci::row& r) { out.push_back(read(r)); }, key);
-  });
-  if (!st) return st.error();
-  return out;
+  return select_all<AssessmentRecord>(
+      db_, std::string(kColumns) + "WHERE " + column + " = :u" + also + " ORDER BY started_at, id",
+      [&](const soci::row& r) -> AssessmentRecord { return read(r); }, key);
 }
 
 Status AssessmentsRepo::adopt(int64_t session_id, int64_t user_id) {

@@ -23,20 +23,15 @@ Status CheckinRepo::save(int64_t user_id, const CheckinRecord& r) {
 }
 
 Result<std::vector<CheckinRecord>> CheckinRepo::for_user(int64_t user_id) {
-  std::vector<CheckinRecord> out;
   const ll uid = user_id;
-  auto st = db_.run([&](soci::session& s) {
-    each_row(
-        db_, s,
-        "SELECT week_start, taken_at, answers FROM regulation_checkins WHERE user_id = :u "
-        "ORDER BY week_start",
-        [&](const soci::row& r) {
-          out.push_back({r.get<std::string>(0), get_int64(r, 1), r.get<std::string>(2)});
-        },
-        uid);
-  });
-  if (!st) return st.error();
-  return out;
+  return select_all<CheckinRecord>(
+      db_,
+      "SELECT week_start, taken_at, answers FROM regulation_checkins WHERE user_id = :u "
+      "ORDER BY week_start",
+      [&](const soci::row& r) -> CheckinRecord {
+        return {r.get<std::string>(0), get_int64(r, 1), r.get<std::string>(2)};
+      },
+      uid);
 }
 
 void CheckinRepo::erase_user(soci::session& s, int64_t user_id) {

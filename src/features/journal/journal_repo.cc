@@ -55,41 +55,31 @@ Result<std::optional<JournalRecord>> JournalRepo::find(const std::string& public
 }
 
 Result<std::vector<JournalRecord>> JournalRepo::for_user(int64_t user_id) {
-  return select_rows<JournalRecord>(
-      db_, std::string(kColumns) + "WHERE user_id = :u ORDER BY occurred_on DESC, id DESC",
-      static_cast<ll>(user_id), read);
+  return select_all<JournalRecord>(
+      db_, std::string(kColumns) + "WHERE user_id = :u ORDER BY occurred_on DESC, id DESC", read,
+      static_cast<ll>(user_id));
 }
 
 Result<std::vector<JournalRecord>> JournalRepo::page_for_user(int64_t user_id, int limit,
                                                               int offset) {
-  std::vector<JournalRecord> out;
   const ll uid = user_id;
-  auto st = db_.run([&](soci::session& s) {
-    each_row(
-        db_, s,
-        std::string(kColumns) +
-            "WHERE user_id = :u ORDER BY occurred_on DESC, id DESC LIMIT :l OFFSET :o",
-        [&](const soci::row& r) { out.push_back(read(r)); }, uid, limit, offset);
-  });
-  if (!st) return st.error();
-  return out;
+  return select_all<JournalRecord>(
+      db_,
+      std::string(kColumns) +
+          "WHERE user_id = :u ORDER BY occurred_on DESC, id DESC LIMIT :l OFFSET :o",
+      [&](const soci::row& r) -> JournalRecord { return read(r); }, uid, limit, offset);
 }
 
 Result<std::vector<JournalRecord>> JournalRepo::between_for_user(int64_t user_id,
                                                                  const std::string& from,
                                                                  const std::string& to) {
-  std::vector<JournalRecord> out;
   const ll uid = user_id;
-  auto st = db_.run([&](soci::session& s) {
-    each_row(
-        db_, s,
-        std::string(kColumns) +
-            "WHERE user_id = :u AND occurred_on >= :f AND occurred_on <= :t "
-            "ORDER BY occurred_on, id",
-        [&](const soci::row& r) { out.push_back(read(r)); }, uid, from, to);
-  });
-  if (!st) return st.error();
-  return out;
+  return select_all<JournalRecord>(
+      db_,
+      std::string(kColumns) +
+          "WHERE user_id = :u AND occurred_on >= :f AND occurred_on <= :t "
+          "ORDER BY occurred_on, id",
+      [&](const soci::row& r) -> JournalRecord { return read(r); }, uid, from, to);
 }
 
 Result<std::vector<std::string>> JournalRepo::dates_for_user(int64_t user_id,
@@ -109,7 +99,7 @@ Result<std::vector<std::string>> JournalRepo::dates_for_user(int64_t user_id,
 }
 
 Result<std::vector<JournalRecord>> JournalRepo::all() {
-  return select_rows<JournalRecord>(db_, std::string(kColumns) + "ORDER BY id", std::nullopt, read);
+  return select_all<JournalRecord>(db_, std::string(kColumns) + "ORDER BY id", read);
 }
 
 Status JournalRepo::replace_sealed(int64_t id, const std::string& sealed) {

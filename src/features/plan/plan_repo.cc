@@ -36,14 +36,13 @@ Status PlanRepo::save(int64_t user_id, const std::string& items, int64_t now) {
 }
 
 Result<std::optional<PlanRecord>> PlanRepo::find(int64_t user_id) {
-  auto rows = select_rows<PlanRecord>(
+  const ll uid = user_id;
+  return select_one<PlanRecord>(
       db_, "SELECT items, started_at, updated_at FROM weekly_plans WHERE user_id = :u",
-      static_cast<long long>(user_id), [](const soci::row& r) {
+      [](const soci::row& r) {
         return PlanRecord{r.get<std::string>(0), get_int64(r, 1), get_int64(r, 2)};
-      });
-  if (!rows) return rows.error();
-  if (rows->empty()) return std::optional<PlanRecord>();
-  return std::optional<PlanRecord>(rows->front());
+      },
+      uid);
 }
 
 Status PlanRepo::save_feed(const FeedRecord& r) {
@@ -64,27 +63,19 @@ Status PlanRepo::remove_feed(int64_t user_id) {
 }
 
 Result<std::optional<FeedRecord>> PlanRepo::feed_for_user(int64_t user_id) {
-  auto rows = select_rows<FeedRecord>(db_, std::string(kFeedColumns) + "WHERE user_id = :u",
-                                      static_cast<long long>(user_id), read_feed);
-  if (!rows) return rows.error();
-  if (rows->empty()) return std::optional<FeedRecord>();
-  return std::optional<FeedRecord>(rows->front());
+  const ll uid = user_id;
+  return select_one<FeedRecord>(db_, std::string(kFeedColumns) + "WHERE user_id = :u", read_feed,
+                                uid);
 }
 
 Result<std::optional<FeedRecord>> PlanRepo::feed_by_token_hash(const std::string& token_hash) {
-  std::optional<FeedRecord> found;
-  auto st = db_.run([&](soci::session& s) {
-    each_row(
-        db_, s, std::string(kFeedColumns) + "WHERE token_hash = :h",
-        [&](const soci::row& r) { found = read_feed(r); }, token_hash);
-  });
-  if (!st) return st.error();
-  return found;
+  return select_one<FeedRecord>(
+      db_, std::string(kFeedColumns) + "WHERE token_hash = :h",
+      [&](const soci::row& r) -> FeedRecord { return read_feed(r); }, token_hash);
 }
 
 Result<std::vector<FeedRecord>> PlanRepo::all_feeds() {
-  return select_rows<FeedRecord>(db_, std::string(kFeedColumns) + "ORDER BY user_id", std::nullopt,
-                                 read_feed);
+  return select_all<FeedRecord>(db_, std::string(kFeedColumns) + "ORDER BY user_id", read_feed);
 }
 
 Status PlanRepo::replace_feed_sealed(int64_t user_id, const std::string& sealed) {

@@ -51,14 +51,14 @@ Result<std::optional<ReconsiderRecord>> ReconsiderRepo::find(const std::string& 
 }
 
 Result<std::vector<ReconsiderRecord>> ReconsiderRepo::for_user(int64_t user_id) {
-  return select_rows<ReconsiderRecord>(
-      db_, std::string(kColumns) + "WHERE user_id = :u ORDER BY occurred_on DESC, id DESC",
-      static_cast<long long>(user_id), read);
+  const ll uid = user_id;
+  return select_all<ReconsiderRecord>(
+      db_, std::string(kColumns) + "WHERE user_id = :u ORDER BY occurred_on DESC, id DESC", read,
+      uid);
 }
 
 Result<std::vector<ReconsiderRecord>> ReconsiderRepo::all() {
-  return select_rows<ReconsiderRecord>(db_, std::string(kColumns) + "ORDER BY id", std::nullopt,
-                                       read);
+  return select_all<ReconsiderRecord>(db_, std::string(kColumns) + "ORDER BY id", read);
 }
 
 Status ReconsiderRepo::replace_sealed(int64_t id, const std::string& sealed) {

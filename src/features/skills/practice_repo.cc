@@ -40,32 +40,32 @@ Result<int64_t> PracticeRepo::create(const PracticeRecord& r) {
 }
 
 Result<std::vector<PracticeRecord>> PracticeRepo::for_user(int64_t user_id) {
-  return select_rows<PracticeRecord>(
+  return select_all<PracticeRecord>(
       db_, std::string(kPracticeColumns) + "WHERE user_id = :u ORDER BY practiced_at DESC, id DESC",
-      static_cast<ll>(user_id), read_practice);
+      read_practice, static_cast<ll>(user_id));
 }
 
 Result<std::vector<PracticeRecord>> PracticeRepo::summaries_for_user(int64_t user_id) {
-  std::vector<PracticeRecord> out;
   const ll uid = user_id;
-  auto st = db_.run([&](soci::session& s) {
-    each_row(
-        db_, s,
-        "SELECT skill_id, practiced_at, distress_before, distress_after FROM "
-        "practice_logs WHERE user_id = :u ORDER BY practiced_at, id",
-        [&](const soci::row& r) {
-          out.push_back({0, user_id, r.get<std::string>(0), get_int64(r, 1),
-                         static_cast<int>(get_int64(r, 2)), static_cast<int>(get_int64(r, 3)), ""});
-        },
-        uid);
-  });
-  if (!st) return st.error();
-  return out;
+  return select_all<PracticeRecord>(
+      db_,
+      "SELECT skill_id, practiced_at, distress_before, distress_after FROM "
+      "practice_logs WHERE user_id = :u ORDER BY practiced_at, id",
+      [&](const soci::row& r) -> PracticeRecord {
+        return {0,
+                user_id,
+                r.get<std::string>(0),
+                get_int64(r, 1),
+                static_cast<int>(get_int64(r, 2)),
+                static_cast<int>(get_int64(r, 3)),
+                ""};
+      },
+      uid);
 }
 
 Result<std::vector<PracticeRecord>> PracticeRepo::all() {
-  return select_rows<PracticeRecord>(db_, std::string(kPracticeColumns) + "ORDER BY id",
-                                     std::nullopt, read_practice);
+  return select_all<PracticeRecord>(db_, std::string(kPracticeColumns) + "ORDER BY id",
+                                    read_practice);
 }
 
 Status PracticeRepo::replace_note(int64_t id, const std::string& sealed) {
