@@ -234,10 +234,12 @@ Result<IssuedSession> Accounts::sign_in_as(const store::UserRecord& u, const Vis
 
 Result<IssuedSession> Accounts::complete_second_factor(const Visitor& current,
                                                        const std::string& code,
+                                                       const std::string& address,
                                                        TwoFactor& two_factor) {
   if (!current.pending_user_id) return unauthenticated();
+  // Wrong codes are throttled per account and per address, like wrong passwords.
   const std::string key = "2fa:" + std::to_string(*current.pending_user_id);
-  auto throttle = throttle_state(key, "");
+  auto throttle = throttle_state(key, address);
   if (throttle.throttled) {
     return Error{ErrorCode::kThrottled,
                  "Too many attempts. Please wait " + std::to_string(throttle.retry_after_seconds) +
@@ -249,7 +251,7 @@ Result<IssuedSession> Accounts::complete_second_factor(const Visitor& current,
   if (!user->has_value()) return unauthenticated();
   if (auto st = two_factor.verify((*user)->id, code); !st) {
     if (st.error().code == ErrorCode::kInvalidArgument)
-      (void)repo_.record_login_failure(key, "", clock_.now());
+      (void)repo_.record_login_failure(key, address, clock_.now());
     return st.error();
   }
   (void)repo_.clear_login_failures(key);

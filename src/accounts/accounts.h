@@ -76,7 +76,7 @@ class Accounts {
   Result<SignIn> sign_in(const std::string& email, const std::string& password,
                          const std::string& address, const Visitor& current);
   Result<IssuedSession> complete_second_factor(const Visitor& current, const std::string& code,
-                                               TwoFactor& two_factor);
+                                               const std::string& address, TwoFactor& two_factor);
   // Re-authentication for sensitive steps: the password, or a code when two-factor is on.
   Status reauthenticate(const Visitor& visitor, const std::string& password,
                         const std::string& code, TwoFactor& two_factor);

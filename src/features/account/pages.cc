@@ -158,8 +158,8 @@ Response AccountPages::show_signin_code(Ctx& ctx) {
 }
 
 Response AccountPages::do_signin_code(Ctx& ctx) {
-  auto issued =
-      accounts_.complete_second_factor(ctx.visitor, first_value(ctx.form, "code"), two_factor_);
+  auto issued = accounts_.complete_second_factor(ctx.visitor, first_value(ctx.form, "code"),
+                                                 ctx.req.remote_address, two_factor_);
   if (!issued) {
     const auto& e = issued.error();
     if (e.code != ErrorCode::kInvalidArgument && e.code != ErrorCode::kThrottled)
@@ -324,6 +324,8 @@ Response AccountPages::do_two_factor_disable(Ctx& ctx) {
 }
 
 Response AccountPages::do_recovery_codes(Ctx& ctx) {
+  // Recovery codes stand in for the app's codes: without two-factor they mean nothing.
+  if (!two_factor_.enabled(*ctx.visitor.user_id)) return Response::redirect("/account/two-factor");
   auto codes = two_factor_.new_recovery_codes(*ctx.visitor.user_id);
   if (!codes) return fail(ctx, codes.error(), "We could not make new recovery codes just now.");
   return render_page(ctx, "recovery_codes",
