@@ -6,6 +6,7 @@ DB ?= var/securebase.db
 run: build-release
 	@mkdir -p var
 	./build/release/securebase migrate --database "sqlite://$(DB)"
+	test -f var/data.key || ./build/release/securebase admin create-key --out var/data.key
 	./build/release/securebase admin seed-demo --database "sqlite://$(DB)" --data-key var/data.key
 	./build/release/securebase serve --database "sqlite://$(DB)" --data-key var/data.key --address 127.0.0.1 --port 8080 --insecure-cookies
 

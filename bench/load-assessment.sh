@@ -25,6 +25,7 @@ run_one() {  # run_one NAME DATABASE-URL COUNT-COMMAND...
   shift 2
   local port=$((30000 + RANDOM % 10000))
   "$bin" migrate --database "$url" >/dev/null
+  [[ -f "$work/data.key" ]] || "$bin" admin create-key --out "$work/data.key" >/dev/null
   "$bin" serve --database "$url" --port "$port" --content "$root/content" --no-access-log --insecure-cookies --data-key "$work/data.key" \
     --pool-size 16 >"$work/server-$name.log" 2>&1 &
   server=$!

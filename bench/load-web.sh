@@ -13,6 +13,7 @@ command -v wrk >/dev/null || { echo "wrk is missing: scripts/bootstrap --test in
 
 port=$((30000 + RANDOM % 10000))
 "$bin" migrate --database "sqlite://$work/bench.db" >/dev/null
+"$bin" admin create-key --out "$work/data.key" >/dev/null
 "$bin" serve --database "sqlite://$work/bench.db" --port "$port" --content "$root/content" \
   --no-access-log --insecure-cookies --data-key "$work/data.key" >"$work/server.log" 2>&1 &
 server=$!

@@ -1,5 +1,7 @@
 #include "accounts/data_key.h"
 
+#include <soci/soci.h>
+
 #include <fcntl.h>
 #include <sodium.h>
 #include <sys/stat.h>
@@ -70,6 +72,19 @@ Result<DataKey> DataKey::load_or_create(const std::string& path) {
     DataKey k = generate();
     if (auto st = k.save(path); !st) return st.error();
     return k;
+  }
+  return load(path);
+}
+
+Result<DataKey> DataKey::load(const std::string& path) {
+  if (!std::filesystem::exists(path)) {
+    return Error{ErrorCode::kNotFound,
+                 "the data key file " + path +
+                     " does not exist. Every server of one store needs the same key file: copy "
+                     "it from another server, or, for a new store only, create one with "
+                     "`securebase admin create-key --out " +
+                     path + "`",
+                 "data_key"};
   }
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
@@ -150,6 +165,41 @@ Result<std::optional<std::string>> reseal(const DataKey& from, const DataKey& to
     return plain.error();
   }
   return std::optional<std::string>(to.encrypt(*plain, associated));
+}
+
+}  // namespace sb::crypto
+
+namespace sb::crypto {
+
+Status check_store_key(store::Database& db, const DataKey& key, int64_t now) {
+  std::string recorded;
+  auto st = db.transaction([&](soci::session& s) {
+    soci::indicator ind = soci::i_null;
+    s << "SELECT key_id FROM data_key WHERE only_row = 1", soci::into(recorded, ind);
+    if (ind == soci::i_ok) return;
+    const long long t = now;
+    s << "INSERT INTO data_key(only_row, key_id, recorded_at) VALUES(1, :k, :t)",
+        soci::use(key.id()), soci::use(t);
+    recorded = key.id();
+  });
+  if (!st) return st.error();
+  if (recorded != key.id()) {
+    return Error{ErrorCode::kPermissionDenied,
+                 "the store's sealed data is under data key " + recorded +
+                     ", but this server's key file holds key " + key.id() +
+                     ": start it with the key file the other servers use (nothing was changed)",
+                 "data_key"};
+  }
+  return ok_status();
+}
+
+Status record_store_key(store::Database& db, const DataKey& key, int64_t now) {
+  const long long t = now;
+  return db.transaction([&](soci::session& s) {
+    s << "DELETE FROM data_key";
+    s << "INSERT INTO data_key(only_row, key_id, recorded_at) VALUES(1, :k, :t)",
+        soci::use(key.id()), soci::use(t);
+  });
 }
 
 }  // namespace sb::crypto

@@ -73,6 +73,14 @@ std::vector<store::Migration> migrations() {
            " address TEXT NOT NULL)",
            "CREATE INDEX access_audit_subject ON access_audit(subject_user_id, at)",
        }},
+      {8,
+       "the data key the store's sealed data is under",
+       {
+           "CREATE TABLE data_key ("
+           " only_row INTEGER PRIMARY KEY CHECK (only_row = 1),"
+           " key_id TEXT NOT NULL,"
+           " recorded_at BIGINT NOT NULL)",
+       }},
   };
 }
 

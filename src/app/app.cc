@@ -11,8 +11,9 @@ namespace json = boost::json;
 
 Result<std::unique_ptr<App>> App::create(AppConfig config, store::Database& db,
                                          const Clock& clock) {
-  auto key = crypto::DataKey::load_or_create(config.data_key_file);
+  auto key = crypto::DataKey::load(config.data_key_file);
   if (!key) return key.error();
+  if (auto st = crypto::check_store_key(db, *key, clock.now()); !st) return st.error();
   std::unique_ptr<App> app(new App(std::move(config), db, clock, std::move(*key)));
   if (auto st = app->build(); !st) return st.error();
   return app;

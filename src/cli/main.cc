@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -78,7 +79,8 @@ int main(int argc, char** argv) {
   serve
       ->add_option(
           "--data-key", app_config.data_key_file,
-          "Key file for encrypting free-text personal data (created with mode 0600 if missing).")
+          "Key file for encrypting free-text personal data (see `admin create-key`); serve "
+          "refuses a missing file, and a key other than the one the store's data is under.")
       ->envname("SECUREBASE_DATA_KEY")
       ->capture_default_str();
   serve
@@ -133,6 +135,12 @@ int main(int argc, char** argv) {
   rotate_key
       ->add_option("--new-key", new_key_file, "The new key file (created if it does not exist).")
       ->required();
+  std::string create_key_file;
+  auto* create_key = admin->add_subcommand(
+      "create-key",
+      "Create a new data key file (mode 0600) for a new store; refuses to overwrite one. Every "
+      "server of a store must use the same key file.");
+  create_key->add_option("--out", create_key_file, "Where to write the key.")->required();
   auto* export_answers = admin->add_subcommand(
       "export-answers",
       "Write consented, completed answer sets as CSV for `securebase irt calibrate`.");
@@ -175,10 +183,19 @@ int main(int argc, char** argv) {
               << "; results already taken keep the version they were scored with\n";
     return 0;
   }
+  if (create_key->parsed()) {
+    if (std::filesystem::exists(create_key_file))
+      return fail(create_key_file + " already exists; a key file is never overwritten");
+    auto key = sb::crypto::DataKey::generate();
+    if (auto st = key.save(create_key_file); !st) return fail(st.error().message);
+    std::cout << "created data key " << key.id() << " in " << create_key_file
+              << " (mode 0600); back it up apart from the database\n";
+    return 0;
+  }
   if (rotate_key->parsed()) {
     auto db = open_store(database_url(db_flag), 1, rc);
     if (!db) return rc;
-    auto from = sb::crypto::DataKey::load_or_create(old_key_file);
+    auto from = sb::crypto::DataKey::load(old_key_file);
     if (!from) return fail(from.error().message);
     auto to = sb::crypto::DataKey::load_or_create(new_key_file);
     if (!to) return fail(to.error().message);
@@ -192,6 +209,8 @@ int main(int argc, char** argv) {
     if (!rotator) return fail(rotator.error().message);
     auto n = (*rotator)->rotate_key(*from, *to);
     if (!n) return fail(n.error().message);
+    if (auto st = sb::crypto::record_store_key(*db, *to, clock.now()); !st)
+      return fail(st.error().message);
     std::cout << "re-encrypted " << *n << " records from key " << from->id() << " to key "
               << to->id() << "; serve with --data-key " << new_key_file << "\n";
     return 0;
@@ -232,7 +251,7 @@ int main(int argc, char** argv) {
       return fail(id.error().message);
     }
     if (seed->parsed()) {
-      auto key = sb::crypto::DataKey::load_or_create(seed_key_file);
+      auto key = sb::crypto::DataKey::load(seed_key_file);
       if (!key) return fail(key.error().message);
       if (auto st = sb::cli::seed_demo_data(*db, content_dir, *key, *id, clock.now()); !st)
         return fail("demo data: " + st.error().message);

@@ -1,6 +1,7 @@
 // A whole SecureBase (store, app, HTTP server on port 0) for integration tests.
 #pragma once
 
+#include <filesystem>
 #include <memory>
 
 #include "app/app.h"
@@ -23,6 +24,9 @@ struct TestSite {
     cfg.access_log = false;
     cfg.password_policy = fast_password_policy();
     key_path = temp_path("data.key");
+    // Each site its own store and key, made the way `admin create-key` makes one.
+    std::filesystem::remove(key_path);
+    EXPECT_TRUE(crypto::DataKey::generate().save(key_path));
     cfg.data_key_file = key_path;
     auto created = app::App::create(cfg, *db, clock);
     if (!created) {
