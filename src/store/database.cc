@@ -4,7 +4,10 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <boost/url/parse.hpp>
+
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
@@ -72,6 +75,28 @@ Result<std::string> postgres_conninfo(const std::string& url) {
   return info;
 }
 
+// The store holds e-mails, password hashes and results: its file is readable by its owner only
+// (SQLite gives the -wal and -shm files the same mode), and a folder SecureBase creates for it
+// is the owner's only too.
+Status prepare_private_file(const std::string& path) {
+  const auto parent = std::filesystem::path(path).parent_path();
+  std::error_code ec;
+  if (!parent.empty() && !std::filesystem::exists(parent, ec)) {
+    std::filesystem::create_directories(parent, ec);
+    if (ec) return Error{ErrorCode::kUnavailable, "cannot create " + parent.string(), "database"};
+    ::chmod(parent.c_str(), 0700);
+  }
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return Error{ErrorCode::kUnavailable, "cannot open " + path, "database"};
+  ::fchmod(fd, 0600);  // also an older file made with the usual 0644
+  ::close(fd);
+  for (const char* suffix : {"-wal", "-shm"}) {
+    const std::string side = path + suffix;
+    if (std::filesystem::exists(side, ec)) ::chmod(side.c_str(), 0600);
+  }
+  return ok_status();
+}
+
 std::unique_ptr<soci::session> connect(Backend backend, const std::string& target) {
   if (backend == Backend::kSqlite) {
     auto s = std::make_unique<soci::session>(soci::sqlite3, "db=" + target + " timeout=10");
@@ -95,9 +120,7 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& url, size_t 
     target = url.substr(9);
     if (target.empty()) return invalid("database", "sqlite:// needs a file path");
     if (target != ":memory:") {
-      auto parent = std::filesystem::path(target).parent_path();
-      std::error_code ec;
-      if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+      if (auto st = prepare_private_file(target); !st) return st.error();
     }
   } else if (starts_with(url, "postgresql://") || starts_with(url, "postgres://")) {
     backend = Backend::kPostgres;

@@ -152,6 +152,9 @@ Response Site::handle(Request& req) {
     res = error_page(ctx, 404, "There is no page at this address.");
   }
   apply_security_headers(res);
+  // Secure cookies mean SecureBase is reached over HTTPS: browsers should never try plain HTTP.
+  if (config_.secure_cookies)
+    res.set_header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   metrics_.observe(req.method, req.route, res.status, seconds);

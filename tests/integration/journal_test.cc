@@ -204,6 +204,21 @@ TEST_P(JournalTest, ExportAndAccountDeletionCoverTheJournal) {
   EXPECT_EQ(n, 0);
 }
 
+// What a person typed can start like a spreadsheet formula; the CSV export keeps it text.
+TEST_P(JournalTest, TheCsvExportNeutralisesFormulas) {
+  auto r = b->post("/journal", {{"kind", "quick"},
+                                {"occurred_on", "2026-11-01"},
+                                {"situation", "=HYPERLINK(\"http://evil.example\",\"x\")"}});
+  ASSERT_EQ(r.status, 303);
+  b->get("/account");
+  auto csv = b->post("/account/export", {{"format", "csv"}});
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.header("cache-control"), "no-store");
+  EXPECT_NE(csv.body.find("\"'=HYPERLINK("), std::string::npos) << csv.body.substr(0, 600);
+  EXPECT_EQ(csv.body.find(",=HYPERLINK"), std::string::npos);
+  EXPECT_EQ(csv.body.find(",\"=HYPERLINK"), std::string::npos);
+}
+
 TEST_P(JournalTest, KeyRotationReEncryptsAndAWrongKeyGivesAClearError) {
   create_full(kSecret);
   auto site_key = crypto::DataKey::load_or_create(site->key_path);

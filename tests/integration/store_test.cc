@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
+#include <sys/stat.h>
+
 #include <thread>
 
 #include "accounts/accounts_repo.h"
@@ -165,3 +167,33 @@ TEST(StoreOpen, RejectsUnknownSchemes) {
 }
 
 }  // namespace sb::store
+
+namespace sb {
+namespace {
+
+// The SQLite files hold e-mails, password hashes and results: only their owner may read them.
+TEST(StoreFiles, SqliteFilesAndTheirFolderAreTheOwnersOnly) {
+  const std::string dir = testing::temp_path("private-store");
+  const std::string file = dir + "/nested/store.db";
+  auto db = store::Database::open("sqlite://" + file, 2);
+  ASSERT_TRUE(db) << db.error().message;
+  ASSERT_TRUE(store::migrate(**db, app::migrations()));
+  auto mode = [](const std::string& p) {
+    struct stat st {};
+    EXPECT_EQ(::stat(p.c_str(), &st), 0) << p;
+    return st.st_mode & 0777;
+  };
+  EXPECT_EQ(mode(file), 0600u);
+  EXPECT_EQ(mode(file + "-wal"), 0600u);
+  EXPECT_EQ(mode(file + "-shm"), 0600u);
+  EXPECT_EQ(mode(dir + "/nested"), 0700u);
+  // A store made before, readable by others, is made private when opened.
+  db->reset();
+  ::chmod(file.c_str(), 0644);
+  auto again = store::Database::open("sqlite://" + file, 1);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(mode(file), 0600u);
+}
+
+}  // namespace
+}  // namespace sb

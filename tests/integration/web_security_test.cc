@@ -44,7 +44,13 @@ TEST_P(WebSecurityTest, EveryResponseCarriesSecurityHeaders) {
     EXPECT_EQ(csp->find("unsafe-inline"), std::string::npos);
     EXPECT_NE(csp->find("frame-ancestors 'none'"), std::string::npos);
     EXPECT_EQ(r.header("x-content-type-options"), "nosniff") << path;
+    // The site runs with Secure cookies, so over HTTPS: browsers are told to stay on it.
+    EXPECT_EQ(r.header("strict-transport-security"), "max-age=31536000; includeSubDomains") << path;
   }
+  TestSite plain(GetParam(), /*secure_cookies=*/false);
+  ASSERT_TRUE(plain.ready());
+  EXPECT_FALSE(plain.browser().get("/").header("strict-transport-security"))
+      << "plain-HTTP local use (make run) must not pin HTTPS";
 }
 
 TEST_P(WebSecurityTest, PostWithoutOrWithWrongCsrfIs403AndWritesNothing) {

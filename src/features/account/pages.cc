@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/csv.h"
 #include "core/strings.h"
 
 namespace sb::web {
@@ -20,22 +21,6 @@ json::array string_list(const std::vector<std::string>& items) {
   json::array out;
   for (const auto& i : items) out.push_back(json::value(i));
   return out;
-}
-
-std::string csv_cell(const std::string& v) {
-  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-std::string csv_row(std::initializer_list<std::string> cells) {
-  std::string row;
-  for (const auto& c : cells) {
-    if (!row.empty()) row += ',';
-    row += csv_cell(c);
-  }
-  return row + "\r\n";
 }
 
 // Every value as one row: section, item number, field path, value. The CSV therefore holds

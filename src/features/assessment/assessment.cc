@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "accounts/crypto.h"
+#include "core/csv.h"
 #include "core/strings.h"
 #include "features/assessment/assessments_repo.h"
 #include "features/assessment/fhir.h"
@@ -291,9 +292,9 @@ Result<std::string> Assessments::export_csv(const Owner& owner) {
     const auto& r = e.result;
     csv += fmt::format(
         "{},{},{},{},{:.4f},{:.4f},{:.1f},{:.4f},{:.4f},{:.1f},{},{:.4f},{:.4f},{:.4f},{:.4f}\n",
-        iso8601(r.completed_at), r.instrument_id, r.instrument_version, r.items_answered,
-        r.anxiety.theta, r.anxiety.se, r.anxiety.percentile, r.avoidance.theta, r.avoidance.se,
-        r.avoidance.percentile, psy::style_id(r.top), r.style_probability[0],
+        iso8601(r.completed_at), csv_cell(r.instrument_id), csv_cell(r.instrument_version),
+        r.items_answered, r.anxiety.theta, r.anxiety.se, r.anxiety.percentile, r.avoidance.theta,
+        r.avoidance.se, r.avoidance.percentile, psy::style_id(r.top), r.style_probability[0],
         r.style_probability[1], r.style_probability[2], r.style_probability[3]);
   }
   return csv;

@@ -37,3 +37,33 @@ TEST(Strings, ShortenUtf8CutsAtACharacterBoundary) {
 }
 
 }  // namespace sb
+
+#include "core/csv.h"
+
+namespace sb {
+
+// CSV injection: a spreadsheet runs a cell that starts with =, +, -, @, tab or CR as a formula.
+TEST(Csv, CellsThatLookLikeFormulasStayText) {
+  struct Case {
+    const char* in;
+    const char* out;
+  };
+  const Case cases[] = {
+      {"=1+1", "'=1+1"},
+      {"+SUM(A1)", "'+SUM(A1)"},
+      {"-2+3", "'-2+3"},
+      {"@cmd", "'@cmd"},
+      {"\tx", "'\tx"},
+      {"\rx", "\"'\rx\""},
+      {"=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""},
+      {"-0.53", "-0.53"},
+      {"+4", "+4"},
+      {"plain", "plain"},
+      {"a,b", "\"a,b\""},
+      {"", ""},
+  };
+  for (const auto& c : cases) EXPECT_EQ(csv_cell(c.in), c.out) << c.in;
+  EXPECT_EQ(csv_row({"a", "=b", "c,d"}), "a,'=b,\"c,d\"\r\n");
+}
+
+}  // namespace sb
