@@ -93,6 +93,16 @@ Response Site::run_page(Request& req, const std::string& method, const Need& nee
   if (cookie && ctx.visitor.session_id == 0) clear_cookie(ctx);  // expired or unknown
   if (method != "GET") {
     ctx.form = req.form();
+    // Text that is not valid UTF-8 is refused at the door, naming the field: stored, it would
+    // break every page and export that shows it.
+    for (const auto& [name, value] : ctx.form) {
+      if (valid_utf8(name) && valid_utf8(value)) continue;
+      const std::string field = valid_utf8(name) ? name : "(unnamed)";
+      return error_page(ctx, 422,
+                        "The field \"" + field +
+                            "\" holds characters that are not valid text. Please go back, "
+                            "retype it and send it again; nothing was saved.");
+    }
     const std::string sent = first_value(ctx.form, "csrf");
     if (ctx.visitor.session_id == 0 || sent.empty() ||
         !crypto::constant_time_equal(sent, ctx.visitor.csrf_token)) {

@@ -204,6 +204,38 @@ TEST_P(JournalTest, ExportAndAccountDeletionCoverTheJournal) {
   EXPECT_EQ(n, 0);
 }
 
+// Invalid UTF-8 used to be stored and then broke the list, search and export for good.
+TEST_P(JournalTest, InvalidUtf8IsRefusedWithTheFieldAndLengthsCountCharacters) {
+  auto bad = b->post(
+      "/journal", {{"kind", "quick"}, {"occurred_on", "2026-11-01"}, {"situation", "bad\xFF\xFE"}});
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_NE(bad.body.find("situation&quot; holds characters that are not valid text"),
+            std::string::npos);
+  EXPECT_EQ(b->get("/journal").status, 200);
+  EXPECT_EQ(b->get("/journal?q=bad").status, 200);
+  b->get("/account");
+  EXPECT_EQ(b->post("/account/export", {}).status, 200);
+  // 4,000 characters are allowed whatever their bytes ("é" is two), 4,001 are not.
+  std::string e4000;
+  for (int i = 0; i < 4000; ++i) e4000 += "\xC3\xA9";
+  b->get("/journal/new");
+  EXPECT_EQ(
+      b->post("/journal", {{"kind", "quick"}, {"occurred_on", "2026-11-01"}, {"situation", e4000}})
+          .status,
+      303);
+  b->get("/journal/new");
+  EXPECT_EQ(b->post("/journal",
+                    {{"kind", "quick"}, {"occurred_on", "2026-11-01"}, {"situation", e4000 + "x"}})
+                .status,
+            422);
+  auto long_tag = b->post("/journal", {{"kind", "quick"},
+                                       {"occurred_on", "2026-11-01"},
+                                       {"situation", "x"},
+                                       {"tags", std::string(41, 't')}});
+  EXPECT_EQ(long_tag.status, 422);
+  EXPECT_NE(long_tag.body.find("up to 40 characters"), std::string::npos);
+}
+
 // What a person typed can start like a spreadsheet formula; the CSV export keeps it text.
 TEST_P(JournalTest, TheCsvExportNeutralisesFormulas) {
   auto r = b->post("/journal", {{"kind", "quick"},

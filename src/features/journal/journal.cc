@@ -16,6 +16,7 @@ namespace json = boost::json;
 namespace {
 
 constexpr size_t kMaxText = 4000;
+constexpr size_t kMaxTagLength = 40;
 
 Error signed_out() { return Error{ErrorCode::kUnauthenticated, "please sign in first", ""}; }
 Error not_found() { return Error{ErrorCode::kNotFound, "There is no such entry.", ""}; }
@@ -101,7 +102,7 @@ Status Journal::validate(const JournalEntry& e) const {
     return invalid("situation", "Please write a few words about what happened.");
   for (const auto* text : {&e.situation, &e.people, &e.body, &e.first_thought, &e.urge, &e.action,
                            &e.my_motive, &e.their_motive}) {
-    if (text->size() > kMaxText)
+    if (utf8_length(*text) > kMaxText)
       return invalid("situation", "Each field can hold up to 4,000 characters.");
   }
   for (const auto& [feeling, intensity] : e.emotions) {
@@ -111,6 +112,11 @@ Status Journal::validate(const JournalEntry& e) const {
     if (intensity < 0 || intensity > 10) return invalid("emotions", "Intensity goes from 0 to 10.");
   }
   if (e.tags.size() > 20) return invalid("tags", "Up to 20 tags, please.");
+  for (const auto& tag : e.tags) {
+    if (utf8_length(tag) > kMaxTagLength)
+      return invalid(
+          "tags", "Each tag can be up to " + std::to_string(kMaxTagLength) + " characters long.");
+  }
   return ok_status();
 }
 

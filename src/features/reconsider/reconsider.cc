@@ -99,7 +99,7 @@ std::string too_long_field(const Reconsideration& r) {
     texts.emplace_back(&r.alternatives[i].support, prefix + "support");
   }
   for (const auto& [text, field] : texts) {
-    if (text->size() > kMaxText) return field;
+    if (utf8_length(*text) > kMaxText) return field;
   }
   return "";
 }
@@ -210,7 +210,7 @@ Status Reconsider::follow_up(const Owner& owner, const std::string& public_id,
   if (!r) return r.error();
   if (std::find(std::begin(kOutcomes), std::end(kOutcomes), outcome) == std::end(kOutcomes))
     return invalid("outcome", "Please choose how it went compared with the urge.");
-  if (how_it_went.size() > kMaxText)
+  if (utf8_length(how_it_went) > kMaxText)
     return invalid("how_it_went", "This field can hold up to 4,000 characters.");
   r->followed_up = true;
   r->followed_up_on = date_of_day(day_of(clock_.now()));

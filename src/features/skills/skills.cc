@@ -69,7 +69,7 @@ Status Practice::log(const Owner& owner, const std::string& skill_id, int before
   if (!library_.find(skill_id)) return Error{ErrorCode::kNotFound, "There is no such skill.", ""};
   if (before < 0 || before > 10) return invalid("before", "Distress before goes from 0 to 10.");
   if (after < 0 || after > 10) return invalid("after", "Distress after goes from 0 to 10.");
-  if (note.size() > 4000) return invalid("note", "A note can hold up to 4,000 characters.");
+  if (utf8_length(note) > 4000) return invalid("note", "A note can hold up to 4,000 characters.");
   store::PracticeRepo repo(db_);
   auto id = repo.create({0, *owner.user_id, skill_id, clock_.now(), before, after,
                          key_.encrypt(note, associated(*owner.user_id))});

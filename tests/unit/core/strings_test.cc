@@ -67,3 +67,20 @@ TEST(Csv, CellsThatLookLikeFormulasStayText) {
 }
 
 }  // namespace sb
+
+namespace sb {
+
+TEST(Utf8, ValidityAndLength) {
+  EXPECT_TRUE(valid_utf8("plain"));
+  EXPECT_TRUE(valid_utf8("caf\xC3\xA9 \xE2\x80\x94 \xF0\x9F\x98\x8A"));  // é — 😊
+  EXPECT_FALSE(valid_utf8("bad\xFF\xFE"));
+  EXPECT_FALSE(valid_utf8("\xC3"));              // cut short
+  EXPECT_FALSE(valid_utf8("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(valid_utf8("\xED\xA0\x80"));      // a surrogate
+  EXPECT_FALSE(valid_utf8("\xF4\x90\x80\x80"));  // past U+10FFFF
+  EXPECT_FALSE(valid_utf8("\x80"));              // a continuation byte alone
+  EXPECT_EQ(utf8_length("caf\xC3\xA9"), 4u);
+  EXPECT_EQ(utf8_length("\xF0\x9F\x98\x8A"), 1u);
+}
+
+}  // namespace sb
