@@ -202,7 +202,10 @@ Result<SignIn> Accounts::sign_in(const std::string& raw_email, const std::string
     }
   }
   SignIn outcome;
-  if (u.two_factor && current.session_id != 0) {
+  if (u.two_factor) {
+    // Never a session on the password alone: the code is asked for in the current session.
+    if (current.session_id == 0)
+      return Error{ErrorCode::kInternal, "two-factor sign-in needs a session to wait in", ""};
     if (auto st = repo_.set_pending_user(current.session_id, u.id); !st) return st.error();
     outcome.second_factor_needed = true;
     return outcome;
@@ -274,6 +277,14 @@ Status Accounts::reauthenticate(const Visitor& visitor, const std::string& passw
 
 Status Accounts::mark_second_factor(const Visitor& visitor) {
   return repo_.set_second_factor(visitor.session_id, clock_.now());
+}
+
+Result<int64_t> Accounts::prune() {
+  const int64_t now = clock_.now();
+  auto removed = repo_.prune_sessions(now - kIdleTimeoutSeconds, now - kAbsoluteTimeoutSeconds);
+  if (!removed) return removed.error();
+  if (auto st = repo_.prune_login_failures(now - 3600); !st) return st.error();
+  return removed;
 }
 
 Status Accounts::sign_out(const Visitor& visitor) {

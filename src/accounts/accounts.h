@@ -104,6 +104,10 @@ class Accounts {
 
   ThrottleState throttle_state(const std::string& email, const std::string& address);
 
+  // Removes expired sessions and sign-in failures older than the throttling window; run on a
+  // schedule by the application. Returns the sessions removed.
+  Result<int64_t> prune();
+
  private:
   Result<IssuedSession> issue(std::optional<int64_t> user_id, const std::string& email, Role role);
   Result<IssuedSession> sign_in_as(const store::UserRecord& user, const Visitor& current,

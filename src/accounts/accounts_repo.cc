@@ -275,4 +275,18 @@ Status AccountsRepo::prune_login_failures(int64_t before) {
       [&](soci::session& s) { s << "DELETE FROM login_failures WHERE at < :t", soci::use(t); });
 }
 
+Result<int64_t> AccountsRepo::prune_sessions(int64_t idle_before, int64_t started_before) {
+  const ll idle = idle_before, started = started_before;
+  long long removed = 0;
+  auto st = db_.run([&](soci::session& s) {
+    soci::statement del = (s.prepare << "DELETE FROM sessions WHERE last_seen_at < :i OR "
+                                        "created_at < :s",
+                           soci::use(idle), soci::use(started));
+    del.execute(true);
+    removed = del.get_affected_rows();
+  });
+  if (!st) return st.error();
+  return static_cast<int64_t>(removed);
+}
+
 }  // namespace sb::store

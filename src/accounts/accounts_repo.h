@@ -72,6 +72,8 @@ class AccountsRepo {
   Result<std::vector<int64_t>> failures_for_address(const std::string& address, int64_t since);
   Status clear_login_failures(const std::string& account_key);
   Status prune_login_failures(int64_t before);
+  // Sessions idle since `idle_before` or started before `started_before`; returns how many.
+  Result<int64_t> prune_sessions(int64_t idle_before, int64_t started_before);
 
  private:
   Database& db_;

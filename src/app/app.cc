@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <condition_variable>
+#include <mutex>
+
 #include "app/features.h"
 #include "core/strings.h"
 
@@ -46,6 +49,20 @@ Status App::build() {
   for (size_t i = 0; i < modules_.size(); ++i) {
     site_->begin_feature(names_[i]);
     modules_[i]->add_routes(*site_);
+  }
+  if (config_.prune_every_seconds > 0) {
+    pruner_ = std::jthread([this](std::stop_token stop) {
+      std::mutex mu;
+      std::condition_variable_any wake;
+      std::unique_lock lock(mu);
+      while (!stop.stop_requested()) {
+        wake.wait_for(lock, stop, std::chrono::seconds(config_.prune_every_seconds),
+                      [] { return false; });
+        if (stop.stop_requested()) break;
+        if (auto removed = accounts_.prune(); !removed)
+          spdlog::warn("pruning sessions failed: {}", removed.error().message);
+      }
+    });
   }
   // Work done anonymously moves to the account on sign-up or sign-in.
   accounts_.on_adopt([this](int64_t session, int64_t user) {

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "accounts/accounts.h"
@@ -28,6 +29,8 @@ struct AppConfig {
   std::string public_url;
   bool access_log = true;
   crypto::PasswordPolicy password_policy;
+  // How often expired sessions and old sign-in failures are removed (0: never; tests).
+  int prune_every_seconds = 600;
 };
 
 class App final : public web::PersonalData {
@@ -66,6 +69,7 @@ class App final : public web::PersonalData {
   std::unique_ptr<web::Services> services_;
   std::vector<std::unique_ptr<web::Module>> modules_;
   std::vector<std::string> names_;
+  std::jthread pruner_;  // last: stopped and joined before the rest goes
 };
 
 }  // namespace sb::app

@@ -25,10 +25,17 @@ struct PageContext {
   std::optional<AccessContext> access;  // set by the access policy before the handler runs
   std::vector<std::string> set_cookies;
   std::multimap<std::string, std::string> form;
+  // A visitor without a session gets a CSRF token in a cookie of its own (double submit), so
+  // showing a form never writes a session row.
+  std::string cookie_csrf;
 
   // Whose data the request is about, as feature services take it.
   Owner owner() const {
     return access ? access->owner() : Owner{visitor.user_id, visitor.session_id};
+  }
+  // The token forms on this page carry.
+  const std::string& csrf() const {
+    return visitor.session_id != 0 ? visitor.csrf_token : cookie_csrf;
   }
 };
 

@@ -49,6 +49,10 @@ std::string Site::session_cookie_name() const {
   return config_.secure_cookies ? "__Host-sb_session" : "sb_session";
 }
 
+std::string Site::csrf_cookie_name() const {
+  return config_.secure_cookies ? "__Host-sb_csrf" : "sb_csrf";
+}
+
 void Site::page(const std::string& method, const std::string& pattern, Need need,
                 PageHandler handler) {
   declared_.push_back({method, pattern, need, false, current_feature_});
@@ -73,7 +77,7 @@ void Site::public_route(const std::string& method, const std::string& pattern,
 
 Response Site::run_page(Request& req, const std::string& method, const Need& need,
                         const PageHandler& handler, bool cacheable) {
-  PageContext ctx{req, {}, {}, {}, {}};
+  PageContext ctx{req, {}, {}, {}, {}, {}};
   const auto cookie = req.cookie(session_cookie_name());
   // Pages that look the same to every visitor without a session are rendered once.
   const bool from_cache = cacheable && !cookie && req.query.empty();
@@ -91,6 +95,7 @@ Response Site::run_page(Request& req, const std::string& method, const Need& nee
   if (!visitor) return fail(ctx, visitor.error());
   ctx.visitor = *visitor;
   if (cookie && ctx.visitor.session_id == 0) clear_cookie(ctx);  // expired or unknown
+  if (ctx.visitor.session_id == 0) ctx.cookie_csrf = req.cookie(csrf_cookie_name()).value_or("");
   if (method != "GET") {
     ctx.form = req.form();
     // Text that is not valid UTF-8 is refused at the door, naming the field: stored, it would
@@ -103,9 +108,11 @@ Response Site::run_page(Request& req, const std::string& method, const Need& nee
                             "\" holds characters that are not valid text. Please go back, "
                             "retype it and send it again; nothing was saved.");
     }
+    // The session's token; or, before there is a session, the token of the visitor's own
+    // SameSite cookie sent back in the form (double submit).
     const std::string sent = first_value(ctx.form, "csrf");
-    if (ctx.visitor.session_id == 0 || sent.empty() ||
-        !crypto::constant_time_equal(sent, ctx.visitor.csrf_token)) {
+    const std::string& expected = ctx.csrf();
+    if (sent.empty() || expected.size() < 32 || !crypto::constant_time_equal(sent, expected)) {
       return error_page(ctx, 403,
                         "This form has expired or did not come from SecureBase. Please go back, "
                         "reload the page and try again.");
@@ -115,6 +122,14 @@ Response Site::run_page(Request& req, const std::string& method, const Need& nee
   if (decision.outcome != Decision::Outcome::kAllow) return refuse(ctx, decision);
   ctx.access = decision.context;
   if (auto st = policy_.audit(*ctx.access, req); !st) return fail(ctx, st.error());
+  // Pages for visitors without a session carry the cookie's token (made now if there is none);
+  // public pages served from the cache carry no form and get no cookie.
+  if (ctx.visitor.session_id == 0 && !cacheable && ctx.cookie_csrf.size() < 32) {
+    ctx.cookie_csrf = crypto::random_token(32);
+    std::string c = csrf_cookie_name() + "=" + ctx.cookie_csrf + "; Path=/; HttpOnly; SameSite=Lax";
+    if (config_.secure_cookies) c += "; Secure";
+    ctx.set_cookies.push_back(c);
+  }
   Response res = handler(ctx);
   for (const auto& c : ctx.set_cookies) res.headers.emplace_back("Set-Cookie", c);
   if (from_cache && res.status == 200 && ctx.set_cookies.empty()) {
@@ -154,11 +169,11 @@ Response Site::handle(Request& req) {
   try {
     res = router_.dispatch(req);
   } catch (const std::exception& e) {
-    PageContext ctx{req, {}, {}, {}, {}};
+    PageContext ctx{req, {}, {}, {}, {}, {}};
     res = fail(ctx, Error{ErrorCode::kInternal, std::string("handler threw: ") + e.what(), ""});
   }
   if (res.status == 404 && req.route == "(unmatched)") {
-    PageContext ctx{req, {}, {}, {}, {}};
+    PageContext ctx{req, {}, {}, {}, {}, {}};
     res = error_page(ctx, 404, "There is no page at this address.");
   }
   apply_security_headers(res);
@@ -190,8 +205,8 @@ Response Site::render_page(PageContext& ctx, const std::string& template_name, j
   layout["signed_in"] = v.signed_in();
   layout["email"] = v.email;
   layout["is_admin"] = v.signed_in() && v.role == accounts::Role::kAdmin;
-  layout["csrf"] = v.csrf_token;
-  view["csrf"] = v.csrf_token;
+  layout["csrf"] = ctx.csrf();
+  view["csrf"] = ctx.csrf();
   view["signed_in"] = v.signed_in();
   layout["body"] = content_->render(template_name, view);
   return Response::html(content_->render("layout", layout), status);

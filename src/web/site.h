@@ -54,6 +54,7 @@ class Site final : public PageKit, public Routes {
   const Router& router() const { return router_; }
   const std::vector<DeclaredRoute>& declared_routes() const { return declared_; }
   std::string session_cookie_name() const;
+  std::string csrf_cookie_name() const;
   AccessPolicy& policy() { return policy_; }
   store::AccessRepo& access_repo() { return access_repo_; }
 

@@ -88,30 +88,40 @@ TEST_P(WebSecurityTest, CsrfTokenOfAnotherSessionIsRefused) {
 }
 
 TEST_P(WebSecurityTest, SessionCookieIsHostPrefixedHttpOnlySecureLax) {
+  auto check = [](const std::string& c, const std::string& name) {
+    EXPECT_EQ(c.rfind(name + "=", 0), 0u) << c;
+    EXPECT_NE(c.find("HttpOnly"), std::string::npos) << c;
+    EXPECT_NE(c.find("Secure"), std::string::npos) << c;
+    EXPECT_NE(c.find("SameSite=Lax"), std::string::npos) << c;
+    EXPECT_NE(c.find("Path=/"), std::string::npos) << c;
+    EXPECT_EQ(c.find("Domain"), std::string::npos) << c;
+  };
   Browser b = site->browser();
-  auto r = b.get("/signin");
-  auto cookies = r.set_cookies();
-  ASSERT_EQ(cookies.size(), 1u);
-  const auto& c = cookies[0];
-  EXPECT_EQ(c.rfind("__Host-sb_session=", 0), 0u) << c;
-  EXPECT_NE(c.find("HttpOnly"), std::string::npos);
-  EXPECT_NE(c.find("Secure"), std::string::npos);
-  EXPECT_NE(c.find("SameSite=Lax"), std::string::npos);
-  EXPECT_NE(c.find("Path=/"), std::string::npos);
-  EXPECT_EQ(c.find("Domain"), std::string::npos);
+  // A form page for a visitor without a session sets only the CSRF cookie (no session row).
+  auto form = b.get("/signin").set_cookies();
+  ASSERT_EQ(form.size(), 1u);
+  check(form[0], "__Host-sb_csrf");
+  auto signed_up = sign_up(b, "cookie@example.org", kPassword).set_cookies();
+  ASSERT_EQ(signed_up.size(), 1u);
+  check(signed_up[0], "__Host-sb_session");
 }
 
 TEST_P(WebSecurityTest, SessionTokenChangesOnSignUpAndSignIn) {
   Browser b = site->browser();
-  b.get("/signup");
+  // An anonymous session begins with the first thing that needs one: starting an assessment.
+  b.get("/assessment");
+  b.post("/assessment/start", {});
   const std::string anonymous = b.cookie(site->cookie_name());
   ASSERT_FALSE(anonymous.empty());
   EXPECT_EQ(sign_up(b, "z@example.org", kPassword).status, 303);
   const std::string after_signup = b.cookie(site->cookie_name());
   EXPECT_NE(after_signup, anonymous);
   b.post("/signout", {});
-  b.get("/signin");
+  b.get("/assessment");
+  b.post("/assessment/start", {});
   const std::string before = b.cookie(site->cookie_name());
+  ASSERT_FALSE(before.empty());
+  b.get("/signin");
   auto in = b.post("/signin", {{"email", "z@example.org"}, {"password", kPassword}});
   EXPECT_EQ(in.status, 303);
   EXPECT_NE(b.cookie(site->cookie_name()), before);

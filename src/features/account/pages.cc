@@ -79,8 +79,6 @@ std::string export_csv(const json::object& document) {
 
 Response AccountPages::show_signup(Ctx& ctx) {
   if (ctx.visitor.signed_in()) return Response::redirect("/account");
-  if (!ensure_session(ctx))
-    return fail(ctx, Error{ErrorCode::kUnavailable, "could not start a session", ""});
   return render_page(ctx, "signup", {{"title", "Create your account"}});
 }
 
@@ -108,12 +106,14 @@ Response AccountPages::do_signup(Ctx& ctx) {
 
 Response AccountPages::show_signin(Ctx& ctx) {
   if (ctx.visitor.signed_in()) return Response::redirect("/account");
-  if (!ensure_session(ctx))
-    return fail(ctx, Error{ErrorCode::kUnavailable, "could not start a session", ""});
   return render_page(ctx, "signin", {{"title", "Sign in"}});
 }
 
 Response AccountPages::do_signin(Ctx& ctx) {
+  // The second step of two-factor waits in a session: only now, with a password sent, is one
+  // worth writing.
+  if (!ensure_session(ctx))
+    return fail(ctx, Error{ErrorCode::kUnavailable, "could not start a session", ""});
   const std::string email = first_value(ctx.form, "email");
   auto outcome = accounts_.sign_in(email, first_value(ctx.form, "password"), ctx.req.remote_address,
                                    ctx.visitor);

@@ -62,8 +62,7 @@ std::string change_sentence(const std::string& dimension, const psy::ReliableCha
 }  // namespace
 
 Response AssessmentPages::assessment_start_page(Ctx& ctx) {
-  if (!ensure_session(ctx))
-    return fail(ctx, Error{ErrorCode::kUnavailable, "could not start a session", ""});
+  // Showing the page writes nothing; a visitor's session begins when they start.
   auto ids = assessments_->unfinished(ctx.owner());
   if (!ids) return fail(ctx, ids.error(), "We could not look for your unfinished assessments.");
   json::array unfinished;
@@ -78,6 +77,8 @@ Response AssessmentPages::assessment_start_page(Ctx& ctx) {
 }
 
 Response AssessmentPages::do_assessment_start(Ctx& ctx) {
+  if (!ensure_session(ctx))
+    return fail(ctx, Error{ErrorCode::kUnavailable, "could not start a session", ""});
   const bool consent = first_value(ctx.form, "consent") == "yes";
   auto id = assessments_->start(ctx.owner(), consent);
   if (!id)
