@@ -136,10 +136,25 @@ Result<Visitor> Accounts::resolve(const std::string& token) {
 Result<IssuedSession> Accounts::start_anonymous() { return issue(std::nullopt, "", Role::kMember); }
 
 Result<IssuedSession> Accounts::sign_up(const std::string& raw_email, const std::string& password,
-                                        const Visitor& current, Role role) {
+                                        const Visitor& current, const std::string& address,
+                                        Role role) {
   auto email = normalize_email(raw_email);
   if (!email) return email.error();
   if (auto st = check_new_password(password); !st) return st.error();
+  // Every sign-up costs a password hash: from one address, a few an hour are free, then each
+  // waits longer, like sign-in failures (kept apart from them under their own address key).
+  const std::string signup_key = "signup:" + address;
+  const int64_t now = clock_.now();
+  auto recent = repo_.failures_for_address(signup_key, now - 3600);
+  if (!recent) return recent.error();
+  auto throttle = throttle_from(*recent, kFreeSignupsPerAddress, kMaxSignupsPerAddressPerHour, now);
+  if (throttle.throttled) {
+    return Error{ErrorCode::kThrottled,
+                 "Too many new accounts from here. Please wait " +
+                     std::to_string(throttle.retry_after_seconds) + " seconds and try again.",
+                 std::to_string(throttle.retry_after_seconds)};
+  }
+  if (auto st = repo_.record_login_failure("signup", signup_key, now); !st) return st.error();
   auto hash = crypto::hash_password(password, policy_);
   if (!hash) return hash.error();
   auto id = repo_.create_user(*email, *hash, role_name(role), clock_.now());

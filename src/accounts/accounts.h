@@ -20,6 +20,8 @@ inline constexpr int kMaxAccountFailuresPerHour = 100;
 inline constexpr int kFreeFailuresBeforeBackoff = 5;
 inline constexpr int kMaxAddressFailuresPerHour = 1000;
 inline constexpr int kFreeAddressFailuresBeforeBackoff = 30;
+inline constexpr int kFreeSignupsPerAddress = 20;
+inline constexpr int kMaxSignupsPerAddressPerHour = 100;
 inline constexpr size_t kMinPasswordLength = 10;
 inline constexpr size_t kMaxPasswordLength = 256;
 
@@ -69,8 +71,10 @@ class Accounts {
   // A new anonymous session, so that a visitor can hold a CSRF token and anonymous work.
   Result<IssuedSession> start_anonymous();
 
+  // `address` is the client's: sign-ups from one address are throttled.
   Result<IssuedSession> sign_up(const std::string& email, const std::string& password,
-                                const Visitor& current, Role role = Role::kMember);
+                                const Visitor& current, const std::string& address,
+                                Role role = Role::kMember);
   // With two-factor on, the password alone only marks the current session as waiting for the
   // code (SignIn::second_factor_needed); complete_second_factor then issues the session.
   Result<SignIn> sign_in(const std::string& email, const std::string& password,

@@ -2,7 +2,11 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstdlib>
+#include <semaphore>
+#include <thread>
 #include <vector>
 
 namespace sb::crypto {
@@ -40,7 +44,32 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+namespace {
+
+// Password hashing is memory-hard on purpose (19 MiB and two passes each). Many at once would
+// take every core and the memory with them, so at most one per core runs; the rest wait here.
+std::counting_semaphore<64>& hashing_slots() {
+  static std::counting_semaphore<64> slots(
+      std::clamp<std::ptrdiff_t>(std::thread::hardware_concurrency(), 1, 64));
+  return slots;
+}
+
+struct HashingSlot {
+  HashingSlot() { hashing_slots().acquire(); }
+  ~HashingSlot() { hashing_slots().release(); }
+  HashingSlot(const HashingSlot&) = delete;
+  HashingSlot& operator=(const HashingSlot&) = delete;
+};
+
+std::atomic<uint64_t> hashes_done{0};
+
+}  // namespace
+
+uint64_t password_hashes_computed() { return hashes_done.load(); }
+
 Result<std::string> hash_password(std::string_view password, const PasswordPolicy& policy) {
+  HashingSlot slot;
+  ++hashes_done;
   char out[crypto_pwhash_STRBYTES];
   if (crypto_pwhash_str_alg(out, password.data(), password.size(), policy.ops_limit,
                             policy.mem_limit, crypto_pwhash_ALG_ARGON2ID13) != 0) {
@@ -50,6 +79,8 @@ Result<std::string> hash_password(std::string_view password, const PasswordPolic
 }
 
 bool verify_password(std::string_view password, const std::string& encoded_hash) {
+  HashingSlot slot;
+  ++hashes_done;
   return crypto_pwhash_str_verify(encoded_hash.c_str(), password.data(), password.size()) == 0;
 }
 

@@ -1,6 +1,7 @@
 // Small wrappers over libsodium for tokens and password hashes.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,9 @@ struct PasswordPolicy {
 // The encoded hash carries its own parameters, so they can be raised later.
 Result<std::string> hash_password(std::string_view password, const PasswordPolicy& policy);
 bool verify_password(std::string_view password, const std::string& encoded_hash);
+// How many password hashes this process has computed (hashing and verifying), for the abuse
+// tests and /metrics.
+uint64_t password_hashes_computed();
 bool password_needs_rehash(const std::string& encoded_hash, const PasswordPolicy& policy);
 
 }  // namespace sb::crypto

@@ -1,5 +1,7 @@
 #include "web/server.h"
 
+#include <algorithm>
+
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -118,6 +120,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (!to_request(beast_req, remote_, req)) return send(error_response(400), false, false);
     const bool keep_alive = beast_req.keep_alive();
     const bool head = beast_req.method() == http::verb::head;
+    if ((req.method == "GET" || head) &&
+        std::find(server_.config.inline_paths.begin(), server_.config.inline_paths.end(),
+                  req.path) != server_.config.inline_paths.end()) {
+      Response res;
+      try {
+        res = server_.handler(req);
+      } catch (const std::exception&) {
+        res = error_response(500);
+      }
+      return send(std::move(res), keep_alive, head);
+    }
     busy_ = true;
     ++server_.in_flight;
     asio::post(*server_.workers,

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "web/router.h"
@@ -24,6 +25,10 @@ struct ServerConfig {
   // byte at a time cannot hold a connection; an idle keep-alive connection is closed after it.
   std::chrono::milliseconds request_timeout{15000};
   std::chrono::milliseconds shutdown_grace{10000};
+  // GET paths answered on the socket threads, never queued behind the worker pool: health
+  // checks must answer while every worker is busy hashing passwords. Their handlers must not
+  // block.
+  std::vector<std::string> inline_paths{"/healthz", "/metrics"};
 };
 
 class Server {

@@ -92,7 +92,14 @@ Response AccountPages::do_signup(Ctx& ctx) {
     view["has_errors"] = true;
     return render_page(ctx, "signup", std::move(view), 422);
   }
-  auto issued = accounts_.sign_up(email, password, ctx.visitor);
+  auto issued = accounts_.sign_up(email, password, ctx.visitor, ctx.req.remote_address);
+  if (!issued && issued.error().code == ErrorCode::kThrottled) {
+    view["errors"] = json::object{{"form", issued.error().message}};
+    view["has_errors"] = true;
+    auto res = render_page(ctx, "signup", std::move(view), 429);
+    res.set_header("Retry-After", issued.error().field);
+    return res;
+  }
   if (!issued) {
     if (issued.error().code != ErrorCode::kInvalidArgument)
       return fail(ctx, issued.error(), "We could not create your account just now.");

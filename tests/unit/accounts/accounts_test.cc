@@ -18,7 +18,7 @@ class AccountsTest : public ::testing::Test {
     accounts = std::make_unique<Accounts>(*db, clock, testing::fast_password_policy());
   }
   IssuedSession sign_up(const std::string& email) {
-    auto r = accounts->sign_up(email, "a long enough password", Visitor{});
+    auto r = accounts->sign_up(email, "a long enough password", Visitor{}, "10.0.0.1");
     EXPECT_TRUE(r) << (r ? "" : r.error().message);
     return r ? *r : IssuedSession{};
   }
@@ -30,16 +30,17 @@ class AccountsTest : public ::testing::Test {
 TEST_F(AccountsTest, SignUpNormalisesEmailAndRejectsDuplicates) {
   auto s = sign_up("  Ada@Example.ORG ");
   EXPECT_EQ(s.visitor.email, "ada@example.org");
-  auto again = accounts->sign_up("ada@example.org", "another long password", Visitor{});
+  auto again = accounts->sign_up("ada@example.org", "another long password", Visitor{}, "10.0.0.1");
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().field, "email");
 }
 
 TEST_F(AccountsTest, SignUpValidatesFields) {
-  auto bad_email = accounts->sign_up("not-an-address", "a long enough password", Visitor{});
+  auto bad_email =
+      accounts->sign_up("not-an-address", "a long enough password", Visitor{}, "10.0.0.1");
   ASSERT_FALSE(bad_email);
   EXPECT_EQ(bad_email.error().field, "email");
-  auto short_pw = accounts->sign_up("b@example.org", "short", Visitor{});
+  auto short_pw = accounts->sign_up("b@example.org", "short", Visitor{}, "10.0.0.1");
   ASSERT_FALSE(short_pw);
   EXPECT_EQ(short_pw.error().field, "password");
 }
