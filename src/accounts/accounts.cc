@@ -174,38 +174,73 @@ Result<IssuedSession> Accounts::sign_up(const std::string& raw_email, const std:
   return issued;
 }
 
+namespace {
+// Failures on e-mail addresses that have no account are kept under their own address key: only
+// those count toward an address's limit, so someone guessing one person's password cannot lock
+// out everybody behind the same address.
+std::string unknown_key(const std::string& address) { return "unknown:" + address; }
+ThrottleState either(const ThrottleState& a, const ThrottleState& b) {
+  return {a.throttled || b.throttled, std::max(a.retry_after_seconds, b.retry_after_seconds)};
+}
+Error too_many(const ThrottleState& t) {
+  return Error{ErrorCode::kThrottled,
+               "Too many attempts. Please wait " + std::to_string(t.retry_after_seconds) +
+                   " seconds and try again.",
+               std::to_string(t.retry_after_seconds)};
+}
+}  // namespace
+
 ThrottleState Accounts::throttle_state(const std::string& email, const std::string& address) {
   const int64_t now = clock_.now();
   const std::string key = to_lower(trim(email));
   auto by_account = repo_.failures_for_account(key, now - 3600);
-  auto by_address = repo_.failures_for_address(address, now - 3600);
+  auto by_address = repo_.failures_for_address(unknown_key(address), now - 3600);
   if (!by_account || !by_address) return {true, 60};  // fail closed
   auto a = throttle_from(*by_account, kFreeFailuresBeforeBackoff, kMaxAccountFailuresPerHour, now);
   auto b = throttle_from(*by_address, kFreeAddressFailuresBeforeBackoff, kMaxAddressFailuresPerHour,
                          now);
-  return {a.throttled || b.throttled, std::max(a.retry_after_seconds, b.retry_after_seconds)};
+  return either(a, b);
+}
+
+Result<ThrottleState> Accounts::account_throttle(const std::string& key,
+                                                 const std::optional<store::UserRecord>& user,
+                                                 const std::string& device_token) {
+  const int64_t now = clock_.now();
+  if (user && !device_token.empty() && device_token.size() <= 128) {
+    auto known = repo_.touch_device(user->id, crypto::sha256_hex(device_token), now);
+    if (!known) return known.error();
+    if (*known) return ThrottleState{};
+  }
+  auto by_account = repo_.failures_for_account(key, now - 3600);
+  if (!by_account) return by_account.error();
+  return throttle_from(*by_account, kFreeFailuresBeforeBackoff, kMaxAccountFailuresPerHour, now);
 }
 
 Result<SignIn> Accounts::sign_in(const std::string& raw_email, const std::string& password,
-                                 const std::string& address, const Visitor& current) {
+                                 const std::string& address, const Visitor& current,
+                                 const std::string& device_token) {
   const std::string key = to_lower(trim(raw_email));
   if (key.empty()) return invalid("email", "Please enter your e-mail address.");
   if (password.empty()) return invalid("password", "Please enter your password.");
-  auto throttle = throttle_state(key, address);
-  if (throttle.throttled) {
-    return Error{ErrorCode::kThrottled,
-                 "Too many attempts. Please wait " + std::to_string(throttle.retry_after_seconds) +
-                     " seconds and try again.",
-                 std::to_string(throttle.retry_after_seconds)};
-  }
   auto user = repo_.find_user_by_email(key);
   if (!user) return user.error();
+  const int64_t now = clock_.now();
+  auto account = account_throttle(key, *user, device_token);
+  if (!account) return account.error();
+  ThrottleState by_address;
+  if (!user->has_value()) {
+    auto failures = repo_.failures_for_address(unknown_key(address), now - 3600);
+    if (!failures) return failures.error();
+    by_address = throttle_from(*failures, kFreeAddressFailuresBeforeBackoff,
+                               kMaxAddressFailuresPerHour, now);
+  }
+  if (auto t = either(*account, by_address); t.throttled) return too_many(t);
   // Unknown accounts cost the same hash as known ones, so timing does not reveal which exist.
   static const std::string kDummyHash = *crypto::hash_password("not-a-real-password", policy_);
   const std::string& hash = user->has_value() ? (*user)->password_hash : kDummyHash;
   const bool match = crypto::verify_password(password, hash);
   if (!user->has_value() || !match) {
-    (void)repo_.record_login_failure(key, address, clock_.now());
+    (void)repo_.record_login_failure(key, user->has_value() ? address : unknown_key(address), now);
     return Error{ErrorCode::kUnauthenticated, "That e-mail address and password do not match.",
                  "password"};
   }
@@ -225,16 +260,28 @@ Result<SignIn> Accounts::sign_in(const std::string& raw_email, const std::string
     outcome.second_factor_needed = true;
     return outcome;
   }
-  auto issued = sign_in_as(u, current, false);
+  auto issued = sign_in_as(u, current, false, device_token);
   if (!issued) return issued.error();
   outcome.session = std::move(*issued);
   return outcome;
 }
 
 Result<IssuedSession> Accounts::sign_in_as(const store::UserRecord& u, const Visitor& current,
-                                           bool second_factor) {
+                                           bool second_factor, const std::string& device_token) {
   auto issued = issue(u.id, u.email, parse_role(u.role).value_or(Role::kMember));
   if (!issued) return issued.error();
+  // Remember this device for the account (or note its use), so a lock-out strangers cause by
+  // guessing does not keep its owner out.
+  auto known = device_token.empty() || device_token.size() > 128
+                   ? Result<bool>(false)
+                   : repo_.touch_device(u.id, crypto::sha256_hex(device_token), clock_.now());
+  if (known && !*known) {
+    issued->new_device_token = crypto::random_token(32);
+    if (auto st =
+            repo_.add_device(u.id, crypto::sha256_hex(issued->new_device_token), clock_.now());
+        !st)
+      issued->new_device_token.clear();
+  }
   issued->visitor.public_id = u.public_id;
   issued->visitor.two_factor_enabled = u.two_factor;
   issued->visitor.authenticated_at = clock_.now();
@@ -253,6 +300,7 @@ Result<IssuedSession> Accounts::sign_in_as(const store::UserRecord& u, const Vis
 Result<IssuedSession> Accounts::complete_second_factor(const Visitor& current,
                                                        const std::string& code,
                                                        const std::string& address,
+                                                       const std::string& device_token,
                                                        TwoFactor& two_factor) {
   if (!current.pending_user_id) return unauthenticated();
   // Wrong codes are throttled per account and per address, like wrong passwords.
@@ -273,7 +321,7 @@ Result<IssuedSession> Accounts::complete_second_factor(const Visitor& current,
     return st.error();
   }
   (void)repo_.clear_login_failures(key);
-  return sign_in_as(**user, current, true);
+  return sign_in_as(**user, current, true, device_token);
 }
 
 Status Accounts::reauthenticate(const Visitor& visitor, const std::string& password,

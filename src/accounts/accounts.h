@@ -48,6 +48,9 @@ struct Visitor {
 struct IssuedSession {
   std::string token;
   Visitor visitor;
+  // When the device was not known to the account: a new long-lived device token for its
+  // cookie (a known device lets its owner past a lock-out others caused).
+  std::string new_device_token;
 };
 
 // What signing in with a password led to: a session, or the second step.
@@ -77,10 +80,16 @@ class Accounts {
                                 Role role = Role::kMember);
   // With two-factor on, the password alone only marks the current session as waiting for the
   // code (SignIn::second_factor_needed); complete_second_factor then issues the session.
+  // `device_token` is the device cookie's value ("" when none): a device that signed in to this
+  // account before is not held back by the account's failure limit (which strangers can run
+  // up); the address limit counts failures on unknown e-mail addresses only.
   Result<SignIn> sign_in(const std::string& email, const std::string& password,
-                         const std::string& address, const Visitor& current);
+                         const std::string& address, const Visitor& current,
+                         const std::string& device_token = "");
   Result<IssuedSession> complete_second_factor(const Visitor& current, const std::string& code,
-                                               const std::string& address, TwoFactor& two_factor);
+                                               const std::string& address,
+                                               const std::string& device_token,
+                                               TwoFactor& two_factor);
   // Re-authentication for sensitive steps: the password, or a code when two-factor is on.
   Status reauthenticate(const Visitor& visitor, const std::string& password,
                         const std::string& code, TwoFactor& two_factor);
@@ -115,7 +124,11 @@ class Accounts {
  private:
   Result<IssuedSession> issue(std::optional<int64_t> user_id, const std::string& email, Role role);
   Result<IssuedSession> sign_in_as(const store::UserRecord& user, const Visitor& current,
-                                   bool second_factor);
+                                   bool second_factor, const std::string& device_token);
+  // The account-level limit, unless this device signed in to the account before.
+  Result<ThrottleState> account_throttle(const std::string& key,
+                                         const std::optional<store::UserRecord>& user,
+                                         const std::string& device_token);
   Status check_new_password(const std::string& password);
 
   store::AccountsRepo repo_;

@@ -131,6 +131,7 @@ Status AccountsRepo::delete_user(int64_t user_id,
     if (ind != soci::i_ok) throw StoreError{Error{ErrorCode::kNotFound, "no such user", ""}};
     erase_features(s);
     s << "DELETE FROM recovery_codes WHERE user_id = :i", soci::use(id);
+    s << "DELETE FROM known_devices WHERE user_id = :i", soci::use(id);
     s << "DELETE FROM grants WHERE subject_user_id = :s OR grantee_user_id = :g", soci::use(id),
         soci::use(id);
     s << "DELETE FROM access_audit WHERE subject_user_id = :i", soci::use(id);
@@ -273,6 +274,41 @@ Status AccountsRepo::prune_login_failures(int64_t before) {
   const ll t = before;
   return db_.run(
       [&](soci::session& s) { s << "DELETE FROM login_failures WHERE at < :t", soci::use(t); });
+}
+
+Status AccountsRepo::add_device(int64_t user_id, const std::string& token_hash, int64_t now) {
+  const ll uid = user_id, t = now;
+  return db_.run([&](soci::session& s) {
+    s << "INSERT INTO known_devices(user_id, token_hash, created_at, last_used_at) "
+         "VALUES(:u, :h, :c, :l)",
+        soci::use(uid), soci::use(token_hash), soci::use(t), soci::use(t);
+  });
+}
+
+Result<bool> AccountsRepo::touch_device(int64_t user_id, const std::string& token_hash,
+                                        int64_t now) {
+  const ll uid = user_id, t = now;
+  long long changed = 0;
+  auto st = db_.run([&](soci::session& s) {
+    soci::statement update =
+        (s.prepare << "UPDATE known_devices SET last_used_at = :t WHERE user_id = :u AND "
+                      "token_hash = :h",
+         soci::use(t), soci::use(uid), soci::use(token_hash));
+    update.execute(true);
+    changed = update.get_affected_rows();
+  });
+  if (!st) return st.error();
+  return changed == 1;
+}
+
+Result<std::vector<std::pair<int64_t, int64_t>>> AccountsRepo::devices(int64_t user_id) {
+  const ll uid = user_id;
+  return select_all<std::pair<int64_t, int64_t>>(
+      db_, "SELECT created_at, last_used_at FROM known_devices WHERE user_id = :u ORDER BY id",
+      [](const soci::row& r) -> std::pair<int64_t, int64_t> {
+        return {get_int64(r, 0), get_int64(r, 1)};
+      },
+      uid);
 }
 
 Result<int64_t> AccountsRepo::prune_sessions(int64_t idle_before, int64_t started_before) {

@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
@@ -72,6 +73,12 @@ class AccountsRepo {
   Result<std::vector<int64_t>> failures_for_address(const std::string& address, int64_t since);
   Status clear_login_failures(const std::string& account_key);
   Status prune_login_failures(int64_t before);
+  // Devices (a long-lived cookie) that signed in to the account before.
+  Status add_device(int64_t user_id, const std::string& token_hash, int64_t now);
+  // True (and its last use recorded) when the device signed in to this account before.
+  Result<bool> touch_device(int64_t user_id, const std::string& token_hash, int64_t now);
+  // When each known device first and last signed in: (created_at, last_used_at).
+  Result<std::vector<std::pair<int64_t, int64_t>>> devices(int64_t user_id);
   // Sessions idle since `idle_before` or started before `started_before`; returns how many.
   Result<int64_t> prune_sessions(int64_t idle_before, int64_t started_before);
 

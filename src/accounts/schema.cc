@@ -81,6 +81,17 @@ std::vector<store::Migration> migrations() {
            " key_id TEXT NOT NULL,"
            " recorded_at BIGINT NOT NULL)",
        }},
+      {9,
+       "devices that signed in before",
+       {
+           "CREATE TABLE known_devices ("
+           " id {{PK}},"
+           " user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+           " token_hash TEXT NOT NULL UNIQUE,"
+           " created_at BIGINT NOT NULL,"
+           " last_used_at BIGINT NOT NULL)",
+           "CREATE INDEX known_devices_user ON known_devices(user_id)",
+       }},
   };
 }
 

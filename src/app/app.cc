@@ -34,7 +34,8 @@ App::~App() = default;
 Status App::build() {
   auto content = web::Content::load(config_.content_dir);
   if (!content) return content.error();
-  web::SiteConfig site_config{config_.secure_cookies, config_.public_url, config_.access_log};
+  web::SiteConfig site_config{config_.secure_cookies, config_.public_url, config_.access_log,
+                              config_.trusted_proxies};
   site_ = std::make_unique<web::Site>(site_config, db_, clock_, std::move(*content), accounts_);
   services_ = std::make_unique<web::Services>(db_, clock_, key_, *site_, config_.content_dir);
   services_->provide(accounts_);

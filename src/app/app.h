@@ -29,6 +29,8 @@ struct AppConfig {
   std::string public_url;
   bool access_log = true;
   crypto::PasswordPolicy password_policy;
+  // Reverse proxies whose X-Forwarded-For names the client (serve --trusted-proxy).
+  std::vector<std::string> trusted_proxies;
   // How often expired sessions and old sign-in failures are removed (0: never; tests).
   int prune_every_seconds = 600;
 };

@@ -88,6 +88,11 @@ int main(int argc, char** argv) {
                    "The address people use to reach SecureBase (https://example.org), for links "
                    "that leave the browser, such as calendar feeds. Default: from the Host header.")
       ->envname("SECUREBASE_PUBLIC_URL");
+  serve
+      ->add_option("--trusted-proxy", app_config.trusted_proxies,
+                   "Address of a reverse proxy whose X-Forwarded-For names the client (repeat "
+                   "for several). Without it the header is ignored.")
+      ->envname("SECUREBASE_TRUSTED_PROXY");
   serve->add_option("--io-threads", server_config.io_threads, "Socket threads (0: one per core).");
   serve->add_option("--workers", server_config.worker_threads,
                     "Worker threads for handlers (0: four per core, at least 8).");

@@ -56,6 +56,10 @@ class PageKit {
   // Starts an anonymous session when the visitor has none; false if the store is unavailable.
   virtual bool ensure_session(PageContext& ctx) = 0;
   virtual void issue_cookie(PageContext& ctx, const std::string& token) = 0;
+  // Another cookie of SecureBase's ("device"): __Host- prefixed and Secure when cookies are.
+  virtual std::string cookie_name(const std::string& base) const = 0;
+  virtual void set_cookie(PageContext& ctx, const std::string& base, const std::string& value,
+                          int64_t max_age_seconds) = 0;
   virtual void clear_cookie(PageContext& ctx) = 0;
   // How people reach SecureBase, for addresses used outside the browser.
   virtual std::string public_base(const Request& req) const = 0;

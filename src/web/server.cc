@@ -164,7 +164,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     auto out = std::make_shared<http::response<http::string_body>>();
     out->result(static_cast<unsigned>(res.status));
     out->version(11);
-    for (const auto& [k, v] : res.headers) out->set(k, v);
+    // insert, not set: a response may carry several Set-Cookie headers.
+    for (const auto& [k, v] : res.headers) out->insert(k, v);
     const bool keep = keep_alive && !res.close && !server_.stopping;
     out->keep_alive(keep);
     if (head) {

@@ -3,6 +3,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
 #include <mutex>
@@ -163,8 +164,29 @@ Response Site::refuse(PageContext& ctx, const Decision& decision) {
   return fail(ctx, Error{ErrorCode::kInternal, "refuse() called for an allowed request", ""});
 }
 
+namespace {
+
+// The client's address from a trusted proxy's X-Forwarded-For: the rightmost entry that is not
+// itself a trusted proxy (entries further left are whatever the client claimed).
+std::string forwarded_client(const Request& req, const std::vector<std::string>& trusted) {
+  auto header = req.header("x-forwarded-for");
+  if (!header) return req.remote_address;
+  auto hops = split(*header, ',');
+  for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
+    const std::string hop(trim(*it));
+    if (hop.empty()) break;
+    if (std::find(trusted.begin(), trusted.end(), hop) == trusted.end()) return hop;
+  }
+  return req.remote_address;
+}
+
+}  // namespace
+
 Response Site::handle(Request& req) {
   const auto start = std::chrono::steady_clock::now();
+  const auto& trusted = config_.trusted_proxies;
+  if (std::find(trusted.begin(), trusted.end(), req.remote_address) != trusted.end())
+    req.remote_address = forwarded_client(req, trusted);
   Response res;
   try {
     res = router_.dispatch(req);
@@ -265,6 +287,18 @@ void Site::issue_cookie(PageContext& ctx, const std::string& token) {
   std::string c = session_cookie_name() + "=" + token +
                   "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
                   std::to_string(accounts::kAbsoluteTimeoutSeconds);
+  if (config_.secure_cookies) c += "; Secure";
+  ctx.set_cookies.push_back(c);
+}
+
+std::string Site::cookie_name(const std::string& base) const {
+  return config_.secure_cookies ? "__Host-sb_" + base : "sb_" + base;
+}
+
+void Site::set_cookie(PageContext& ctx, const std::string& base, const std::string& value,
+                      int64_t max_age_seconds) {
+  std::string c = cookie_name(base) + "=" + value +
+                  "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age_seconds);
   if (config_.secure_cookies) c += "; Secure";
   ctx.set_cookies.push_back(c);
 }

@@ -32,6 +32,9 @@ struct SiteConfig {
   // browser (the calendar feed). Empty: taken from the request's Host header.
   std::string public_url;
   bool access_log = true;
+  // Addresses of reverse proxies whose X-Forwarded-For is believed: requests from them count
+  // as coming from the client the header names (for throttling, the audit and the log).
+  std::vector<std::string> trusted_proxies;
 };
 
 // A route as declared, for the access matrix and docs.
@@ -75,6 +78,9 @@ class Site final : public PageKit, public Routes {
   Response fail(PageContext& ctx, const Error& error, const std::string& what = "") override;
   bool ensure_session(PageContext& ctx) override;
   void issue_cookie(PageContext& ctx, const std::string& token) override;
+  std::string cookie_name(const std::string& base) const override;
+  void set_cookie(PageContext& ctx, const std::string& base, const std::string& value,
+                  int64_t max_age_seconds) override;
   void clear_cookie(PageContext& ctx) override;
   std::string public_base(const Request& req) const override;
   const Content& content() const override { return *content_; }

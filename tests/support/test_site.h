@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 
 #include "app/app.h"
@@ -14,7 +15,8 @@
 namespace sb::testing {
 
 struct TestSite {
-  explicit TestSite(TestBackend backend, bool secure_cookies = true) {
+  explicit TestSite(TestBackend backend, bool secure_cookies = true,
+                    const std::function<void(app::AppConfig&)>& configure = {}) {
     crypto::init();
     db = fresh_database(backend);
     if (!db) return;
@@ -28,6 +30,7 @@ struct TestSite {
     std::filesystem::remove(key_path);
     EXPECT_TRUE(crypto::DataKey::generate().save(key_path));
     cfg.data_key_file = key_path;
+    if (configure) configure(cfg);
     auto created = app::App::create(cfg, *db, clock);
     if (!created) {
       ADD_FAILURE() << created.error().message;

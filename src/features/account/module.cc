@@ -62,6 +62,7 @@ class AccountModule final : public web::Module {
     return {{"users", "id"},
             {"sessions", "user_id"},
             {"recovery_codes", "user_id"},
+            {"known_devices", "user_id"},
             {"grants", "subject_user_id"},
             {"access_audit", "subject_user_id"}};
   }
@@ -98,6 +99,13 @@ class AccountModule final : public web::Module {
       given.push_back(o);
     }
     sections["grants"] = given;
+    auto devices = accounts_.repo().devices(*owner.user_id);
+    if (!devices) return devices.error();
+    json::array known;
+    for (const auto& [first, last] : *devices)
+      known.push_back(
+          json::object{{"first_signed_in", iso8601(first)}, {"last_signed_in", iso8601(last)}});
+    sections["devices"] = known;
     return sections;
   }
 

@@ -123,7 +123,7 @@ Response AccountPages::do_signin(Ctx& ctx) {
     return fail(ctx, Error{ErrorCode::kUnavailable, "could not start a session", ""});
   const std::string email = first_value(ctx.form, "email");
   auto outcome = accounts_.sign_in(email, first_value(ctx.form, "password"), ctx.req.remote_address,
-                                   ctx.visitor);
+                                   ctx.visitor, device_token(ctx));
   if (!outcome) {
     const auto& e = outcome.error();
     json::object view{{"title", "Sign in"}, {"email", email}, {"has_errors", true}};
@@ -141,7 +141,7 @@ Response AccountPages::do_signin(Ctx& ctx) {
     return res;
   }
   if (outcome->second_factor_needed) return Response::redirect("/signin/code");
-  kit_.issue_cookie(ctx, outcome->session->token);
+  signed_in(ctx, *outcome->session);
   return Response::redirect("/account");
 }
 
@@ -150,8 +150,9 @@ Response AccountPages::show_signin_code(Ctx& ctx) {
 }
 
 Response AccountPages::do_signin_code(Ctx& ctx) {
-  auto issued = accounts_.complete_second_factor(ctx.visitor, first_value(ctx.form, "code"),
-                                                 ctx.req.remote_address, two_factor_);
+  auto issued =
+      accounts_.complete_second_factor(ctx.visitor, first_value(ctx.form, "code"),
+                                       ctx.req.remote_address, device_token(ctx), two_factor_);
   if (!issued) {
     const auto& e = issued.error();
     if (e.code != ErrorCode::kInvalidArgument && e.code != ErrorCode::kThrottled)
@@ -163,8 +164,19 @@ Response AccountPages::do_signin_code(Ctx& ctx) {
     if (e.code == ErrorCode::kThrottled) res.set_header("Retry-After", e.field);
     return res;
   }
-  kit_.issue_cookie(ctx, issued->token);
+  signed_in(ctx, *issued);
   return Response::redirect("/account");
+}
+
+std::string AccountPages::device_token(Ctx& ctx) const {
+  return ctx.req.cookie(kit_.cookie_name("device")).value_or("");
+}
+
+void AccountPages::signed_in(Ctx& ctx, const accounts::IssuedSession& session) {
+  kit_.issue_cookie(ctx, session.token);
+  // A year: the device stays known to the account even between long pauses.
+  if (!session.new_device_token.empty())
+    kit_.set_cookie(ctx, "device", session.new_device_token, 365 * 24 * 3600);
 }
 
 Response AccountPages::do_signout(Ctx& ctx) {

@@ -60,6 +60,8 @@ class AccountPages final : public FeaturePages {
   Response show_admin_member(Ctx& ctx);
 
  private:
+  std::string device_token(Ctx& ctx) const;
+  void signed_in(Ctx& ctx, const accounts::IssuedSession& session);
   Response render_account(Ctx& ctx, boost::json::object view, int status);
   Response render_two_factor(Ctx& ctx, boost::json::object view, int status);
 
