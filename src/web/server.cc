@@ -1,5 +1,7 @@
 #include "web/server.h"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 
 #include <atomic>
@@ -71,9 +73,15 @@ struct Server::Impl {
   std::mutex mu;
   std::condition_variable cv;
   bool stopped = false;
-  std::list<std::weak_ptr<Connection>> registry;
+  std::list<std::weak_ptr<Connection>> registry;  // oldest first
+  size_t max_connections = 0;
+  std::unique_ptr<asio::steady_timer> accept_retry;
+  std::chrono::milliseconds accept_backoff{0};
 
   void accept();
+  void on_accepted(tcp::socket socket);
+  // At the cap: closes the oldest idle connection; false when every one is busy.
+  bool shed_idle_connection();
   void stop();
 };
 
@@ -93,6 +101,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void start() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
   }
+
+  // True once for an idle connection: it will be closed to make room for a new one.
+  bool claim_for_shedding() { return !busy_ && !shedding_.exchange(true); }
 
   // Called on shutdown: an idle connection closes now, a busy one after its response.
   void shutdown() {
@@ -201,7 +212,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::string remote_;
-  bool busy_ = false;
+  std::atomic<bool> busy_ = false;
+  std::atomic<bool> shedding_ = false;
 };
 
 void Server::Impl::accept() {
@@ -209,17 +221,54 @@ void Server::Impl::accept() {
   next_context = (next_context + 1) % io_contexts.size();
   acceptor->async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
     if (stopping) return;
-    if (!ec) {
-      auto conn = std::make_shared<Connection>(*this, std::move(socket));
-      {
-        std::lock_guard lock(mu);
-        registry.remove_if([](const auto& w) { return w.expired(); });
-        registry.push_back(conn);
-      }
-      conn->start();
+    if (ec) {
+      // Out of file descriptors (or another passing failure): wait before trying again instead
+      // of spinning on accept, and let idle connections make room meanwhile.
+      accept_backoff = std::clamp(accept_backoff * 2, std::chrono::milliseconds(10),
+                                  std::chrono::milliseconds(1000));
+      shed_idle_connection();
+      accept_retry->expires_after(accept_backoff);
+      accept_retry->async_wait([this](beast::error_code) {
+        if (!stopping) accept();
+      });
+      return;
     }
+    accept_backoff = std::chrono::milliseconds(0);
+    on_accepted(std::move(socket));
     accept();
   });
+}
+
+void Server::Impl::on_accepted(tcp::socket socket) {
+  if (connections >= max_connections && !shed_idle_connection()) {
+    beast::error_code ignored;
+    socket.close(ignored);  // every connection is busy: this one waits for another day
+    return;
+  }
+  auto conn = std::make_shared<Connection>(*this, std::move(socket));
+  {
+    std::lock_guard lock(mu);
+    registry.remove_if([](const auto& w) { return w.expired(); });
+    registry.push_back(conn);
+  }
+  conn->start();
+}
+
+bool Server::Impl::shed_idle_connection() {
+  std::lock_guard lock(mu);
+  for (auto it = registry.begin(); it != registry.end();) {
+    auto c = it->lock();
+    if (!c) {
+      it = registry.erase(it);
+      continue;
+    }
+    if (c->claim_for_shedding()) {
+      c->shutdown();
+      return true;
+    }
+    ++it;
+  }
+  return false;
 }
 
 Server::Server(ServerConfig config, Handler handler) : impl_(std::make_unique<Impl>()) {
@@ -255,6 +304,13 @@ Result<uint16_t> Server::start() {
                  "port"};
   }
   const uint16_t port = s.acceptor->local_endpoint().port();
+  s.max_connections = s.config.max_connections;
+  if (s.max_connections == 0) {
+    rlimit limit{};
+    const rlim_t files = ::getrlimit(RLIMIT_NOFILE, &limit) == 0 ? limit.rlim_cur : 1024;
+    s.max_connections = files > 128 ? static_cast<size_t>(files - 64) : 64;
+  }
+  s.accept_retry = std::make_unique<asio::steady_timer>(s.acceptor->get_executor());
   asio::post(s.acceptor->get_executor(), [&s] { s.accept(); });
   for (auto& ioc : s.io_contexts) {
     s.io_threads.emplace_back([&ctx = *ioc] { ctx.run(); });

@@ -29,6 +29,10 @@ struct ServerConfig {
   // checks must answer while every worker is busy hashing passwords. Their handlers must not
   // block.
   std::vector<std::string> inline_paths{"/healthz", "/metrics"};
+  // Open connections at most; at the cap the oldest idle keep-alive connection is closed to
+  // make room, and a new one is refused only when every connection is busy. 0: the process's
+  // file limit less 64 kept for the store, logs and files.
+  size_t max_connections = 0;
 };
 
 class Server {

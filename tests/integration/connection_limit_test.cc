@@ -1,0 +1,92 @@
+// File descriptors run out: with the common 1,024 limit, 1,100 idle connections used to make
+// /healthz time out for 12 s while the accept loop spun. The real `securebase serve` runs here
+// under that limit in its own process.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "support/http_client.h"
+#include "support/test_db.h"
+
+namespace sb {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::RawConnection;
+
+int run(const std::vector<std::string>& args, rlim_t files = 0) {
+  std::fflush(stdout);  // or the child prints the test's buffered output again
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (files) {
+      rlimit limit{files, files};
+      setrlimit(RLIMIT_NOFILE, &limit);
+    }
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    freopen("/dev/null", "w", stdout);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+TEST(ConnectionLimit, HealthAnswersWith1100IdleConnectionsAtA1024FileLimit) {
+  const std::string bin = SECUREBASE_BINARY;
+  const std::string dir = testing::temp_path("fd-limit");
+  const std::string db = "sqlite://" + dir + "/store.db";
+  int status = 0;
+  waitpid(run({bin, "migrate", "--database", db}), &status, 0);
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  waitpid(run({bin, "admin", "create-key", "--out", dir + "/data.key"}), &status, 0);
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  const int port = 20000 + static_cast<int>(getpid() % 20000);
+  const pid_t server =
+      run({bin, "serve", "--database", db, "--data-key", dir + "/data.key", "--content",
+           SECUREBASE_CONTENT_DIR, "--port", std::to_string(port), "--no-access-log",
+           "--insecure-cookies", "--io-threads", "1", "--workers", "4", "--pool-size", "2"},
+          1024);
+  bool up = false;
+  for (int i = 0; i < 100 && !up; ++i) {
+    std::this_thread::sleep_for(50ms);
+    RawConnection probe(port);
+    up = probe.connected() && probe.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n") &&
+         probe.read_response(1000).status == 200;
+  }
+  ASSERT_TRUE(up) << "the server did not start";
+  std::vector<std::unique_ptr<RawConnection>> idle;
+  for (int i = 0; i < 1100; ++i) idle.push_back(std::make_unique<RawConnection>(port));
+  std::this_thread::sleep_for(300ms);
+  std::vector<double> ms;
+  for (int i = 0; i < 20; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    RawConnection c(port);
+    const bool sent = c.connected() && c.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    const int code = sent ? c.read_response(5000).status : 0;
+    EXPECT_EQ(code, 200) << "health check " << i;
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                     .count());
+  }
+  std::sort(ms.begin(), ms.end());
+  std::printf(
+      "/healthz with 1,100 idle connections at a 1,024 file limit: median %.1f ms, max "
+      "%.1f ms (20 checks)\n",
+      ms[ms.size() / 2], ms.back());
+  idle.clear();
+  kill(server, SIGTERM);
+  waitpid(server, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the server stops cleanly";
+}
+
+}  // namespace
+}  // namespace sb
