@@ -16,6 +16,7 @@
 #include "features/assessment/assessment.h"
 #include "features/skills/skills.h"
 #include "psychometrics/instrument.h"
+#include "store/backup.h"
 #include "store/database.h"
 #include "web/server.h"
 
@@ -140,6 +141,16 @@ int main(int argc, char** argv) {
   rotate_key
       ->add_option("--new-key", new_key_file, "The new key file (created if it does not exist).")
       ->required();
+  std::string backup_file;
+  auto* backup = admin->add_subcommand(
+      "backup", "Write a consistent copy of a SQLite store while it serves (PostgreSQL: pg_dump).");
+  add_db(backup);
+  backup->add_option("--out", backup_file, "The backup file to write (must not exist).")
+      ->required();
+  auto* restore = admin->add_subcommand(
+      "restore", "Restore a backup into a new SQLite store path (PostgreSQL: pg_restore).");
+  add_db(restore);
+  restore->add_option("--from", backup_file, "The backup file.")->required();
   std::string create_key_file;
   auto* create_key = admin->add_subcommand(
       "create-key",
@@ -186,6 +197,21 @@ int main(int argc, char** argv) {
     std::ofstream(target) << sb::psy::instrument_to_json(*ins);
     std::cout << "published " << ins->id << " version " << ins->version << " as " << target
               << "; results already taken keep the version they were scored with\n";
+    return 0;
+  }
+  if (backup->parsed()) {
+    if (auto st = sb::store::backup_sqlite(database_url(db_flag), backup_file); !st)
+      return fail(st.error().message);
+    std::cout << "wrote " << backup_file
+              << " (mode 0600); back the data key up separately: the backup cannot be read "
+                 "without it\n";
+    return 0;
+  }
+  if (restore->parsed()) {
+    if (auto st = sb::store::restore_sqlite(backup_file, database_url(db_flag)); !st)
+      return fail(st.error().message);
+    std::cout << "restored " << backup_file << " into " << database_url(db_flag)
+              << "; start the servers on it with the same --data-key\n";
     return 0;
   }
   if (create_key->parsed()) {
@@ -258,6 +284,9 @@ int main(int argc, char** argv) {
     if (seed->parsed()) {
       auto key = sb::crypto::DataKey::load(seed_key_file);
       if (!key) return fail(key.error().message);
+      // The demo's sealed text must be under the key the store's servers use.
+      if (auto st = sb::crypto::check_store_key(*db, *key, clock.now()); !st)
+        return fail(st.error().message);
       if (auto st = sb::cli::seed_demo_data(*db, content_dir, *key, *id, clock.now()); !st)
         return fail("demo data: " + st.error().message);
     }

@@ -55,7 +55,8 @@ std::string temp_path(const std::string& name) {
   return (temp_root() / (std::to_string(counter++) + "-" + name)).string();
 }
 
-std::unique_ptr<store::Database> fresh_database(TestBackend backend, size_t pool_size) {
+std::unique_ptr<store::Database> fresh_database(TestBackend backend, size_t pool_size,
+                                                std::string* url_out) {
   std::string url;
   if (backend == TestBackend::kSqlite) {
     url = "sqlite://" + temp_path("store.db");
@@ -82,6 +83,7 @@ std::unique_ptr<store::Database> fresh_database(TestBackend backend, size_t pool
       return nullptr;
     }
   }
+  if (url_out) *url_out = url;
   auto db = store::Database::open(url, pool_size);
   if (!db) {
     ADD_FAILURE() << db.error().message;

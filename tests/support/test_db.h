@@ -18,7 +18,9 @@ std::string backend_name(TestBackend b);
 
 // Creates an empty, migrated store. Fails the current test (and returns nullptr) when the
 // back end cannot be reached.
-std::unique_ptr<store::Database> fresh_database(TestBackend backend, size_t pool_size = 4);
+// `url_out`, when given, receives the store's URL.
+std::unique_ptr<store::Database> fresh_database(TestBackend backend, size_t pool_size = 4,
+                                                std::string* url_out = nullptr);
 
 // A path in a temporary folder that is removed when the process ends.
 std::string temp_path(const std::string& name);

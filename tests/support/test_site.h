@@ -18,7 +18,7 @@ struct TestSite {
   explicit TestSite(TestBackend backend, bool secure_cookies = true,
                     const std::function<void(app::AppConfig&)>& configure = {}) {
     crypto::init();
-    db = fresh_database(backend);
+    db = fresh_database(backend, 4, &db_url);
     if (!db) return;
     app::AppConfig cfg;
     cfg.content_dir = SECUREBASE_CONTENT_DIR;
@@ -59,6 +59,7 @@ struct TestSite {
 
   ManualClock clock{1'800'000'000};
   std::string key_path;
+  std::string db_url;
   std::unique_ptr<store::Database> db;
   std::unique_ptr<app::App> app;
   std::unique_ptr<web::Server> server;
