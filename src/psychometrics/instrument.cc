@@ -25,7 +25,7 @@ class Reader {
   bool has(const std::string& key) const { return o_.contains(key) && !o_.at(key).is_null(); }
   // Refuses any field not in `known`, naming it by its path: a misspelt "reverse" must not
   // silently leave an item keyed the wrong way.
-  Status only(std::initializer_list<std::string_view> known) const {
+  Status allow_only(std::initializer_list<std::string_view> known) const {
     for (const auto& [key, value] : o_) {
       if (std::find(known.begin(), known.end(), std::string_view(key)) != known.end()) continue;
       std::string list;
@@ -94,8 +94,8 @@ Result<InstrumentItem> read_item(const json::value& v, size_t index, const Instr
   const std::string path = "items[" + std::to_string(index) + "]";
   if (!v.is_object()) return invalid(path, "must be an object");
   Reader r(v.get_object(), path);
-  if (auto st =
-          r.only({"id", "text", "dimension", "reverse", "facet", "provisional", "parameters"});
+  if (auto st = r.allow_only(
+          {"id", "text", "dimension", "reverse", "facet", "provisional", "parameters"});
       !st)
     return st.error();
   InstrumentItem item;
@@ -121,7 +121,7 @@ Result<InstrumentItem> read_item(const json::value& v, size_t index, const Instr
     if (!p->is_object())
       return invalid(r.where("parameters"), "must be an object with a and thresholds");
     Reader pr(p->get_object(), r.where("parameters"));
-    if (auto st = pr.only({"a", "thresholds"}); !st) return st.error();
+    if (auto st = pr.allow_only({"a", "thresholds"}); !st) return st.error();
     SB_TRY(a, pr.number("a"));
     if (!(a > 0)) return invalid(pr.where("a"), "must be a positive number");
     const auto* th = pr.get("thresholds");
@@ -251,8 +251,8 @@ Result<Instrument> parse_instrument(std::string_view text) {
   if (ec) return invalid("(file)", "is not valid JSON: " + ec.message());
   if (!doc.is_object()) return invalid("(file)", "must hold a JSON object");
   Reader r(doc.get_object(), "");
-  if (auto st = r.only({"format", "id", "version", "title", "language", "scale", "dimensions",
-                        "correlation", "items", "classification", "calibration_note"});
+  if (auto st = r.allow_only({"format", "id", "version", "title", "language", "scale", "dimensions",
+                              "correlation", "items", "classification", "calibration_note"});
       !st)
     return st.error();
   Instrument ins;
@@ -271,7 +271,7 @@ Result<Instrument> parse_instrument(std::string_view text) {
   const auto* scale = r.get("scale");
   if (!scale || !scale->is_object()) return invalid("scale", "is required (categories and labels)");
   Reader sr(scale->get_object(), "scale");
-  if (auto st = sr.only({"categories", "labels"}); !st) return st.error();
+  if (auto st = sr.allow_only({"categories", "labels"}); !st) return st.error();
   SB_TRY(cats, sr.number("categories"));
   if (cats < 2 || cats > 11 || cats != std::floor(cats))
     return invalid("scale.categories", "must be a whole number from 2 to 11");
@@ -295,7 +295,7 @@ Result<Instrument> parse_instrument(std::string_view text) {
     const std::string path = "dimensions[" + std::to_string(d) + "]";
     if (!dv.is_object()) return invalid(path, "must be an object");
     Reader dr(dv.get_object(), path);
-    if (auto st = dr.only({"id", "name", "norms", "reliability"}); !st) return st.error();
+    if (auto st = dr.allow_only({"id", "name", "norms", "reliability"}); !st) return st.error();
     Dimension dim;
     SB_TRY(did, dr.str("id"));
     SB_TRY(dname, dr.str("name"));
@@ -306,8 +306,8 @@ Result<Instrument> parse_instrument(std::string_view text) {
       const auto* nv = dr.get("norms");
       if (!nv->is_object()) return invalid(dr.where("norms"), "must be an object");
       Reader nr(nv->get_object(), dr.where("norms"));
-      if (auto st =
-              nr.only({"theta", "classic", "theta_mean", "theta_sd", "classic_mean", "classic_sd"});
+      if (auto st = nr.allow_only(
+              {"theta", "classic", "theta_mean", "theta_sd", "classic_mean", "classic_sd"});
           !st)
         return st.error();
       Norms n;
@@ -329,7 +329,8 @@ Result<Instrument> parse_instrument(std::string_view text) {
       const auto* rv = dr.get("reliability");
       if (!rv->is_object()) return invalid(dr.where("reliability"), "must be an object");
       Reader rr(rv->get_object(), dr.where("reliability"));
-      if (auto st = rr.only({"alpha", "omega", "marginal", "classic_sd"}); !st) return st.error();
+      if (auto st = rr.allow_only({"alpha", "omega", "marginal", "classic_sd"}); !st)
+        return st.error();
       ReliabilityFigures f;
       SB_TRY(alpha, rr.number("alpha"));
       SB_TRY(omega, rr.number("omega"));
@@ -368,7 +369,8 @@ Result<Instrument> parse_instrument(std::string_view text) {
     const auto* cv = r.get("classification");
     if (!cv->is_object()) return invalid("classification", "must be an object");
     Reader cr(cv->get_object(), "classification");
-    if (auto st = cr.only({"anxiety", "avoidance", "cut_anxiety", "cut_avoidance", "brennan_1998"});
+    if (auto st =
+            cr.allow_only({"anxiety", "avoidance", "cut_anxiety", "cut_avoidance", "brennan_1998"});
         !st)
       return st.error();
     ClassificationRule rule;

@@ -1,5 +1,5 @@
 // Numbered schema migrations, contributed by the features (web/module.h) and applied in order.
-// Statements are written once for both back ends; the few words that differ are placeholders:
+// Statements are written once for both back ends; the few words that differ are written as markers:
 // {{PK}} an auto-increment key, {{RANDOM_ID}} a random 32-character hex id for existing rows.
 #pragma once
 

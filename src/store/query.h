@@ -15,7 +15,7 @@
 
 namespace sb::store {
 
-// Runs `sql` with `values` bound to its placeholders in order, calling `each` for every row.
+// Runs `sql` with `values` bound to its parameters (:name) in order, calling `each` for every row.
 template <typename... Values>
 void each_row(Database& db, soci::session& s, const std::string& sql,
               const std::function<void(const soci::row&)>& each, const Values&... values) {
