@@ -1,9 +1,12 @@
 // File descriptors run out: with the common 1,024 limit, 1,100 idle connections used to make
 // /healthz time out for 12 s while the accept loop spun. The real `securebase serve` runs here
 // under that limit in its own process.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +22,19 @@
 
 namespace sb {
 namespace {
+
+// A port nothing listens on right now (the kernel's pick for port 0).
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
 
 using namespace std::chrono_literals;
 using testing::RawConnection;
@@ -50,7 +66,7 @@ TEST(ConnectionLimit, HealthAnswersWith1100IdleConnectionsAtA1024FileLimit) {
   ASSERT_EQ(WEXITSTATUS(status), 0);
   waitpid(run({bin, "admin", "create-key", "--out", dir + "/data.key"}), &status, 0);
   ASSERT_EQ(WEXITSTATUS(status), 0);
-  const int port = 20000 + static_cast<int>(getpid() % 20000);
+  const int port = free_port();
   const pid_t server =
       run({bin, "serve", "--database", db, "--data-key", dir + "/data.key", "--content",
            SECUREBASE_CONTENT_DIR, "--port", std::to_string(port), "--no-access-log",
