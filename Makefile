@@ -4,7 +4,7 @@
 DB ?= var/securebase.db
 
 run: build-release
-	@mkdir -p var
+	@mkdir -p -m 700 var
 	./build/release/securebase migrate --database "sqlite://$(DB)"
 	test -f var/data.key || ./build/release/securebase admin create-key --out var/data.key
 	./build/release/securebase admin seed-demo --database "sqlite://$(DB)" --data-key var/data.key
