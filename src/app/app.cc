@@ -53,12 +53,10 @@ Status App::build() {
   }
   if (config_.prune_every_seconds > 0) {
     pruner_ = std::jthread([this](std::stop_token stop) {
-      std::mutex mu;
-      std::condition_variable_any wake;
-      std::unique_lock lock(mu);
+      std::unique_lock lock(prune_mu_);
       while (!stop.stop_requested()) {
-        wake.wait_for(lock, stop, std::chrono::seconds(config_.prune_every_seconds),
-                      [] { return false; });
+        prune_wake_.wait_for(lock, stop, std::chrono::seconds(config_.prune_every_seconds),
+                             [] { return false; });
         if (stop.stop_requested()) break;
         if (auto removed = accounts_.prune(); !removed)
           spdlog::warn("pruning sessions failed: {}", removed.error().message);

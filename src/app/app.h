@@ -3,7 +3,9 @@
 // for the account export, account deletion, key rotation and adoption of anonymous work.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -71,6 +73,8 @@ class App final : public web::PersonalData {
   std::unique_ptr<web::Services> services_;
   std::vector<std::unique_ptr<web::Module>> modules_;
   std::vector<std::string> names_;
+  std::mutex prune_mu_;  // only for the pruner's timed wait
+  std::condition_variable_any prune_wake_;
   std::jthread pruner_;  // last: stopped and joined before the rest goes
 };
 

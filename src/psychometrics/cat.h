@@ -33,7 +33,7 @@ struct CatDecision {
 
 class CatEngine {
  public:
-  CatEngine(const Scorer& scorer, CatOptions options) : scorer_(scorer), options_(options) {}
+  CatEngine(const Scorer& scorer, const CatOptions& options) : scorer_(scorer), options_(options) {}
 
   // From the full list of answers. `unavailable` marks items that must not be chosen.
   CatDecision decide(const std::vector<Answer>& answers,

@@ -16,6 +16,19 @@ namespace sb::web {
 
 namespace json = boost::json;
 
+namespace {
+
+// One JSON object per line on standard output, nothing else on the line.
+std::shared_ptr<spdlog::logger> access_logger() {
+  auto log = spdlog::get("access");
+  if (log) return log;
+  log = spdlog::stdout_logger_mt("access");
+  log->set_pattern("%v");
+  return log;
+}
+
+}  // namespace
+
 Site::Site(SiteConfig config, store::Database& db, const Clock& clock,
            std::unique_ptr<Content> content, accounts::Accounts& accounts)
     : config_(std::move(config)),
@@ -24,13 +37,8 @@ Site::Site(SiteConfig config, store::Database& db, const Clock& clock,
       content_(std::move(content)),
       accounts_(accounts),
       access_repo_(db),
-      policy_(accounts.repo(), access_repo_, clock) {
-  // One JSON object per line on standard output, nothing else on the line.
-  access_log_ = spdlog::get("access");
-  if (!access_log_) {
-    access_log_ = spdlog::stdout_logger_mt("access");
-    access_log_->set_pattern("%v");
-  }
+      policy_(accounts.repo(), access_repo_, clock),
+      access_log_(access_logger()) {
   // Health and metrics answer without a session or the store's session tables.
   router_.add("GET", "/healthz", [](Request&) { return Response::text("ok\n"); });
   router_.add("GET", "/metrics", [this](Request&) {

@@ -99,11 +99,11 @@ class Site final : public PageKit, public Routes {
   accounts::Accounts& accounts_;
   store::AccessRepo access_repo_;
   AccessPolicy policy_;
+  std::shared_ptr<spdlog::logger> access_log_;
   Router router_;
   std::vector<DeclaredRoute> declared_;
   std::string current_feature_;
   Metrics metrics_;
-  std::shared_ptr<spdlog::logger> access_log_;
   std::shared_mutex cache_mu_;
   std::unordered_map<std::string, Response> anonymous_pages_;  // by path
 };
