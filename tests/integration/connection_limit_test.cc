@@ -1,12 +1,8 @@
 // File descriptors run out: with the common 1,024 limit, 1,100 idle connections used to make
 // /healthz time out for 12 s while the accept loop spun. The real `securebase serve` runs here
 // under that limit in its own process.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,60 +14,28 @@
 #include <vector>
 
 #include "support/http_client.h"
+#include "support/process.h"
 #include "support/test_db.h"
 
 namespace sb {
 namespace {
 
-// A port nothing listens on right now (the kernel's pick for port 0).
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 using namespace std::chrono_literals;
 using testing::RawConnection;
-
-int run(const std::vector<std::string>& args, rlim_t files = 0) {
-  std::fflush(stdout);  // or the child prints the test's buffered output again
-  const pid_t pid = fork();
-  if (pid == 0) {
-    if (files) {
-      rlimit limit{files, files};
-      setrlimit(RLIMIT_NOFILE, &limit);
-    }
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    freopen("/dev/null", "w", stdout);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  return pid;
-}
 
 TEST(ConnectionLimit, HealthAnswersWith1100IdleConnectionsAtA1024FileLimit) {
   const std::string bin = SECUREBASE_BINARY;
   const std::string dir = testing::temp_path("fd-limit");
   const std::string db = "sqlite://" + dir + "/store.db";
   int status = 0;
-  waitpid(run({bin, "migrate", "--database", db}), &status, 0);
-  ASSERT_EQ(WEXITSTATUS(status), 0);
-  waitpid(run({bin, "admin", "create-key", "--out", dir + "/data.key"}), &status, 0);
-  ASSERT_EQ(WEXITSTATUS(status), 0);
-  const int port = free_port();
-  const pid_t server =
-      run({bin, "serve", "--database", db, "--data-key", dir + "/data.key", "--content",
-           SECUREBASE_CONTENT_DIR, "--port", std::to_string(port), "--no-access-log",
-           "--insecure-cookies", "--io-threads", "1", "--workers", "4", "--pool-size", "2"},
-          1024);
+  ASSERT_EQ(testing::run_to_end({bin, "migrate", "--database", db}), 0);
+  ASSERT_EQ(testing::run_to_end({bin, "admin", "create-key", "--out", dir + "/data.key"}), 0);
+  const int port = testing::free_port();
+  const pid_t server = testing::spawn(
+      {bin, "serve", "--database", db, "--data-key", dir + "/data.key", "--content",
+       SECUREBASE_CONTENT_DIR, "--port", std::to_string(port), "--no-access-log",
+       "--insecure-cookies", "--io-threads", "1", "--workers", "4", "--pool-size", "2"},
+      1024);
   bool up = false;
   for (int i = 0; i < 100 && !up; ++i) {
     std::this_thread::sleep_for(50ms);

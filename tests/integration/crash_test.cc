@@ -1,12 +1,9 @@
 // kill -9 during mixed load, ten times, on SQLite and on PostgreSQL: afterwards every
 // acknowledged write is there, nothing unacknowledged is half there, and the store is intact.
 // The real `securebase serve` runs in its own process; the counts are printed.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <soci/soci.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,24 +16,12 @@
 #include <thread>
 
 #include "support/http_client.h"
+#include "support/process.h"
 #include "support/test_db.h"
 #include "support/test_site.h"
 
 namespace sb {
 namespace {
-
-// A port nothing listens on right now (the kernel's pick for port 0).
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 using namespace std::chrono_literals;
 using testing::Browser;
@@ -44,40 +29,19 @@ using testing::TestBackend;
 
 constexpr const char* kPassword = "a long enough password";
 
-pid_t spawn(const std::vector<std::string>& args) {
-  std::fflush(stdout);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    freopen("/dev/null", "w", stdout);
-    freopen("/dev/null", "w", stderr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-int run(const std::vector<std::string>& args) {
-  int status = 0;
-  waitpid(spawn(args), &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 class CrashTest : public ::testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
     db = testing::fresh_database(GetParam(), 2, &url);
     ASSERT_TRUE(db);
     dir = testing::temp_path("crash");
-    ASSERT_EQ(run({bin, "admin", "create-key", "--out", dir + "-data.key"}), 0);
-    port = free_port();
+    ASSERT_EQ(testing::run_to_end({bin, "admin", "create-key", "--out", dir + "-data.key"}), 0);
+    port = testing::free_port();
   }
   void start() {
-    server = spawn({bin, "serve", "--database", url, "--data-key", dir + "-data.key", "--content",
-                    SECUREBASE_CONTENT_DIR, "--port", std::to_string(port), "--no-access-log",
-                    "--insecure-cookies", "--pool-size", "4"});
+    server = testing::spawn({bin, "serve", "--database", url, "--data-key", dir + "-data.key",
+                             "--content", SECUREBASE_CONTENT_DIR, "--port", std::to_string(port),
+                             "--no-access-log", "--insecure-cookies", "--pool-size", "4"});
     for (int i = 0; i < 400; ++i) {
       int status = 0;
       if (waitpid(server, &status, WNOHANG) == server) {

@@ -233,6 +233,29 @@ TEST_P(WebSecurityTest, DeleteAccountNeedsPasswordThenErasesEverything) {
 
 // Who may reach which route is asserted by the access matrix (access_matrix_test.cc).
 
+TEST_P(WebSecurityTest, WrongTwoFactorCodesAreThrottled) {
+  Browser b = site->browser();
+  sign_up(b, "coded@example.org", kPassword);
+  b.get("/account");
+  const std::string secret = testing::enable_two_factor(b, *site);
+  b.post("/signout", {});
+  site->clock.advance(30);  // a fresh code step: the one used to turn it on is spent
+  b.get("/signin");
+  ASSERT_EQ(b.post("/signin", {{"email", "coded@example.org"}, {"password", kPassword}})
+                .header("location"),
+            "/signin/code");
+  b.get("/signin/code");
+  for (int i = 0; i < accounts::kFreeFailuresBeforeBackoff; ++i)
+    EXPECT_EQ(b.post("/signin/code", {{"code", "000000"}}).status, 422);
+  // Even the right code waits now: guessing six digits is slowed like guessing a password.
+  const std::string code = accounts::TwoFactor::totp_for_base32(secret, site->clock.now());
+  auto r = b.post("/signin/code", {{"code", code}});
+  EXPECT_EQ(r.status, 429);
+  EXPECT_TRUE(r.header("retry-after"));
+  site->clock.advance(2);  // the wait after five failures is one second
+  EXPECT_EQ(b.post("/signin/code", {{"code", code}}).status, 303);
+}
+
 TEST_P(WebSecurityTest, AdminPageNeedsAdminRole) {
   Browser b = site->browser();
   EXPECT_EQ(b.get("/admin").status, 303);
