@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "core/strings.h"
+#include "web/wire.h"
 
 namespace sb::web {
 
@@ -24,36 +25,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-namespace {
-
-// Turns Beast's request into ours; false when the target is not a valid origin-form URL.
-bool to_request(const http::request<http::string_body>& in, const std::string& remote,
-                Request& out) {
-  out.method = std::string(in.method_string());
-  out.target = std::string(in.target());
-  auto url = boost::urls::parse_origin_form(in.target());
-  if (!url) return false;
-  out.path = url->path();  // decoded
-  for (auto p : url->params()) out.query.emplace(p.key, p.value);
-  for (const auto& f : in) {
-    std::string name = to_lower(f.name_string());
-    auto value = std::string(f.value());
-    auto [it, inserted] = out.headers.emplace(name, value);
-    if (!inserted) it->second += (name == "cookie" ? "; " : ", ") + value;
-  }
-  out.body = in.body();
-  out.remote_address = remote;
-  return true;
-}
-
-Response error_response(int status) {
-  auto r = Response::text(std::string(reason_phrase(status)) + "\n", status);
-  apply_security_headers(r);
-  r.close = true;
-  return r;
-}
-
-}  // namespace
+using wire::error_response;
 
 class Connection;
 
@@ -128,12 +100,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (ec) return on_read_error(ec);
     auto& beast_req = parser_->get();
     Request req;
-    if (!to_request(beast_req, remote_, req)) return send(error_response(400), false, false);
+    if (!wire::to_request(beast_req, remote_, req)) return send(error_response(400), false, false);
     const bool keep_alive = beast_req.keep_alive();
     const bool head = beast_req.method() == http::verb::head;
-    if ((req.method == "GET" || head) &&
-        std::find(server_.config.inline_paths.begin(), server_.config.inline_paths.end(),
-                  req.path) != server_.config.inline_paths.end()) {
+    if (wire::is_inline(req, server_.config.inline_paths)) {
       Response res;
       try {
         res = server_.handler(req);
@@ -160,31 +130,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void on_read_error(beast::error_code ec) {
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-        ec == asio::error::operation_aborted || ec == asio::error::connection_reset) {
-      return close();
-    }
-    if (ec == http::error::header_limit) return send(error_response(431), false, false);
-    if (ec == http::error::body_limit) return send(error_response(413), false, false);
-    // A partial message that ended early is not worth an answer; garbage gets a 400.
-    if (ec == http::error::partial_message) return close();
-    return send(error_response(400), false, false);
+    const int status = wire::read_error_status(ec);
+    if (status == 0) return close();
+    return send(error_response(status), false, false);
   }
 
   void send(Response res, bool keep_alive, bool head) {
-    auto out = std::make_shared<http::response<http::string_body>>();
-    out->result(static_cast<unsigned>(res.status));
-    out->version(11);
-    // insert, not set: a response may carry several Set-Cookie headers.
-    for (const auto& [k, v] : res.headers) out->insert(k, v);
+    auto out = std::make_shared<wire::BeastResponse>();
     const bool keep = keep_alive && !res.close && !server_.stopping;
-    out->keep_alive(keep);
-    if (head) {
-      out->content_length(res.body.size());
-    } else {
-      out->body() = std::move(res.body);
-      out->prepare_payload();
-    }
+    wire::to_beast(std::move(res), keep, head, *out);
     stream_.expires_after(server_.config.request_timeout);
     http::async_write(stream_, *out,
                       [self = shared_from_this(), out, keep](beast::error_code ec, size_t) {
@@ -276,7 +230,12 @@ Server::Server(ServerConfig config, Handler handler) : impl_(std::make_unique<Im
   impl_->handler = std::move(handler);
 }
 
-Server::~Server() { stop(); }
+Server::~Server() {
+  try {
+    stop();
+  } catch (const std::exception&) {  // a destructor must not throw
+  }
+}
 
 Result<uint16_t> Server::start() {
   auto& s = *impl_;
