@@ -141,21 +141,7 @@ Result<IssuedSession> Accounts::sign_up(const std::string& raw_email, const std:
   auto email = normalize_email(raw_email);
   if (!email) return email.error();
   if (auto st = check_new_password(password); !st) return st.error();
-  // Every sign-up costs a password hash: from one address, a few an hour are free, then each
-  // waits longer, like sign-in failures (kept apart from them under their own address key).
-  const std::string signup_key = "signup:" + address;
-  const int64_t now = clock_.now();
-  auto recent = repo_.failures_for_address(signup_key, now - 3600);
-  if (!recent) return recent.error();
-  auto throttle = throttle_from(*recent, kFreeSignupsPerAddress, kMaxSignupsPerAddressPerHour, now);
-  if (throttle.throttled) {
-    return Error{ErrorCode::kThrottled,
-                 "Too many new accounts from here. Please wait " +
-                     std::to_string(throttle.retry_after_seconds) + " seconds and try again.",
-                 std::to_string(throttle.retry_after_seconds)};
-  }
-  if (auto st = repo_.record_login_failure("signup", signup_key, now); !st) return st.error();
-  auto hash = crypto::hash_password(password, policy_);
+  auto hash = throttled_signup_hash(password, address);
   if (!hash) return hash.error();
   auto id = repo_.create_user(*email, *hash, role_name(role), clock_.now());
   if (!id) {
@@ -170,6 +156,90 @@ Result<IssuedSession> Accounts::sign_up(const std::string& raw_email, const std:
   if (issued && current.session_id != 0) {
     if (adopt_hook_) adopt_hook_(current.session_id, *id);
     (void)repo_.delete_session(current.session_id);
+  }
+  return issued;
+}
+
+Result<std::string> Accounts::throttled_signup_hash(const std::string& password,
+                                                    const std::string& address) {
+  // Every sign-up costs a password hash: from one address, a few an hour are free, then each
+  // waits longer, like sign-in failures (kept apart from them under their own address key).
+  const std::string signup_key = "signup:" + address;
+  const int64_t now = clock_.now();
+  auto recent = repo_.failures_for_address(signup_key, now - 3600);
+  if (!recent) return recent.error();
+  auto throttle = throttle_from(*recent, kFreeSignupsPerAddress, kMaxSignupsPerAddressPerHour, now);
+  if (throttle.throttled) {
+    return Error{ErrorCode::kThrottled,
+                 "Too many new accounts from here. Please wait " +
+                     std::to_string(throttle.retry_after_seconds) + " seconds and try again.",
+                 std::to_string(throttle.retry_after_seconds)};
+  }
+  if (auto st = repo_.record_login_failure("signup", signup_key, now); !st) return st.error();
+  return crypto::hash_password(password, policy_);
+}
+
+Result<SignupStep> Accounts::request_sign_up(const std::string& raw_email,
+                                             const std::string& password, const Visitor& current,
+                                             const std::string& address) {
+  auto email = normalize_email(raw_email);
+  if (!email) return email.error();
+  if (auto st = check_new_password(password); !st) return st.error();
+  // The hash is made whether or not the address is taken, so the time taken does not tell.
+  auto hash = throttled_signup_hash(password, address);
+  if (!hash) return hash.error();
+  const int64_t now = clock_.now();
+  SignupStep step;
+  step.email = *email;
+  const std::string mail_key = "mail:" + *email;
+  auto mailed = repo_.failures_for_address(mail_key, now - 3600);
+  if (!mailed) return mailed.error();
+  step.send_mail = static_cast<int>(mailed->size()) < kSignupMailsPerAddressPerHour;
+  if (step.send_mail) {
+    if (auto st = repo_.record_login_failure("mail", mail_key, now); !st) return st.error();
+  }
+  auto existing = repo_.find_user_by_email(*email);
+  if (!existing) return existing.error();
+  if (existing->has_value()) return step;  // nothing to store: the mail says to sign in
+  step.token = crypto::random_token(32);
+  store::SignupRequestRecord r;
+  r.token_hash = crypto::sha256_hex(step.token);
+  r.email = *email;
+  r.password_hash = *hash;
+  if (current.session_id != 0) r.anonymous_session_id = current.session_id;
+  r.created_at = now;
+  r.expires_at = now + kSignupLinkSeconds;
+  if (auto st = repo_.add_signup_request(r); !st) return st.error();
+  return step;
+}
+
+Result<bool> Accounts::signup_link_valid(const std::string& token) {
+  return repo_.signup_request_exists(crypto::sha256_hex(token), clock_.now());
+}
+
+Result<IssuedSession> Accounts::confirm_sign_up(const std::string& token, const Visitor& current) {
+  auto request = repo_.take_signup_request(crypto::sha256_hex(token), clock_.now());
+  if (!request) return request.error();
+  if (!request->has_value()) {
+    return Error{ErrorCode::kNotFound,
+                 "This link has expired or has been used. Please sign up again.", ""};
+  }
+  const auto& r = **request;
+  auto id = repo_.create_user(r.email, r.password_hash, role_name(Role::kMember), clock_.now());
+  if (!id) {
+    if (id.error().code == ErrorCode::kAlreadyExists) {
+      return Error{ErrorCode::kAlreadyExists,
+                   "This address has an account already. Please sign in.", ""};
+    }
+    return id.error();
+  }
+  auto issued = issue(*id, r.email, Role::kMember);
+  if (!issued) return issued;
+  // Work done before signing up is kept: this browser's, and the one that asked for the link.
+  for (int64_t session : {current.session_id, r.anonymous_session_id.value_or(0)}) {
+    if (session == 0) continue;
+    if (adopt_hook_) adopt_hook_(session, *id);
+    (void)repo_.delete_session(session);
   }
   return issued;
 }
@@ -347,6 +417,7 @@ Result<int64_t> Accounts::prune() {
   auto removed = repo_.prune_sessions(now - kIdleTimeoutSeconds, now - kAbsoluteTimeoutSeconds);
   if (!removed) return removed.error();
   if (auto st = repo_.prune_login_failures(now - 3600); !st) return st.error();
+  if (auto st = repo_.prune_signup_requests(now); !st) return st.error();
   return removed;
 }
 

@@ -22,6 +22,10 @@ inline constexpr int kMaxAddressFailuresPerHour = 1000;
 inline constexpr int kFreeAddressFailuresBeforeBackoff = 30;
 inline constexpr int kFreeSignupsPerAddress = 20;
 inline constexpr int kMaxSignupsPerAddressPerHour = 100;
+// A sign-up link works for a day; an address gets at most this many sign-up mails an hour, so
+// nobody can flood someone's inbox through the form.
+inline constexpr int64_t kSignupLinkSeconds = 24 * 60 * 60;
+inline constexpr int kSignupMailsPerAddressPerHour = 3;
 inline constexpr size_t kMinPasswordLength = 10;
 inline constexpr size_t kMaxPasswordLength = 256;
 
@@ -54,6 +58,14 @@ struct IssuedSession {
 };
 
 // What signing in with a password led to: a session, or the second step.
+// What the first step of signing up decided. The page answers the same in every case; only
+// the mail differs, and it goes to the address's owner.
+struct SignupStep {
+  std::string email;      // normalised
+  std::string token;      // the link's secret; empty when the address already has an account
+  bool send_mail = true;  // false once the address had its sign-up mails for this hour
+};
+
 struct SignIn {
   std::optional<IssuedSession> session;
   bool second_factor_needed = false;
@@ -78,6 +90,16 @@ class Accounts {
   Result<IssuedSession> sign_up(const std::string& email, const std::string& password,
                                 const Visitor& current, const std::string& address,
                                 Role role = Role::kMember);
+  // Signing up through the pages takes two steps, so that the answer never tells whether an
+  // address already has an account: request_sign_up does the same work either way (checks,
+  // throttling, a password hash) and says what to mail; the link's token then creates the
+  // account in confirm_sign_up.
+  Result<SignupStep> request_sign_up(const std::string& email, const std::string& password,
+                                     const Visitor& current, const std::string& address);
+  Result<IssuedSession> confirm_sign_up(const std::string& token, const Visitor& current);
+  // Whether a sign-up link is still good (for the page that asks to confirm it).
+  Result<bool> signup_link_valid(const std::string& token);
+
   // With two-factor on, the password alone only marks the current session as waiting for the
   // code (SignIn::second_factor_needed); complete_second_factor then issues the session.
   // `device_token` is the device cookie's value ("" when none): a device that signed in to this
@@ -123,6 +145,9 @@ class Accounts {
 
  private:
   Result<IssuedSession> issue(std::optional<int64_t> user_id, const std::string& email, Role role);
+  // Throttles sign-ups per address, then hashes the password.
+  Result<std::string> throttled_signup_hash(const std::string& password,
+                                            const std::string& address);
   Result<IssuedSession> sign_in_as(const store::UserRecord& user, const Visitor& current,
                                    bool second_factor, const std::string& device_token);
   // The account-level limit, unless this device signed in to the account before.

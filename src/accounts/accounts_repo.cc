@@ -325,4 +325,61 @@ Result<int64_t> AccountsRepo::prune_sessions(int64_t idle_before, int64_t starte
   return static_cast<int64_t>(removed);
 }
 
+Status AccountsRepo::add_signup_request(const SignupRequestRecord& r) {
+  const ll created = r.created_at, expires = r.expires_at;
+  ll session = r.anonymous_session_id.value_or(0);
+  soci::indicator session_ind = r.anonymous_session_id ? soci::i_ok : soci::i_null;
+  return db_.transaction([&](soci::session& s) {
+    // A newer request replaces an older one: only the latest link works.
+    s << "DELETE FROM signup_requests WHERE email = :e", soci::use(r.email);
+    s << "INSERT INTO signup_requests(token_hash, email, password_hash, anonymous_session_id, "
+         "created_at, expires_at) VALUES(:t, :e, :p, :s, :c, :x)",
+        soci::use(r.token_hash), soci::use(r.email), soci::use(r.password_hash),
+        soci::use(session, session_ind), soci::use(created), soci::use(expires);
+  });
+}
+
+Result<std::optional<SignupRequestRecord>> AccountsRepo::take_signup_request(
+    const std::string& token_hash, int64_t now) {
+  std::optional<SignupRequestRecord> found;
+  const ll t = now;
+  auto st = db_.transaction([&](soci::session& s) {
+    SignupRequestRecord r;
+    ll session = 0, created = 0, expires = 0;
+    soci::indicator session_ind = soci::i_null;
+    s << "SELECT email, password_hash, anonymous_session_id, created_at, expires_at FROM "
+         "signup_requests WHERE token_hash = :t AND expires_at > :n",
+        soci::use(token_hash), soci::use(t), soci::into(r.email), soci::into(r.password_hash),
+        soci::into(session, session_ind), soci::into(created), soci::into(expires);
+    if (!s.got_data()) return;
+    // Taken once: a link cannot create a second account or be replayed.
+    s << "DELETE FROM signup_requests WHERE token_hash = :t", soci::use(token_hash);
+    r.token_hash = token_hash;
+    if (session_ind == soci::i_ok) r.anonymous_session_id = session;
+    r.created_at = created;
+    r.expires_at = expires;
+    found = std::move(r);
+  });
+  if (!st) return st.error();
+  return found;
+}
+
+Result<bool> AccountsRepo::signup_request_exists(const std::string& token_hash, int64_t now) {
+  const ll t = now;
+  long long n = 0;
+  auto st = db_.run([&](soci::session& s) {
+    s << "SELECT COUNT(*) FROM signup_requests WHERE token_hash = :t AND expires_at > :n",
+        soci::use(token_hash), soci::use(t), soci::into(n);
+  });
+  if (!st) return st.error();
+  return n > 0;
+}
+
+Status AccountsRepo::prune_signup_requests(int64_t now) {
+  const ll t = now;
+  return db_.run([&](soci::session& s) {
+    s << "DELETE FROM signup_requests WHERE expires_at <= :n", soci::use(t);
+  });
+}
+
 }  // namespace sb::store

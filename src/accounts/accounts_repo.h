@@ -36,6 +36,15 @@ struct SessionRecord {
   int64_t authenticated_at = 0;  // last time a password or code was entered in this session
 };
 
+struct SignupRequestRecord {
+  std::string token_hash;
+  std::string email;
+  std::string password_hash;
+  std::optional<int64_t> anonymous_session_id;  // whose anonymous work to keep
+  int64_t created_at = 0;
+  int64_t expires_at = 0;
+};
+
 class AccountsRepo {
  public:
   explicit AccountsRepo(Database& db) : db_(db) {}
@@ -81,6 +90,13 @@ class AccountsRepo {
   Result<std::vector<std::pair<int64_t, int64_t>>> devices(int64_t user_id);
   // Sessions idle since `idle_before` or started before `started_before`; returns how many.
   Result<int64_t> prune_sessions(int64_t idle_before, int64_t started_before);
+
+  // Sign-ups waiting for the link sent to their address (at most one live per address).
+  Status add_signup_request(const SignupRequestRecord& r);
+  Result<std::optional<SignupRequestRecord>> take_signup_request(const std::string& token_hash,
+                                                                 int64_t now);
+  Result<bool> signup_request_exists(const std::string& token_hash, int64_t now);
+  Status prune_signup_requests(int64_t now);
 
  private:
   Database& db_;

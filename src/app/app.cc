@@ -35,10 +35,13 @@ Status App::build() {
   auto content = web::Content::load(config_.content_dir);
   if (!content) return content.error();
   web::SiteConfig site_config{config_.secure_cookies, config_.public_url, config_.access_log,
-                              config_.trusted_proxies};
+                              config_.trusted_proxies, config_.node_name};
   site_ = std::make_unique<web::Site>(site_config, db_, clock_, std::move(*content), accounts_);
   services_ = std::make_unique<web::Services>(db_, clock_, key_, *site_, config_.content_dir);
   services_->provide(accounts_);
+  outbox_ = config_.sendmail.empty() ? mail::folder_outbox(config_.mail_folder, config_.mail_from)
+                                     : mail::sendmail_outbox(config_.sendmail, config_.mail_from);
+  services_->provide(*outbox_);
   services_->provide(site_->access_repo());
   services_->provide<web::PersonalData>(*this);
   for (const auto& feature : features()) {
@@ -52,7 +55,7 @@ Status App::build() {
     modules_[i]->add_routes(*site_);
   }
   if (config_.prune_every_seconds > 0) {
-    pruner_ = std::jthread([this](std::stop_token stop) {
+    pruner_ = std::jthread([this](const std::stop_token& stop) {
       std::unique_lock lock(prune_mu_);
       while (!stop.stop_requested()) {
         prune_wake_.wait_for(lock, stop, std::chrono::seconds(config_.prune_every_seconds),

@@ -12,6 +12,7 @@
 
 #include "accounts/accounts.h"
 #include "accounts/data_key.h"
+#include "accounts/mail.h"
 #include "core/clock.h"
 #include "features/account/pages.h"
 #include "store/database.h"
@@ -33,6 +34,13 @@ struct AppConfig {
   crypto::PasswordPolicy password_policy;
   // Reverse proxies whose X-Forwarded-For names the client (serve --trusted-proxy).
   std::vector<std::string> trusted_proxies;
+  // Outgoing mail (the sign-up link): written as files into mail_folder, or handed to a
+  // sendmail-compatible program when `sendmail` is set.
+  std::string mail_folder = "var/mail";
+  std::string sendmail;
+  std::string mail_from = "SecureBase <no-reply@localhost>";
+  // Names this server in an X-SecureBase-Node response header (serve --node-name).
+  std::string node_name;
   // How often expired sessions and old sign-in failures are removed (0: never; tests).
   int prune_every_seconds = 600;
 };
@@ -70,6 +78,7 @@ class App final : public web::PersonalData {
   crypto::DataKey key_;
   accounts::Accounts accounts_;
   std::unique_ptr<web::Site> site_;
+  std::unique_ptr<mail::Outbox> outbox_;
   std::unique_ptr<web::Services> services_;
   std::vector<std::unique_ptr<web::Module>> modules_;
   std::vector<std::string> names_;

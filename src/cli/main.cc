@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -26,6 +27,8 @@ constexpr const char* kDefaultDatabase = "sqlite://var/securebase.db";
 
 std::string database_url(const std::string& flag) {
   if (!flag.empty()) return flag;
+  // Read while parsing the command line, before any thread starts.
+  // NOLINTNEXTLINE(concurrency-mt-unsafe)
   if (const char* env = std::getenv("SECUREBASE_DATABASE_URL"); env && *env) return env;
   return kDefaultDatabase;
 }
@@ -46,7 +49,9 @@ std::unique_ptr<sb::store::Database> open_store(const std::string& url, size_t p
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   sb::crypto::init();
   CLI::App app{"SecureBase: understand your attachment style and grow toward secure attachment."};
   app.require_subcommand(1);
@@ -94,6 +99,25 @@ int main(int argc, char** argv) {
                    "Address of a reverse proxy whose X-Forwarded-For names the client (repeat "
                    "for several). Without it the header is ignored.")
       ->envname("SECUREBASE_TRUSTED_PROXY");
+  serve
+      ->add_option("--mail-folder", app_config.mail_folder,
+                   "Folder for outgoing mail (the sign-up links), one .eml file per message, "
+                   "for a mail system or a person to pick up.")
+      ->envname("SECUREBASE_MAIL_FOLDER")
+      ->capture_default_str();
+  serve
+      ->add_option("--sendmail", app_config.sendmail,
+                   "A sendmail-compatible program to send mail with (e.g. /usr/sbin/sendmail); "
+                   "replaces the mail folder.")
+      ->envname("SECUREBASE_SENDMAIL");
+  serve->add_option("--mail-from", app_config.mail_from, "The From: of outgoing mail.")
+      ->envname("SECUREBASE_MAIL_FROM")
+      ->capture_default_str();
+  serve
+      ->add_option("--node-name", app_config.node_name,
+                   "Name this server in an X-SecureBase-Node header on every response (to see "
+                   "which of several servers answered). Default: no header.")
+      ->envname("SECUREBASE_NODE_NAME");
   serve->add_option("--io-threads", server_config.io_threads, "Socket threads (0: one per core).");
   serve->add_option("--workers", server_config.worker_threads,
                     "Worker threads for handlers (0: four per core, at least 8).");
@@ -316,10 +340,27 @@ int main(int argc, char** argv) {
     auto port = server.start();
     if (!port) return fail(port.error().message);
     spdlog::info("SecureBase is serving on http://{}:{}/", server_config.address, *port);
+    if (app_config.sendmail.empty()) {
+      spdlog::info("Outgoing mail (sign-up links) is written to {}/, not sent; see --sendmail",
+                   app_config.mail_folder);
+    }
     server.wait(/*handle_signals=*/true);
     spdlog::info("SecureBase stopped cleanly");
     return 0;
   }
   const int rc_irt = sb::cli::run_irt_command(app);
   return rc_irt < 0 ? 0 : rc_irt;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Errors are values throughout; this catches what a library may still throw (allocation,
+  // a thread that cannot start) so the process ends with a message instead of an abort.
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "securebase: %s\n", e.what());
+    return 1;
+  }
 }

@@ -1,6 +1,6 @@
 // Browser end-to-end tests: a person's path through SecureBase in Debian's chromium, with an
 // axe-core accessibility check of every page. Prints "e2e: N passed, N failed".
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser.mjs';
 import { createRequire } from 'node:module';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -32,12 +32,38 @@ async function axeCheck(page, label) {
 const email = `e2e-${Date.now()}@example.org`;
 const password = 'a calm and long password';
 
-async function signUp(page, address = email) {
+// The server writes its mail into MAIL_DIR (serve --mail-folder): the newest message to an
+// address, as a person would open it in their inbox.
+const MAIL_DIR = process.env.MAIL_DIR;
+function newestMailTo(address) {
+  const files = fs.readdirSync(MAIL_DIR).sort().reverse();
+  for (const f of files) {
+    const text = fs.readFileSync(path.join(MAIL_DIR, f), 'utf8');
+    if (text.includes(`\r\nTo: ${address}\r\n`)) return text;
+  }
+  return '';
+}
+
+// Signing up as a person does: the form, the link in the mail, the button on the link's page.
+async function signUp(page, address = email, { shots = false } = {}) {
   await page.goto(`${BASE}/signup`);
   await page.getByLabel('E-mail address').fill(address);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByLabel('Password again').fill(password);
   await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL(/\/signup\/sent/);
+  if (shots) {
+    await axeCheck(page, '/signup/sent');
+    await shoot(page, 'signup-sent');
+  }
+  const link = newestMailTo(address).match(/https?:\/\/\S+\/signup\/confirm\/[A-Za-z0-9_-]+/);
+  expect(link, `no sign-up link was mailed to ${address}`);
+  await page.goto(link[0]);
+  if (shots) {
+    await axeCheck(page, 'sign-up link page');
+    await shoot(page, 'signup-confirm');
+  }
+  await page.getByRole('button', { name: 'Create my account' }).click();
   await page.waitForURL(/\/account/);
 }
 
@@ -105,8 +131,23 @@ test('sign up shows field errors, keeps input and passes axe', async (page) => {
   await axeCheck(page, 'signup with errors');
 });
 
+test('signing up with a taken address looks the same and mails its owner', async (page) => {
+  const taken = `taken-${Date.now()}@example.org`;
+  await signUp(page, taken);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.goto(`${BASE}/signup`);
+  await page.getByLabel('E-mail address').fill(taken);
+  await page.getByLabel('Password', { exact: true }).fill('a different long password');
+  await page.getByLabel('Password again').fill('a different long password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL(/\/signup\/sent/);
+  expect((await page.locator('h1').innerText()) === 'Check your e-mail', 'the same page as for a new address');
+  const mail = newestMailTo(taken);
+  expect(mail.includes('already has an account') && !mail.includes('/signup/confirm/'), 'the owner is told, with no link');
+});
+
 test('sign up, sign out, sign in', async (page) => {
-  await signUp(page);
+  await signUp(page, email, { shots: true });
   expect((await page.locator('.account-email').innerText()) === email, 'account page shows the address');
   await axeCheck(page, '/account');
   await page.getByRole('button', { name: 'Sign out' }).click();
@@ -523,11 +564,7 @@ test('answer cards: one card per answer with its circle inside, no overflow on a
   await shoot(page, 'question-cards');
 });
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 let passed = 0;
 let failed = 0;
 for (const t of tests) {

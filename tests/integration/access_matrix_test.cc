@@ -36,6 +36,7 @@ std::string outcome_of(const HttpResponse& r) {
     return "csrf";
   if (r.status == 403) return "forbidden";
   if (r.status == 404) return "missing";
+  if (r.status == 410) return "gone";
   if ((r.status >= 200 && r.status < 400) || r.status == 409 || r.status == 422) return "ok";
   return "status " + std::to_string(r.status);
 }

@@ -67,10 +67,7 @@ class GrowthToolsTest : public ::testing::TestWithParam<TestBackend> {
                              {"checkin_day", "6"}});
   }
   long long count(const std::string& table) {
-    long long n = -1;
-    EXPECT_TRUE(site->db->run(
-        [&](soci::session& s) { s << "SELECT COUNT(*) FROM " + table, soci::into(n); }));
-    return n;
+    return testing::count_of(*site->db, "SELECT COUNT(*) FROM " + table);
   }
   std::string feed_path(const std::string& plan_page) {
     const size_t at = plan_page.find("/calendar/");

@@ -22,7 +22,10 @@ constexpr const char* kPassword = "a long enough password";
 // Tables that are not keyed by a person: the schema's own record, and sign-in failures (keyed
 // by the e-mail typed, pruned after an hour, erased with the account by that e-mail), and the
 // id of the data key the store is under.
-const std::set<std::string> kNotPersonal = {"schema_migrations", "login_failures", "data_key"};
+// signup_requests holds an address and a password hash before any account exists: it belongs
+// to nobody yet, is deleted when its link is used, and is pruned a day after it was made.
+const std::set<std::string> kNotPersonal = {"schema_migrations", "login_failures", "data_key",
+                                            "signup_requests"};
 
 long long id_of(store::Database& db, const std::string& email) {
   long long id = 0;

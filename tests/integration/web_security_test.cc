@@ -16,12 +16,9 @@ using testing::TestSite;
 
 constexpr const char* kPassword = "a long enough password";
 
+// Table names come from this test's own literals only.
 int64_t count_rows(store::Database& db, const std::string& table) {
-  // Table names come from this test's own literals only.
-  long long n = -1;
-  EXPECT_TRUE(
-      db.run([&](soci::session& s) { s << "SELECT COUNT(*) FROM " + table, soci::into(n); }));
-  return n;
+  return testing::count_of(db, "SELECT COUNT(*) FROM " + table);
 }
 
 class WebSecurityTest : public ::testing::TestWithParam<TestBackend> {

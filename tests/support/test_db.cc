@@ -51,6 +51,12 @@ std::vector<std::pair<std::string, std::string>> raw_sqlite_files() {
   return files;
 }
 
+int64_t count_of(store::Database& db, const std::string& sql) {
+  long long n = -1;
+  EXPECT_TRUE(db.run([&](soci::session& s) { s << sql, soci::into(n); }));
+  return n;
+}
+
 std::string temp_path(const std::string& name) {
   return (temp_root() / (std::to_string(counter++) + "-" + name)).string();
 }

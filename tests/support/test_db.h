@@ -22,6 +22,9 @@ std::string backend_name(TestBackend b);
 std::unique_ptr<store::Database> fresh_database(TestBackend backend, size_t pool_size = 4,
                                                 std::string* url_out = nullptr);
 
+// The single number a test's own SQL (`SELECT COUNT(*) ...`) gives; -1 when it fails.
+int64_t count_of(store::Database& db, const std::string& sql);
+
 // A path in a temporary folder that is removed when the process ends.
 std::string temp_path(const std::string& name);
 // Every SQLite file of this test run (databases, write-ahead logs) by name, byte for byte: what

@@ -1,9 +1,14 @@
 // A whole SecureBase (store, app, HTTP server on port 0) for integration tests.
 #pragma once
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "app/app.h"
 #include "core/clock.h"
@@ -13,6 +18,35 @@
 #include "web/server.h"
 
 namespace sb::testing {
+
+// Every test site in this process writes its mail into one folder.
+inline const std::string& mail_folder() {
+  static const std::string dir = temp_path("mail");
+  return dir;
+}
+
+// The newest message to `address` in mail_folder(), whole ("" when there is none).
+inline std::string newest_mail_to(const std::string& address) {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(mail_folder(), ec))
+    files.push_back(e.path());
+  std::sort(files.rbegin(), files.rend());  // named by the microsecond: newest first
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (text.find("\r\nTo: " + address + "\r\n") != std::string::npos) return text;
+  }
+  return "";
+}
+
+// The path of the sign-up link in a message ("" when it has none).
+inline std::string signup_link(const std::string& message) {
+  const auto at = message.find("/signup/confirm/");
+  if (at == std::string::npos) return "";
+  const auto end = message.find_first_of("\r\n ", at);
+  return message.substr(at, end - at);
+}
 
 struct TestSite {
   explicit TestSite(TestBackend backend, bool secure_cookies = true,
@@ -25,6 +59,7 @@ struct TestSite {
     cfg.secure_cookies = secure_cookies;
     cfg.access_log = false;
     cfg.password_policy = fast_password_policy();
+    cfg.mail_folder = mail_folder();
     key_path = temp_path("data.key");
     // Each site its own store and key, made the way `admin create-key` makes one.
     std::filesystem::remove(key_path);
@@ -66,11 +101,17 @@ struct TestSite {
   int port = 0;
 };
 
-// Signs up through the pages, as a person would.
+// Signs up through the pages, as a person would: the form, the link from the mail, and the
+// button on the link's page. Returns the last answer (303 to /account when it worked).
 inline HttpResponse sign_up(Browser& b, const std::string& email, const std::string& password) {
   b.get("/signup");
-  return b.post("/signup",
-                {{"email", email}, {"password", password}, {"password_confirm", password}});
+  auto sent =
+      b.post("/signup", {{"email", email}, {"password", password}, {"password_confirm", password}});
+  if (sent.status != 303 || sent.header("location") != "/signup/sent") return sent;
+  const std::string link = signup_link(newest_mail_to(email));
+  if (link.empty()) return sent;  // the address had an account: the mail has no link
+  b.get(link);
+  return b.post(link, {});
 }
 
 // Turns on two-factor sign-in through the pages, as a person with an authenticator app would,

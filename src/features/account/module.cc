@@ -23,7 +23,8 @@ class AccountModule final : public web::Module {
         accounts_(s.get<accounts::Accounts>()),
         access_(s.get<store::AccessRepo>()),
         two_factor_(s.db, s.clock, s.key),
-        pages_(s.kit, accounts_, two_factor_, access_, s.get<web::PersonalData>()) {
+        pages_(s.kit, accounts_, two_factor_, access_, s.get<web::PersonalData>(),
+               s.get<mail::Outbox>()) {
     s.provide(two_factor_);
   }
 
@@ -32,6 +33,9 @@ class AccountModule final : public web::Module {
     auto h = [this](Response (P::*m)(web::PageContext&)) { return pages_.handler(m); };
     r.page("GET", "/signup", Need::anyone(), h(&P::show_signup));
     r.page("POST", "/signup", Need::anyone(), h(&P::do_signup));
+    r.page("GET", "/signup/sent", Need::anyone(), h(&P::show_signup_sent));
+    r.page("GET", "/signup/confirm/{token}", Need::anyone(), h(&P::show_signup_confirm));
+    r.page("POST", "/signup/confirm/{token}", Need::anyone(), h(&P::do_signup_confirm));
     r.page("GET", "/signin", Need::anyone(), h(&P::show_signin));
     r.page("POST", "/signin", Need::anyone(), h(&P::do_signin));
     r.page("GET", "/signin/code", Need::signing_in(), h(&P::show_signin_code));

@@ -77,6 +77,33 @@ std::string export_csv(const json::object& document) {
 
 // ---------------------------------------------------------------- signing up and in
 
+namespace {
+
+// The one mail of signing up. Its two versions go only to the address's owner.
+mail::Message signup_mail(const accounts::SignupStep& step, const std::string& base) {
+  mail::Message m;
+  m.to = step.email;
+  if (step.token.empty()) {
+    m.subject = "You already have a SecureBase account";
+    m.text =
+        "Someone (perhaps you) asked to create a SecureBase account with this address.\n\n"
+        "This address already has an account, so nothing was created or changed. To use "
+        "it, sign in here:\n\n" +
+        base + "/signin\n\nIf it was not you, you can ignore this message.\n";
+  } else {
+    m.subject = "Finish creating your SecureBase account";
+    m.text =
+        "Welcome. To finish creating your SecureBase account, open this link within 24 "
+        "hours:\n\n" +
+        base + "/signup/confirm/" + step.token +
+        "\n\nIf you did not ask for an account, you can ignore this message: nothing is "
+        "created until the link is used.\n";
+  }
+  return m;
+}
+
+}  // namespace
+
 Response AccountPages::show_signup(Ctx& ctx) {
   if (ctx.visitor.signed_in()) return Response::redirect("/account");
   return render_page(ctx, "signup", {{"title", "Create your account"}});
@@ -92,20 +119,53 @@ Response AccountPages::do_signup(Ctx& ctx) {
     view["has_errors"] = true;
     return render_page(ctx, "signup", std::move(view), 422);
   }
-  auto issued = accounts_.sign_up(email, password, ctx.visitor, ctx.req.remote_address);
-  if (!issued && issued.error().code == ErrorCode::kThrottled) {
-    view["errors"] = json::object{{"form", issued.error().message}};
+  auto step = accounts_.request_sign_up(email, password, ctx.visitor, ctx.req.remote_address);
+  if (!step && step.error().code == ErrorCode::kThrottled) {
+    view["errors"] = json::object{{"form", step.error().message}};
     view["has_errors"] = true;
     auto res = render_page(ctx, "signup", std::move(view), 429);
-    res.set_header("Retry-After", issued.error().field);
+    res.set_header("Retry-After", step.error().field);
     return res;
   }
-  if (!issued) {
-    if (issued.error().code != ErrorCode::kInvalidArgument)
-      return fail(ctx, issued.error(), "We could not create your account just now.");
-    view["errors"] = field_errors(issued.error());
+  if (!step) {
+    if (step.error().code != ErrorCode::kInvalidArgument)
+      return fail(ctx, step.error(), "We could not create your account just now.");
+    view["errors"] = field_errors(step.error());
     view["has_errors"] = true;
     return render_page(ctx, "signup", std::move(view), 422);
+  }
+  if (step->send_mail) {
+    if (auto sent = outbox_.send(signup_mail(*step, kit_.public_base(ctx.req))); !sent)
+      return fail(ctx, sent.error(), "We could not send the e-mail just now.");
+  }
+  // The same answer whether or not the address has an account: the mail tells its owner.
+  return Response::redirect("/signup/sent");
+}
+
+Response AccountPages::show_signup_sent(Ctx& ctx) {
+  return render_page(ctx, "signup_sent", {{"title", "Check your e-mail"}});
+}
+
+Response AccountPages::show_signup_confirm(Ctx& ctx) {
+  const std::string& token = ctx.req.params.at("token");
+  auto valid = accounts_.signup_link_valid(token);
+  if (!valid) return fail(ctx, valid.error());
+  json::object view{{"title", "Finish creating your account"}, {"valid", *valid}, {"token", token}};
+  if (!*valid) view["message"] = "This link has expired or has been used.";
+  return render_page(ctx, "signup_confirm", std::move(view), *valid ? 200 : 410);
+}
+
+Response AccountPages::do_signup_confirm(Ctx& ctx) {
+  auto issued = accounts_.confirm_sign_up(ctx.req.params.at("token"), ctx.visitor);
+  if (!issued) {
+    const auto code = issued.error().code;
+    if (code != ErrorCode::kNotFound && code != ErrorCode::kAlreadyExists)
+      return fail(ctx, issued.error(), "We could not create your account just now.");
+    return render_page(ctx, "signup_confirm",
+                       {{"title", "Finish creating your account"},
+                        {"valid", false},
+                        {"message", issued.error().message}},
+                       code == ErrorCode::kNotFound ? 410 : 409);
   }
   kit_.issue_cookie(ctx, issued->token);
   return Response::redirect("/account?welcome=1");

@@ -9,6 +9,7 @@
 
 #include "accounts/access_repo.h"
 #include "accounts/accounts.h"
+#include "accounts/mail.h"
 #include "accounts/two_factor.h"
 #include "web/pages.h"
 
@@ -30,8 +31,9 @@ class PersonalData {
 class AccountPages final : public FeaturePages {
  public:
   AccountPages(PageKit& kit, accounts::Accounts& accounts, accounts::TwoFactor& two_factor,
-               store::AccessRepo& access, PersonalData& data)
+               store::AccessRepo& access, PersonalData& data, mail::Outbox& outbox)
       : FeaturePages(kit),
+        outbox_(outbox),
         accounts_(accounts),
         two_factor_(two_factor),
         access_(access),
@@ -39,6 +41,9 @@ class AccountPages final : public FeaturePages {
 
   Response show_signup(Ctx& ctx);
   Response do_signup(Ctx& ctx);
+  Response show_signup_sent(Ctx& ctx);
+  Response show_signup_confirm(Ctx& ctx);
+  Response do_signup_confirm(Ctx& ctx);
   Response show_signin(Ctx& ctx);
   Response do_signin(Ctx& ctx);
   Response show_signin_code(Ctx& ctx);
@@ -65,6 +70,7 @@ class AccountPages final : public FeaturePages {
   Response render_account(Ctx& ctx, boost::json::object view, int status);
   Response render_two_factor(Ctx& ctx, boost::json::object view, int status);
 
+  mail::Outbox& outbox_;
   accounts::Accounts& accounts_;
   accounts::TwoFactor& two_factor_;
   store::AccessRepo& access_;

@@ -1,0 +1,10 @@
+// Debian's chromium, headless and quiet, for every browser suite (never a downloaded browser).
+import { chromium } from 'playwright-core';
+
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
