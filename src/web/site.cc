@@ -181,7 +181,7 @@ std::string forwarded_client(const Request& req, const std::vector<std::string>&
   if (!header) return req.remote_address;
   auto hops = split(*header, ',');
   for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
-    const std::string hop(trim(*it));
+    std::string hop(trim(*it));
     if (hop.empty()) break;
     if (std::find(trusted.begin(), trusted.end(), hop) == trusted.end()) return hop;
   }
@@ -207,6 +207,7 @@ Response Site::handle(Request& req) {
     res = error_page(ctx, 404, "There is no page at this address.");
   }
   apply_security_headers(res);
+  if (!config_.node_name.empty()) res.set_header("X-SecureBase-Node", config_.node_name);
   // Secure cookies mean SecureBase is reached over HTTPS: browsers should never try plain HTTP.
   if (config_.secure_cookies)
     res.set_header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");

@@ -35,6 +35,9 @@ struct SiteConfig {
   // Addresses of reverse proxies whose X-Forwarded-For is believed: requests from them count
   // as coming from the client the header names (for throttling, the audit and the log).
   std::vector<std::string> trusted_proxies;
+  // When set, every response names this server in an X-SecureBase-Node header, so an
+  // operator (and the several-servers test) can see which app server answered.
+  std::string node_name;
 };
 
 // A route as declared, for the access matrix and docs.
