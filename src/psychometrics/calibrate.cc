@@ -173,7 +173,7 @@ class EmEngine {
         std::fill(s.begin(), s.end(), 0.0);
         for (size_t j = 0; j < d_.items; ++j) {
           if (x[j] == kMissing) continue;
-          const size_t k = static_cast<size_t>(x[j]);
+          const size_t k = static_cast<unsigned char>(x[j]);  // 0..K-1 once not missing
           const size_t idx = (j * K_ + k) * Q;
           double sa = 0, sl = 0, sh = 0;
           for (size_t q = 0; q < Q; ++q) {

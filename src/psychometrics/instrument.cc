@@ -71,10 +71,13 @@ class Reader {
   std::string path_;
 };
 
+// `var` names a variable, it is not an expression: it cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define SB_TRY(var, expr)               \
   auto var##_r = (expr);                \
   if (!var##_r) return var##_r.error(); \
   auto var = std::move(*var##_r)
+// NOLINTEND(bugprone-macro-parentheses)
 
 Result<std::vector<std::pair<double, double>>> read_pairs(const json::value* v,
                                                           const std::string& where) {

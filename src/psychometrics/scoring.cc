@@ -118,6 +118,7 @@ std::vector<Estimate> Scorer::eap(const Posterior& p) const {
   double m[2] = {0, 0}, v[2] = {1, 1};
   moments(p, m, v, nullptr);
   std::vector<Estimate> out;
+  out.reserve(static_cast<size_t>(model_.dimensions));
   for (int d = 0; d < model_.dimensions; ++d) out.push_back({m[d], std::sqrt(v[d])});
   return out;
 }
@@ -213,7 +214,7 @@ std::vector<Estimate> Scorer::map(std::span<const int8_t> responses) const {
       if (responses[j] == kMissing) continue;
       const auto& item = model_.items[j];
       const int d = model_.dimension[j];
-      const size_t k = static_cast<size_t>(responses[j]);
+      const size_t k = static_cast<unsigned char>(responses[j]);  // 0..K-1 once not missing
       const double up = k == 0 ? 1.0 : logistic(item.a * theta[d] + item.c[k - 1]);
       const double lo = k >= item.c.size() ? 0.0 : logistic(item.a * theta[d] + item.c[k]);
       const double pk = std::max(up - lo, 1e-300);

@@ -52,7 +52,7 @@ namespace {
 Result<std::string> postgres_conninfo(const std::string& url) {
   auto u = boost::urls::parse_uri(url);
   if (!u) return invalid("database", "not a valid postgresql:// URL");
-  auto quote = [](std::string v) {
+  auto quote = [](const std::string& v) {
     std::string out = "'";
     for (char c : v) {
       if (c == '\\' || c == '\'') out.push_back('\\');

@@ -53,6 +53,7 @@ std::vector<Migration> merge_migrations(const std::vector<std::vector<Migration>
     }
   }
   std::vector<Migration> out;
+  out.reserve(by_version.size());
   for (auto& [version, m] : by_version) out.push_back(std::move(m));
   return out;
 }

@@ -141,7 +141,7 @@ Result<std::string> Journal::create(const Owner& owner, JournalEntry e) {
   return e.public_id;
 }
 
-Status Journal::update(const Owner& owner, JournalEntry e) {
+Status Journal::update(const Owner& owner, const JournalEntry& e) {
   if (!owner.user_id) return signed_out();
   if (auto st = validate(e); !st) return st;
   store::JournalRecord r{

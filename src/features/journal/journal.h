@@ -41,7 +41,7 @@ class Journal {
 
   // Field errors name the form field. Returns the entry's public id.
   Result<std::string> create(const Owner& owner, JournalEntry entry);
-  Status update(const Owner& owner, JournalEntry entry);
+  Status update(const Owner& owner, const JournalEntry& entry);
   Status remove(const Owner& owner, const std::string& public_id);
   Result<JournalEntry> get(const Owner& owner, const std::string& public_id);
   // Newest first; `query` (may be empty) matches any text field or tag, ignoring case.

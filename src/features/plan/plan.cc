@@ -148,6 +148,7 @@ namespace {
 
 std::vector<std::pair<std::string, int>> targets_of(const std::vector<PlanItem>& items) {
   std::vector<std::pair<std::string, int>> t;
+  t.reserve(items.size());
   for (const auto& i : items) t.emplace_back(i.skill_id, i.times_per_week);
   return t;
 }

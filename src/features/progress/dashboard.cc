@@ -63,6 +63,7 @@ std::vector<int64_t> last_mondays(int64_t now, int weeks) {
 std::vector<Count> bucket_by_week(const std::vector<int64_t>& mondays,
                                   const std::vector<int64_t>& days) {
   std::vector<Count> out;
+  out.reserve(mondays.size());
   for (int64_t m : mondays) out.push_back({date_of_day(m), 0});
   for (int64_t d : days) {
     const int64_t week = monday_of(d);
