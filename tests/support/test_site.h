@@ -25,19 +25,27 @@ inline const std::string& mail_folder() {
   return dir;
 }
 
-// The newest message to `address` in mail_folder(), whole ("" when there is none).
-inline std::string newest_mail_to(const std::string& address) {
+// Every message to `address` in mail_folder(), whole, newest first.
+inline std::vector<std::string> mails_to(const std::string& address) {
   std::vector<std::filesystem::path> files;
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(mail_folder(), ec))
     files.push_back(e.path());
   std::sort(files.rbegin(), files.rend());  // named by the microsecond: newest first
+  std::vector<std::string> found;
   for (const auto& f : files) {
     std::ifstream in(f, std::ios::binary);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (text.find("\r\nTo: " + address + "\r\n") != std::string::npos) return text;
+    if (text.find("\r\nTo: " + address + "\r\n") != std::string::npos)
+      found.push_back(std::move(text));
   }
-  return "";
+  return found;
+}
+
+// The newest message to `address` ("" when there is none).
+inline std::string newest_mail_to(const std::string& address) {
+  auto all = mails_to(address);
+  return all.empty() ? "" : all.front();
 }
 
 // The path of the sign-up link in a message ("" when it has none).
