@@ -143,7 +143,9 @@ Response AccountPages::do_signup(Ctx& ctx) {
 }
 
 Response AccountPages::show_signup_sent(Ctx& ctx) {
-  return render_page(ctx, "signup_sent", {{"title", "Check your e-mail"}});
+  return render_page(ctx, "signup_sent",
+                     {{"title", "Check your e-mail"},
+                      {"mails_per_hour", accounts::kSignupMailsPerAddressPerHour}});
 }
 
 Response AccountPages::show_signup_confirm(Ctx& ctx) {
