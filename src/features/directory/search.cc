@@ -1,0 +1,306 @@
+#include "features/directory/search.h"
+
+#include <algorithm>
+#include <cmath>
+#include <mutex>
+
+#include "features/directory/geo.h"
+
+namespace sb::directory {
+
+namespace ranking {
+
+int64_t day_seed(int64_t unix_seconds) {
+  const int64_t day = unix_seconds >= 0 ? unix_seconds / 86400 : 0;
+  return (day * 7919) % kRotationModulus;
+}
+
+int distance_points(int64_t distance_m, int64_t radius_m) {
+  if (radius_m <= 0 || distance_m > radius_m) return 0;
+  return static_cast<int>(kDistancePoints * (radius_m - distance_m) / radius_m);
+}
+
+int64_t rotation(int64_t id, int64_t day_seed) {
+  return (id * kRotationMultiplier + day_seed) % kRotationModulus;
+}
+
+}  // namespace ranking
+
+namespace {
+
+template <typename List>
+uint64_t mask_of(const std::vector<std::string>& ids, const List& list, bool* unknown = nullptr) {
+  uint64_t m = 0;
+  for (const auto& id : ids) {
+    if (auto bit = Vocabulary::bit_of(list, id)) {
+      m |= uint64_t{1} << *bit;
+    } else if (unknown) {
+      *unknown = true;
+    }
+  }
+  return m;
+}
+
+bool has_word(const std::string& words, const std::string& word) {
+  // " word" at a word start: the folded text starts with a space and separates words by one.
+  const size_t n = word.size();
+  for (size_t at = words.find(word); at != std::string::npos; at = words.find(word, at + 1))
+    if (at > 0 && words[at - 1] == ' ' && n > 0) return true;
+  return false;
+}
+
+struct Candidate {
+  Hit hit;
+  int64_t rotation = 0;
+};
+
+}  // namespace
+
+IndexEntry IndexEntry::of(const Listing& l, const Vocabulary& v) {
+  IndexEntry e;
+  e.id = l.id;
+  e.lat = l.lat;
+  e.lon = l.lon;
+  e.approaches = mask_of(l.approaches, v.approaches);
+  e.concerns = mask_of(l.concerns, v.concerns);
+  e.languages = mask_of(l.languages, v.languages);
+  e.insurance = mask_of(l.insurance, v.insurance);
+  e.populations = static_cast<uint32_t>(mask_of(l.populations, v.populations));
+  for (const auto& s : l.telehealth_reach())
+    if (auto bit = v.state_bit(s)) e.telehealth_states |= uint64_t{1} << *bit;
+  e.fee_min = l.fee_min;
+  e.confirmed_at = l.confirmed_at;
+  e.completeness = static_cast<uint16_t>(directory::completeness(l));
+  uint8_t f = 0;
+  if (l.in_person) f |= kInPerson;
+  if (l.telehealth) f |= kTelehealth;
+  if (l.accepting) f |= kAccepting;
+  if (l.sliding_scale) f |= kSlidingScale;
+  if (l.verified) f |= kVerified;
+  for (const auto& a : l.approaches)
+    if (const auto* t = Vocabulary::find(v.approaches, a); t && t->attachment_focused)
+      f |= kAttachmentFocused;
+  e.flags = f;
+  e.key_words = directory::key_words(l, v);
+  e.bio_words = directory::bio_words(l);
+  return e;
+}
+
+CompiledQuery CompiledQuery::of(const Query& q, const Vocabulary& v) {
+  CompiledQuery c;
+  c.query = &q;
+  bool unknown = false;
+  c.approaches = mask_of(q.approaches, v.approaches, &unknown);
+  c.concerns = mask_of(q.concerns, v.concerns, &unknown);
+  c.languages = mask_of(q.languages, v.languages, &unknown);
+  c.populations = static_cast<uint32_t>(mask_of(q.populations, v.populations, &unknown));
+  if (!q.insurance.empty()) c.insurance = mask_of({q.insurance}, v.insurance, &unknown);
+  if (!q.telehealth_state.empty()) {
+    if (auto bit = v.state_bit(q.telehealth_state)) {
+      c.state = uint64_t{1} << *bit;
+    } else {
+      unknown = true;
+    }
+  }
+  c.impossible = unknown;
+  return c;
+}
+
+std::optional<int> CompiledQuery::score(const IndexEntry& e, int64_t distance_m) const {
+  const Query& q = *query;
+  using F = IndexEntry;
+  if ((e.approaches & approaches) != approaches || (e.concerns & concerns) != concerns ||
+      (e.languages & languages) != languages || (e.populations & populations) != populations)
+    return std::nullopt;
+  if (insurance && !(e.insurance & insurance)) return std::nullopt;
+  if (state && (!(e.flags & F::kTelehealth) || !(e.telehealth_states & state))) return std::nullopt;
+  if (q.attachment_focused && !(e.flags & F::kAttachmentFocused)) return std::nullopt;
+  if (q.accepting_only && !(e.flags & F::kAccepting)) return std::nullopt;
+  if (q.sliding_scale_only && !(e.flags & F::kSlidingScale)) return std::nullopt;
+  if (q.verified_only && !(e.flags & F::kVerified)) return std::nullopt;
+  if (q.mode == Mode::kInPerson && !(e.flags & F::kInPerson)) return std::nullopt;
+  if (q.mode == Mode::kTelehealth && !(e.flags & F::kTelehealth)) return std::nullopt;
+  if (q.fee_at_most > 0 &&
+      !((e.fee_min > 0 && e.fee_min <= q.fee_at_most) || (e.flags & F::kSlidingScale)))
+    return std::nullopt;
+  int score = e.completeness;
+  for (const auto& w : q.words) {
+    if (has_word(e.key_words, w)) {
+      score += ranking::kKeyWordPoints;
+    } else if (has_word(e.bio_words, w)) {
+      score += ranking::kBioWordPoints;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (e.confirmed_at > 0 && e.confirmed_at >= q.now - ranking::kFreshSeconds)
+    score += ranking::kFreshPoints;
+  if (q.near_place()) score += ranking::distance_points(distance_m, q.radius_m);
+  return score;
+}
+
+int DirectoryIndex::band_of(double lat) {
+  int b = static_cast<int>(std::floor((lat + 90.0) * 10.0));
+  return std::clamp(b, 0, 1800);
+}
+
+void DirectoryIndex::rebuild(const std::vector<Listing>& listings) {
+  std::vector<IndexEntry> entries;
+  entries.reserve(listings.size());
+  for (const auto& l : listings)
+    if (!l.hidden) entries.push_back(IndexEntry::of(l, vocabulary_));
+  std::unique_lock lock(mutex_);
+  overlay_.clear();
+  rebuild_locked(std::move(entries));
+}
+
+void DirectoryIndex::rebuild_locked(std::vector<IndexEntry> entries) {
+  std::sort(entries.begin(), entries.end(), [](const IndexEntry& a, const IndexEntry& b) {
+    const int ba = band_of(a.lat), bb = band_of(b.lat);
+    if (ba != bb) return ba < bb;
+    if (a.lon != b.lon) return a.lon < b.lon;
+    return a.id < b.id;
+  });
+  base_ = std::move(entries);
+  base_.shrink_to_fit();
+  band_start_.assign(1802, 0);
+  for (const auto& e : base_) ++band_start_[static_cast<size_t>(band_of(e.lat)) + 1];
+  for (size_t i = 1; i < band_start_.size(); ++i) band_start_[i] += band_start_[i - 1];
+  base_dead_.assign(base_.size(), false);
+  position_.clear();
+  position_.reserve(base_.size());
+  for (size_t i = 0; i < base_.size(); ++i) position_[base_[i].id] = static_cast<uint32_t>(i);
+}
+
+void DirectoryIndex::apply(const Listing& l) {
+  IndexEntry e = IndexEntry::of(l, vocabulary_);
+  std::unique_lock lock(mutex_);
+  if (auto it = position_.find(l.id); it != position_.end()) base_dead_[it->second] = true;
+  if (l.hidden) {
+    overlay_.erase(l.id);
+  } else {
+    overlay_[l.id] = std::move(e);
+  }
+  // A large overlay slows every search: fold it into the bands.
+  if (overlay_.size() > 20000) {
+    std::vector<IndexEntry> all;
+    all.reserve(base_.size() + overlay_.size());
+    for (size_t i = 0; i < base_.size(); ++i)
+      if (!base_dead_[i]) all.push_back(std::move(base_[i]));
+    for (auto& [id, entry] : overlay_) all.push_back(std::move(entry));
+    overlay_.clear();
+    rebuild_locked(std::move(all));
+  }
+}
+
+size_t DirectoryIndex::size() const {
+  std::shared_lock lock(mutex_);
+  return static_cast<size_t>(std::count(base_dead_.begin(), base_dead_.end(), false)) +
+         overlay_.size();
+}
+
+size_t DirectoryIndex::memory_bytes() const {
+  std::shared_lock lock(mutex_);
+  auto text = [](const std::string& s) { return s.capacity() > 15 ? s.capacity() + 1 : 0; };
+  size_t bytes = base_.capacity() * sizeof(IndexEntry) + band_start_.capacity() * 4 +
+                 base_dead_.capacity() / 8 +
+                 position_.size() * (sizeof(int64_t) + sizeof(uint32_t) + 2 * sizeof(void*)) +
+                 position_.bucket_count() * sizeof(void*);
+  for (const auto& e : base_) bytes += text(e.key_words) + text(e.bio_words);
+  for (const auto& [id, e] : overlay_)
+    bytes += sizeof(IndexEntry) + 4 * sizeof(void*) + text(e.key_words) + text(e.bio_words);
+  return bytes;
+}
+
+Page DirectoryIndex::search(const Query& q) const {
+  const CompiledQuery c = CompiledQuery::of(q, vocabulary_);
+  Page page;
+  if (c.impossible) return page;
+  std::vector<Candidate> found;
+  auto consider = [&](const IndexEntry& e) {
+    int64_t d = -1;
+    if (q.near_place()) {
+      d = distance_m(*q.lat, *q.lon, e.lat, e.lon);
+      if (d > q.radius_m) return;
+    }
+    if (auto s = c.score(e, d))
+      found.push_back({{e.id, d, *s}, ranking::rotation(e.id, q.day_seed)});
+  };
+  // Filters are cheaper than the distance: check the masks before the trigonometry.
+  auto consider_cheap_first = [&](const IndexEntry& e) {
+    if ((e.approaches & c.approaches) != c.approaches || (e.concerns & c.concerns) != c.concerns ||
+        (e.languages & c.languages) != c.languages)
+      return;
+    consider(e);
+  };
+
+  std::shared_lock lock(mutex_);
+  auto scan = [&](size_t from, size_t to) {
+    for (size_t i = from; i < to; ++i)
+      if (!base_dead_[i]) consider_cheap_first(base_[i]);
+  };
+  if (!q.near_place()) {
+    scan(0, base_.size());
+  } else {
+    // A box that holds the circle: latitude by the radius over the meridian, longitude by the
+    // widest the circle gets; a little wider than exact, so rounding never leaves anyone out.
+    const double angle = static_cast<double>(q.radius_m) / kEarthRadiusM;  // radians
+    const double dlat = angle / kRadiansPerDegree * 1.0001 + 1e-6;
+    const double lat0 = *q.lat, lon0 = *q.lon;
+    bool all_lons = std::abs(lat0) + dlat >= 89.5 || angle >= 1.5;
+    double dlon = 360;
+    if (!all_lons) {
+      const double s = std::sin(angle) / std::cos(lat0 * kRadiansPerDegree);
+      if (s >= 1) {
+        all_lons = true;
+      } else {
+        dlon = std::asin(s) / kRadiansPerDegree * 1.0001 + 1e-6;
+      }
+    }
+    const int first = band_of(lat0 - dlat), last = band_of(lat0 + dlat);
+    for (int b = first; b <= last; ++b) {
+      const size_t lo = band_start_[static_cast<size_t>(b)];
+      const size_t hi = band_start_[static_cast<size_t>(b) + 1];
+      auto lon_at = [&](double lon) {
+        return static_cast<size_t>(
+            std::lower_bound(base_.begin() + static_cast<std::ptrdiff_t>(lo),
+                             base_.begin() + static_cast<std::ptrdiff_t>(hi), lon,
+                             [](const IndexEntry& e, double x) { return e.lon < x; }) -
+            base_.begin());
+      };
+      auto scan_lons = [&](double from, double to) {
+        scan(lon_at(from), lon_at(std::nextafter(to, 1e9)));
+      };
+      if (all_lons || dlon >= 180) {
+        scan(lo, hi);
+      } else if (lon0 - dlon < -180) {
+        scan_lons(-180, lon0 + dlon);
+        scan_lons(lon0 - dlon + 360, 180);
+      } else if (lon0 + dlon > 180) {
+        scan_lons(lon0 - dlon, 180);
+        scan_lons(-180, lon0 + dlon - 360);
+      } else {
+        scan_lons(lon0 - dlon, lon0 + dlon);
+      }
+    }
+  }
+  for (const auto& [id, e] : overlay_) consider(e);
+  lock.unlock();
+
+  page.total = static_cast<int64_t>(found.size());
+  auto before = [&](const Candidate& a, const Candidate& b) {
+    if (q.sort == Sort::kDistance && q.near_place() && a.hit.distance_m != b.hit.distance_m)
+      return a.hit.distance_m < b.hit.distance_m;
+    if (q.sort == Sort::kBestMatch && a.hit.score != b.hit.score) return a.hit.score > b.hit.score;
+    if (a.rotation != b.rotation) return a.rotation < b.rotation;
+    return a.hit.id < b.hit.id;
+  };
+  const size_t end = std::min(found.size(), q.offset + q.limit);
+  if (q.offset >= found.size()) return page;
+  std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(end), found.end(),
+                    before);
+  for (size_t i = q.offset; i < end; ++i) page.hits.push_back(found[i].hit);
+  return page;
+}
+
+}  // namespace sb::directory

@@ -1,0 +1,206 @@
+// The directory's pure parts: NPI check digits, word folding, places, the CSV reader, the
+// published ranking's arithmetic, and the index's geometry near the edges of the map.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+
+#include "features/directory/geo.h"
+#include "features/directory/listing.h"
+#include "features/directory/nppes.h"
+#include "features/directory/search.h"
+#include "support/test_db.h"
+
+namespace sb::directory {
+namespace {
+
+TEST(Npi, CheckDigitFollowsTheStandard) {
+  EXPECT_TRUE(npi_valid("1234567893"));  // the standard's worked example
+  EXPECT_FALSE(npi_valid("1234567890"));
+  EXPECT_FALSE(npi_valid("123456789"));
+  EXPECT_FALSE(npi_valid("12345678931"));
+  EXPECT_FALSE(npi_valid("12345678a3"));
+  EXPECT_TRUE(npi_valid("1526018159"));  // kept in the shared sample
+}
+
+TEST(Words, FoldToLowerCaseWordsWithSpacesAtBothEnds) {
+  EXPECT_EQ(fold_words("Anna  RUIZ, LCSW"), " anna ruiz lcsw ");
+  EXPECT_EQ(fold_words(""), " ");
+  EXPECT_EQ(fold_words("attachment-based"), " attachment based ");
+  EXPECT_EQ(join_list({"a", "b"}), "|a|b|");
+  EXPECT_EQ(split_list("|a|b|"), (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(split_list("").empty());
+}
+
+TEST(Distance, MatchesKnownGreatCircleDistances) {
+  // New York (40.7128, -74.0060) to Los Angeles (34.0522, -118.2437): about 3,936 km.
+  const auto d = distance_m(40.7128, -74.0060, 34.0522, -118.2437);
+  EXPECT_NEAR(static_cast<double>(d), 3'935'746, 2'000);
+  EXPECT_EQ(distance_m(10, 20, 10, 20), 0);
+  // One degree of latitude on this sphere: R * pi / 180 = 111,195.08 m, rounded down.
+  EXPECT_EQ(distance_m(0, 0, 1, 0), 111195);
+  // Across the antimeridian it is short, not the long way round.
+  EXPECT_LT(distance_m(0, 179.9, 0, -179.9), 23'000);
+}
+
+Places sample_places() {
+  auto city = [](std::string id, std::string name, std::string admin, std::string country,
+                 double lat, double lon, int64_t pop) {
+    return Place{Place::Kind::kCity, id, name, admin, country, lat, lon, pop};
+  };
+  return Places::of({
+      {Place::Kind::kZip, "62701", "62701", "", "US", 39.80, -89.65, 0},
+      {Place::Kind::kZip, "10001", "10001", "", "US", 40.75065, -73.997293, 0},
+      city("4250542", "Springfield", "IL", "US", 39.80172, -89.64371, 116565),
+      city("4409896", "Springfield", "MO", "US", 37.21533, -93.29824, 166810),
+      city("4951788", "Springfield", "MA", "US", 42.10148, -72.58981, 153606),
+      city("2988507", "Paris", "11", "FR", 48.85341, 2.3488, 2138551),
+      city("2657896", "Zürich", "ZH", "CH", 47.36667, 8.55, 341730),
+  });
+}
+
+TEST(PlacesTest, ZipCodesWithOrWithoutTheirSuffix) {
+  const auto places = sample_places();
+  ASSERT_EQ(places.find("10001").size(), 1u);
+  EXPECT_EQ(places.find("10001-1234").front().id, "10001");
+  EXPECT_EQ(places.find(" 10001 ").front().label(), "ZIP 10001");
+  EXPECT_TRUE(places.find("99999").empty());
+  EXPECT_TRUE(places.find("1000").empty());
+}
+
+TEST(PlacesTest, AmbiguousNamesListEveryCandidateMostPeopleFirst) {
+  const auto places = sample_places();
+  auto all = places.find("springfield");
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].admin, "MO");
+  EXPECT_EQ(all[1].admin, "MA");
+  auto one = places.find("Springfield, il");
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].label(), "Springfield, IL, US");
+  auto by_key = places.find(all[2].key());
+  ASSERT_EQ(by_key.size(), 1u);
+  EXPECT_EQ(by_key[0].admin, "IL");
+  EXPECT_EQ(places.find("PARIS, FR").size(), 1u);
+  EXPECT_EQ(places.find("Zurich").size(), 1u);
+  EXPECT_EQ(places.find("zürich").size(), 1u);
+  EXPECT_TRUE(places.find("Springfield, TX").empty());
+  EXPECT_TRUE(places.find(",,,").empty());
+}
+
+TEST(PlacesTest, TheInstalledGazetteerHoldsZipsAndCities) {
+  auto places = Places::shared(SECUREBASE_PLACES_FILE);
+  ASSERT_TRUE(places) << places.error().message;
+  EXPECT_GT((*places)->size(), 160'000u);
+  const Place* z = (*places)->zip("26041");  // the shared sample's first kept row
+  ASSERT_NE(z, nullptr);
+  EXPECT_NEAR(z->lat, 39.887247, 1e-6);
+  EXPECT_GE((*places)->find("Springfield").size(), 5u);
+  ASSERT_FALSE((*places)->find("London, GB").empty());
+  EXPECT_NEAR((*places)->find("London, GB").front().lat, 51.5, 0.1);
+}
+
+std::string write_file(const std::string& name, const std::string& text) {
+  auto path = testing::temp_path(name);
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+TEST(Csv, QuotedFieldsEscapedQuotesAndLineNumbers) {
+  auto path = write_file("a.csv", "\"a\",\"b,c\"\r\n\"say \"\"hi\"\"\",\"two\nlines\"\r\nx,y\n");
+  auto f = CsvFile::open(path);
+  ASSERT_TRUE(f);
+  std::vector<std::string> fields;
+  int64_t line = 0;
+  std::string problem;
+  ASSERT_TRUE(f->next(fields, line, problem));
+  EXPECT_EQ(fields, (std::vector<std::string>{"a", "b,c"}));
+  EXPECT_EQ(line, 1);
+  ASSERT_TRUE(f->next(fields, line, problem));
+  EXPECT_EQ(fields, (std::vector<std::string>{"say \"hi\"", "two\nlines"}));
+  EXPECT_EQ(line, 2);
+  ASSERT_TRUE(f->next(fields, line, problem));
+  EXPECT_EQ(fields, (std::vector<std::string>{"x", "y"}));
+  EXPECT_EQ(line, 4);
+  EXPECT_TRUE(problem.empty());
+  EXPECT_FALSE(f->next(fields, line, problem));
+}
+
+TEST(Csv, AQuoteLeftOpenIsAProblem) {
+  auto f = CsvFile::open(write_file("b.csv", "\"a\",\"never closed\n"));
+  ASSERT_TRUE(f);
+  std::vector<std::string> fields;
+  int64_t line = 0;
+  std::string problem;
+  ASSERT_TRUE(f->next(fields, line, problem));
+  EXPECT_NE(problem.find("not closed"), std::string::npos);
+}
+
+TEST(Ranking, DistancePointsFallEvenlyToTheEdge) {
+  EXPECT_EQ(ranking::distance_points(0, 10'000), 30);
+  EXPECT_EQ(ranking::distance_points(5'000, 10'000), 15);
+  EXPECT_EQ(ranking::distance_points(10'000, 10'000), 0);
+  EXPECT_EQ(ranking::distance_points(10'001, 10'000), 0);
+  // The rotation changes from day to day and stays put within one.
+  EXPECT_EQ(ranking::day_seed(1'800'000'000), ranking::day_seed(1'800'000'000 + 3600));
+  EXPECT_NE(ranking::day_seed(1'800'000'000), ranking::day_seed(1'800'000'000 + 86400));
+}
+
+Vocabulary vocabulary() {
+  auto v = Vocabulary::load(std::string(SECUREBASE_CONTENT_DIR) + "/directory/vocabulary.json");
+  EXPECT_TRUE(v) << v.error().message;
+  return *v;
+}
+
+Listing at(int64_t id, double lat, double lon) {
+  Listing l;
+  l.id = id;
+  l.name = "Listing " + std::to_string(id);
+  l.lat = lat;
+  l.lon = lon;
+  return l;
+}
+
+TEST(Index, FindsListingsAcrossTheAntimeridianAndNearThePoles) {
+  const auto v = vocabulary();
+  DirectoryIndex index(v);
+  index.rebuild({at(1, 0, 179.95), at(2, 0, -179.95), at(3, 0, 170), at(4, 89.95, 0),
+                 at(5, 89.95, 180), at(6, -33.9, 151.2)});
+  Query q;
+  q.lat = 0;
+  q.lon = -179.99;
+  q.radius_m = 20'000;
+  q.sort = Sort::kDistance;
+  auto page = index.search(q);
+  ASSERT_EQ(page.total, 2);
+  EXPECT_EQ(page.hits[0].id, 2);
+  EXPECT_EQ(page.hits[1].id, 1);
+  q.lat = 89.99;
+  q.lon = 90;
+  page = index.search(q);
+  EXPECT_EQ(page.total, 2);  // both near the pole, whatever their longitude
+}
+
+TEST(Index, ChangesAfterTheBuildAreFoundAndOldCopiesHidden) {
+  const auto v = vocabulary();
+  DirectoryIndex index(v);
+  index.rebuild({at(1, 40, -74), at(2, 40.01, -74)});
+  Query q;
+  q.lat = 40;
+  q.lon = -74;
+  q.radius_m = 5'000;
+  auto moved = at(1, 45, -74);
+  index.apply(moved);
+  auto page = index.search(q);
+  ASSERT_EQ(page.total, 1);
+  EXPECT_EQ(page.hits[0].id, 2);
+  auto hidden = at(2, 40.01, -74);
+  hidden.hidden = true;
+  index.apply(hidden);
+  EXPECT_EQ(index.search(q).total, 0);
+  index.apply(at(3, 40.02, -74));
+  EXPECT_EQ(index.search(q).total, 1);
+  EXPECT_EQ(index.size(), 2u);
+}
+
+}  // namespace
+}  // namespace sb::directory
