@@ -38,6 +38,7 @@ Status App::build() {
                               config_.trusted_proxies, config_.node_name};
   site_ = std::make_unique<web::Site>(site_config, db_, clock_, std::move(*content), accounts_);
   services_ = std::make_unique<web::Services>(db_, clock_, key_, *site_, config_.content_dir);
+  services_->places_file = config_.places_file;
   services_->provide(accounts_);
   outbox_ = config_.sendmail.empty() ? mail::folder_outbox(config_.mail_folder, config_.mail_from)
                                      : mail::sendmail_outbox(config_.sendmail, config_.mail_from);

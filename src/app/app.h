@@ -23,6 +23,8 @@ namespace sb::app {
 
 struct AppConfig {
   std::string content_dir = "content";
+  // Postcodes and cities with coordinates, made by scripts/bootstrap (scripts/places).
+  std::string places_file = "var/places.tsv";
   // The data key for free-text fields; created (mode 0600) on first run.
   std::string data_key_file = "var/data.key";
   // Secure + __Host- cookies need HTTPS; plain-HTTP local use (make run) turns them off.

@@ -3,6 +3,7 @@
 #include "features/account/module.h"
 #include "features/assessment/module.h"
 #include "features/checkin/module.h"
+#include "features/directory/module.h"
 #include "features/journal/module.h"
 #include "features/plan/module.h"
 #include "features/progress/module.h"
@@ -14,9 +15,9 @@ namespace sb::app {
 
 std::vector<web::Feature> features() {
   return {
-      features::site(),   features::assessment(), features::journal(),
-      features::skills(), features::checkin(),    features::reconsider(),
-      features::plan(),   features::progress(),   features::account(),
+      features::site(),      features::assessment(), features::journal(), features::skills(),
+      features::checkin(),   features::reconsider(), features::plan(),    features::progress(),
+      features::directory(), features::account(),
   };
 }
 

@@ -6,6 +6,8 @@
 #include "core/dates.h"
 #include "features/assessment/assessment.h"
 #include "features/checkin/checkin.h"
+#include "features/directory/demo.h"
+#include "features/directory/directory_repo.h"
 #include "features/journal/journal.h"
 #include "features/plan/plan.h"
 #include "features/reconsider/reconsider.h"
@@ -73,6 +75,22 @@ Status complete_assessment(assessment::Assessments& a, const psy::Instrument& in
 }
 
 }  // namespace
+
+Result<int64_t> seed_demo_directory(store::Database& db, const std::string& content_dir,
+                                    const std::string& places_file, int64_t now, size_t count) {
+  auto vocabulary = directory::Vocabulary::load(content_dir + "/directory/vocabulary.json");
+  if (!vocabulary) return vocabulary.error();
+  auto places = directory::Places::shared(places_file);
+  if (!places) return places.error();
+  store::DirectoryRepo repo(db, *vocabulary);
+  auto present = repo.count();
+  if (!present) return present.error();
+  if (*present > 0) return int64_t{0};
+  auto listings = directory::demo_listings(**places, *vocabulary, count, 20261201, now);
+  auto counts = repo.import(listings, now);
+  if (!counts) return counts.error();
+  return counts->added;
+}
 
 Status seed_demo_data(store::Database& db, const std::string& content_dir,
                       const crypto::DataKey& key, int64_t user_id, int64_t now) {

@@ -13,6 +13,12 @@ namespace sb::cli {
 
 // Adds journal entries, practice logs, check-ins, two exercises, a weekly plan and two
 // assessments for `user_id`, dated over the ten weeks before `now`.
+// `count` invented therapist listings at real US city coordinates (5,000 for `make run`),
+// when the directory is empty; returns how many were added.
+Result<int64_t> seed_demo_directory(store::Database& db, const std::string& content_dir,
+                                    const std::string& places_file, int64_t now,
+                                    size_t count = 5000);
+
 Status seed_demo_data(store::Database& db, const std::string& content_dir,
                       const crypto::DataKey& key, int64_t user_id, int64_t now);
 

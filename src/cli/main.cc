@@ -12,6 +12,7 @@
 #include "app/app.h"
 #include "app/features.h"
 #include "cli/demo_data.h"
+#include "cli/directory_import.h"
 #include "cli/irt.h"
 #include "core/clock.h"
 #include "features/assessment/assessment.h"
@@ -118,6 +119,12 @@ int run(int argc, char** argv) {
                    "Name this server in an X-SecureBase-Node header on every response (to see "
                    "which of several servers answered). Default: no header.")
       ->envname("SECUREBASE_NODE_NAME");
+  serve
+      ->add_option("--places", app_config.places_file,
+                   "Postcodes and cities with coordinates, for the therapist directory "
+                   "(scripts/bootstrap makes it).")
+      ->envname("SECUREBASE_PLACES")
+      ->capture_default_str();
   serve->add_option("--io-threads", server_config.io_threads, "Socket threads (0: one per core).");
   serve->add_option("--workers", server_config.worker_threads,
                     "Worker threads for handlers (0: four per core, at least 8).");
@@ -146,7 +153,12 @@ int run(int argc, char** argv) {
       "seed-demo", "Add the demo account with ten weeks of sample use (idempotent).");
   add_db(seed);
   std::string instrument_file, content_dir = "content", out_file, seed_key_file = "var/data.key";
+  std::string places_file = "var/places.tsv";
   seed->add_option("--content", content_dir, "The content folder.")->capture_default_str();
+  seed->add_option("--places", places_file, "The places file.")->capture_default_str();
+  size_t demo_listings = 5000;
+  seed->add_option("--listings", demo_listings, "How many demo therapist listings to add.")
+      ->capture_default_str();
   seed->add_option("--data-key", seed_key_file, "The key file serve uses.")->capture_default_str();
   auto* import_instrument =
       admin->add_subcommand("import-instrument",
@@ -157,11 +169,27 @@ int run(int argc, char** argv) {
   import_instrument->add_option("--content", content_dir, "The content folder.")
       ->capture_default_str();
   std::string old_key_file, new_key_file;
+  sb::cli::DirectoryImportOptions directory_import;
+  auto* import_directory = admin->add_subcommand(
+      "import-directory",
+      "Add or update therapist listings from an NPPES monthly file (plain or gzip) or from "
+      "SecureBase's JSON lines (docs/DIRECTORY.md). Idempotent by NPI; all or nothing.");
+  add_db(import_directory);
+  import_directory->add_option("--format", directory_import.format, "nppes or securebase.")
+      ->check(CLI::IsMember({"nppes", "securebase"}))
+      ->capture_default_str();
+  import_directory->add_option("--file", directory_import.file, "The file to read.")->required();
+  import_directory->add_option("--content", directory_import.content_dir, "The content folder.")
+      ->capture_default_str();
+  import_directory
+      ->add_option("--places", directory_import.places_file, "The places file (scripts/bootstrap).")
+      ->capture_default_str();
   auto* rotate_key = admin->add_subcommand(
       "rotate-key", "Re-encrypt all free-text data from the current key file to a new one.");
   add_db(rotate_key);
   rotate_key->add_option("--key", old_key_file, "The current key file.")->required();
   rotate_key->add_option("--content", content_dir, "The content folder.")->capture_default_str();
+  rotate_key->add_option("--places", places_file, "The places file.")->capture_default_str();
   rotate_key
       ->add_option("--new-key", new_key_file, "The new key file (created if it does not exist).")
       ->required();
@@ -247,6 +275,11 @@ int run(int argc, char** argv) {
               << " (mode 0600); back it up apart from the database\n";
     return 0;
   }
+  if (import_directory->parsed()) {
+    auto db = open_store(database_url(db_flag), 2, rc);
+    if (!db) return rc;
+    return sb::cli::import_directory(*db, directory_import);
+  }
   if (rotate_key->parsed()) {
     auto db = open_store(database_url(db_flag), 1, rc);
     if (!db) return rc;
@@ -258,6 +291,7 @@ int run(int argc, char** argv) {
     sb::SystemClock clock;
     sb::app::AppConfig config;
     config.content_dir = content_dir;
+    config.places_file = places_file;
     config.data_key_file = old_key_file;
     config.access_log = false;
     auto rotator = sb::app::App::create(config, *db, clock);
@@ -296,6 +330,12 @@ int run(int argc, char** argv) {
     } else {
       if (isatty(STDIN_FILENO)) std::cerr << "Password for " << email << ": ";
       std::getline(std::cin, password);
+    }
+    if (seed->parsed()) {
+      auto added =
+          sb::cli::seed_demo_directory(*db, content_dir, places_file, clock.now(), demo_listings);
+      if (!added) return fail("demo directory: " + added.error().message);
+      if (*added > 0) std::cout << "added " << *added << " demo therapist listings\n";
     }
     auto id = accounts.create_user(email, password, *sb::accounts::parse_role(role));
     if (!id) {

@@ -65,10 +65,11 @@ class AccessContext {
 //   Need::member("account:export").fresh()          and re-authenticated in the last 10 minutes
 struct Need {
   enum class Who {
-    kAnyone,   // public pages: no session needed, nothing personal shown
-    kVisitor,  // a session (created on demand), signed in or not
-    kMember,   // a signed-in account
-    kAdmin,    // a signed-in administrator with two-factor
+    kAnyone,     // public pages: no session needed, nothing personal shown
+    kVisitor,    // a session (created on demand), signed in or not
+    kMember,     // a signed-in account
+    kAdmin,      // a signed-in administrator with two-factor
+    kClinician,  // a signed-in clinician with two-factor (their own listing)
   };
   Who who = Who::kAnyone;
   std::string scope;                   // e.g. "journal:read"; empty for public pages
@@ -82,6 +83,7 @@ struct Need {
   static Need visitor(std::string scope) { return of(Who::kVisitor, std::move(scope)); }
   static Need member(std::string scope) { return of(Who::kMember, std::move(scope)); }
   static Need admin(std::string scope) { return of(Who::kAdmin, std::move(scope)); }
+  static Need clinician(std::string scope) { return of(Who::kClinician, std::move(scope)); }
   static Need moderation_of(std::string param, std::string scope) {
     Need n = of(Who::kAdmin, std::move(scope));
     n.subject_param = std::move(param);

@@ -38,7 +38,7 @@ Owner AccessContext::owner() const {
 }
 
 std::string Need::describe() const {
-  static constexpr const char* kWho[] = {"anyone", "visitor", "member", "admin"};
+  static constexpr const char* kWho[] = {"anyone", "visitor", "member", "admin", "clinician"};
   std::string s = kWho[static_cast<int>(who)];
   if (!scope.empty()) s += " " + scope;
   if (!subject_param.empty()) s += " of {" + subject_param + "}";
@@ -69,6 +69,10 @@ Decision AccessPolicy::decide(const Need& need, const accounts::Visitor& actor,
   if (!actor.signed_in()) return outcome(Outcome::kSignIn);
   if (need.who == Need::Who::kAdmin) {
     if (actor.role != accounts::Role::kAdmin) return outcome(Outcome::kForbidden);
+    if (!actor.second_factor) return outcome(Outcome::kSecondFactor);
+  }
+  if (need.who == Need::Who::kClinician) {
+    if (actor.role != accounts::Role::kClinician) return outcome(Outcome::kForbidden);
     if (!actor.second_factor) return outcome(Outcome::kSecondFactor);
   }
   if (need.fresh_auth && clock_.now() - actor.authenticated_at > kFreshAuthSeconds)

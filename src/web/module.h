@@ -100,6 +100,8 @@ class Services {
   const crypto::DataKey& key;
   PageKit& kit;
   std::string content_dir;
+  // The gazetteer (scripts/places/convert.mjs): postcodes and cities with their coordinates.
+  std::string places_file;
 
  private:
   std::unordered_map<std::type_index, void*> by_type_;

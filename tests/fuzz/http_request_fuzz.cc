@@ -68,6 +68,7 @@ World& world() {
     if (!sb::crypto::DataKey::generate().save(key)) die("cannot write the data key");
     sb::app::AppConfig cfg;
     cfg.content_dir = SECUREBASE_CONTENT_DIR;
+    cfg.places_file = SECUREBASE_PLACES_FILE;
     cfg.data_key_file = key;
     cfg.access_log = false;
     cfg.prune_every_seconds = 0;

@@ -96,7 +96,7 @@ TEST_P(AccessMatrixTest, EveryRouteHasARowThatAgreesWithItsDeclaredNeed) {
     const MatrixRow& row = *found->second;
     // What the declared need implies for the actors that need no data to decide.
     using Who = web::Need::Who;
-    const bool personal = !d.is_public && (d.need.who == Who::kMember || d.need.who == Who::kAdmin);
+    const bool personal = !d.is_public && d.need.who != Who::kAnyone && d.need.who != Who::kVisitor;
     if (personal) {
       EXPECT_EQ(row.expected.at("anonymous"), d.method == "GET" ? "signin" : "csrf")
           << key << ": a route for members must send anonymous visitors to sign in";
@@ -105,6 +105,11 @@ TEST_P(AccessMatrixTest, EveryRouteHasARowThatAgreesWithItsDeclaredNeed) {
       EXPECT_EQ(row.expected.at("member_b"), "forbidden") << key;
       EXPECT_EQ(row.expected.at("clinician"), "forbidden") << key;
       EXPECT_EQ(row.expected.at("admin_no_2fa"), "2fa") << key;
+    }
+    if (d.need.who == Who::kClinician) {
+      EXPECT_EQ(row.expected.at("member_b"), "forbidden") << key;
+      EXPECT_EQ(row.expected.at("admin"), "forbidden") << key;
+      EXPECT_EQ(row.expected.at("clinician"), "2fa") << key << ": clinicians need two-factor";
     }
     if (d.method != "GET" && !d.is_public) {
       EXPECT_EQ(row.expected.at("anonymous"), "csrf") << key << ": every form needs its token";

@@ -65,6 +65,7 @@ TEST(Backup, UnderLoadEveryAcknowledgedWriteIsRestored) {
   // The restored store serves the same person with the same key.
   app::AppConfig cfg;
   cfg.content_dir = SECUREBASE_CONTENT_DIR;
+  cfg.places_file = SECUREBASE_PLACES_FILE;
   cfg.access_log = false;
   cfg.data_key_file = site.key_path;
   cfg.prune_every_seconds = 0;

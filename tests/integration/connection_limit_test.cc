@@ -31,13 +31,30 @@ TEST(ConnectionLimit, HealthAnswersWith1100IdleConnectionsAtA1024FileLimit) {
   ASSERT_EQ(testing::run_to_end({bin, "migrate", "--database", db}), 0);
   ASSERT_EQ(testing::run_to_end({bin, "admin", "create-key", "--out", dir + "/data.key"}), 0);
   const int port = testing::free_port();
-  const pid_t server = testing::spawn(
-      {bin, "serve", "--database", db, "--data-key", dir + "/data.key", "--content",
-       SECUREBASE_CONTENT_DIR, "--port", std::to_string(port), "--no-access-log",
-       "--insecure-cookies", "--io-threads", "1", "--workers", "4", "--pool-size", "2"},
-      1024);
+  const pid_t server = testing::spawn({bin,
+                                       "serve",
+                                       "--database",
+                                       db,
+                                       "--data-key",
+                                       dir + "/data.key",
+                                       "--content",
+                                       SECUREBASE_CONTENT_DIR,
+                                       "--places",
+                                       SECUREBASE_PLACES_FILE,
+                                       "--port",
+                                       std::to_string(port),
+                                       "--no-access-log",
+                                       "--insecure-cookies",
+                                       "--io-threads",
+                                       "1",
+                                       "--workers",
+                                       "4",
+                                       "--pool-size",
+                                       "2"},
+                                      1024);
   bool up = false;
-  for (int i = 0; i < 100 && !up; ++i) {
+  // Up to 20 s: the sanitizer build reads the places file (170,000 places) at start.
+  for (int i = 0; i < 400 && !up; ++i) {
     std::this_thread::sleep_for(50ms);
     RawConnection probe(port);
     up = probe.connected() && probe.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n") &&

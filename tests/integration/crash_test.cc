@@ -71,10 +71,11 @@ class CrashTest : public ::testing::TestWithParam<TestBackend> {
     port = testing::free_port();
   }
   void start() {
-    server = testing::spawn({bin, "serve", "--database", url, "--data-key", dir + "-data.key",
-                             "--content", SECUREBASE_CONTENT_DIR, "--port", std::to_string(port),
-                             "--no-access-log", "--insecure-cookies", "--pool-size", "4",
-                             "--mail-folder", testing::mail_folder()});
+    server =
+        testing::spawn({bin, "serve", "--database", url, "--data-key", dir + "-data.key",
+                        "--content", SECUREBASE_CONTENT_DIR, "--places", SECUREBASE_PLACES_FILE,
+                        "--port", std::to_string(port), "--no-access-log", "--insecure-cookies",
+                        "--pool-size", "4", "--mail-folder", testing::mail_folder()});
     for (int i = 0; i < 400; ++i) {
       int status = 0;
       if (waitpid(server, &status, WNOHANG) == server) {

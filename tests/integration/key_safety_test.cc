@@ -28,6 +28,7 @@ class KeySafetyTest : public ::testing::TestWithParam<TestBackend> {
   Result<std::unique_ptr<app::App>> start(const std::string& key_file) {
     app::AppConfig cfg;
     cfg.content_dir = SECUREBASE_CONTENT_DIR;
+    cfg.places_file = SECUREBASE_PLACES_FILE;
     cfg.access_log = false;
     cfg.password_policy = testing::fast_password_policy();
     cfg.data_key_file = key_file;

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "accounts/access_repo.h"
+#include "features/directory/directory_repo.h"
 #include "store/migrations.h"
 #include "support/access_matrix.h"
 #include "support/test_site.h"
@@ -24,8 +25,11 @@ constexpr const char* kPassword = "a long enough password";
 // id of the data key the store is under.
 // signup_requests holds an address and a password hash before any account exists: it belongs
 // to nobody yet, is deleted when its link is used, and is pruned a day after it was made.
-const std::set<std::string> kNotPersonal = {"schema_migrations", "login_failures", "data_key",
-                                            "signup_requests"};
+// directory_listings are public listings of professionals (most from the NPI register), not
+// data of the people who use SecureBase; directory_version is one counter.
+const std::set<std::string> kNotPersonal = {"schema_migrations",  "login_failures",
+                                            "data_key",           "signup_requests",
+                                            "directory_listings", "directory_version"};
 
 long long id_of(store::Database& db, const std::string& email) {
   long long id = 0;
@@ -75,6 +79,19 @@ class PersonalDataTest : public ::testing::TestWithParam<TestBackend> {
     EXPECT_EQ(b.post("/signin", {{"email", email}, {"password", kPassword}}).status, 303);
     b.get("/account");
     testing::enable_two_factor(b, *site);
+    // A claim on a directory listing (the listing is the register's; the claim is theirs).
+    auto vocabulary = directory::Vocabulary::load(std::string(SECUREBASE_CONTENT_DIR) +
+                                                  "/directory/vocabulary.json");
+    EXPECT_TRUE(vocabulary);
+    directory::Listing listing;
+    listing.npi = "1234567893";
+    listing.name = "A Listing To Claim";
+    listing.source = directory::Source::kNppes;
+    listing.lat = 41.92;
+    listing.lon = -87.65;
+    EXPECT_TRUE(store::DirectoryRepo(*site->db, *vocabulary).import({listing}, site->clock.now()));
+    EXPECT_EQ(b.post("/clinician/claim", {{"npi", "1234567893"}, {"licence", "LCSW 1"}}).status,
+              303);
     return b;
   }
 

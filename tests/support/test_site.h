@@ -64,6 +64,7 @@ struct TestSite {
     if (!db) return;
     app::AppConfig cfg;
     cfg.content_dir = SECUREBASE_CONTENT_DIR;
+    cfg.places_file = SECUREBASE_PLACES_FILE;
     cfg.secure_cookies = secure_cookies;
     cfg.access_log = false;
     cfg.password_policy = fast_password_policy();

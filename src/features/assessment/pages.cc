@@ -45,6 +45,20 @@ std::string style_page(psy::Style s) {
   return "style-secure";
 }
 
+// The directory, filtered for what this pattern most often brings people to therapy with.
+std::string directory_link(psy::Style s) {
+  switch (s) {
+    case psy::Style::kSecure:
+    case psy::Style::kPreoccupied:
+      return "/therapists?attachment=1&concern=relationships";
+    case psy::Style::kDismissing:
+      return "/therapists?attachment=1&concern=attachment";
+    case psy::Style::kFearful:
+      return "/therapists?attachment=1&concern=trauma";
+  }
+  return "/therapists?attachment=1";
+}
+
 std::string change_sentence(const std::string& dimension, const psy::ReliableChange& c) {
   const std::string direction = c.difference < 0 ? "went down" : "went up";
   if (c.reliable) {
@@ -184,6 +198,7 @@ Response AssessmentPages::assessment_result(Ctx& ctx) {
       {"items", r->items_answered},
       {"map", assessment::attachment_map_svg(*r, *instrument_)},
       {"about", about ? *about : ""},
+      {"directory_href", directory_link(top)},
       {"provisional", r->provisional},
       {"version", r->instrument_version},
       {"date", iso8601(r->completed_at).substr(0, 10)},

@@ -1,0 +1,416 @@
+#include "features/directory/pages.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cmath>
+
+#include "core/dates.h"
+#include "core/numbers.h"
+#include "core/strings.h"
+
+namespace sb::web {
+namespace {
+
+namespace json = boost::json;
+using directory::Listing;
+using directory::Term;
+using directory::Vocabulary;
+
+constexpr double kMetresPerMile = 1609.344;
+constexpr int kPageSize = 20;
+const int kRadii[] = {5, 10, 25, 50, 100};
+
+std::vector<std::string> all_values(const Request& req, const std::string& key) {
+  std::vector<std::string> out;
+  auto [lo, hi] = req.query.equal_range(key);
+  for (auto it = lo; it != hi; ++it)
+    if (!it->second.empty()) out.push_back(it->second);
+  return out;
+}
+
+std::string query_value(const Request& req, const std::string& key) {
+  return std::string(trim(first_value(req.query, key)));
+}
+
+std::string distance_text(int64_t metres, bool miles) {
+  const double d = static_cast<double>(metres) / (miles ? kMetresPerMile : 1000.0);
+  return fmt::format("{:.1f} {}", d, miles ? "mi" : "km");
+}
+
+std::string thousands(int64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+std::string date_of(int64_t unix_seconds) { return iso8601(unix_seconds).substr(0, 10); }
+
+// The terms of `list` as checkboxes, ticked where the visitor asked for them.
+json::array options(const std::vector<Term>& list, const std::vector<std::string>& chosen,
+                    const std::string& name) {
+  json::array out;
+  for (const auto& t : list)
+    out.push_back(
+        json::object{{"id", t.id},
+                     {"label", t.label},
+                     {"name", name},
+                     {"input_id", name + "-" + t.id},
+                     {"checked", std::find(chosen.begin(), chosen.end(), t.id) != chosen.end()}});
+  return out;
+}
+
+std::string labels(const std::vector<Term>& list, const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids)
+    if (const auto* t = Vocabulary::find(list, id)) out += (out.empty() ? "" : ", ") + t->label;
+  return out;
+}
+
+// Freshness as people read it: confirmed and when, or not confirmed.
+std::string confirmation_text(const Listing& l, int64_t now) {
+  if (l.confirmed_at == 0) return "not yet confirmed by the therapist";
+  if (l.confirmed_at < now - directory::ranking::kFreshSeconds)
+    return "not confirmed since " + date_of(l.confirmed_at);
+  return "confirmed " + date_of(l.confirmed_at);
+}
+
+// Why a card matched: what was asked for that it has, the distance, and availability.
+std::string why_text(const Listing& l, const directory::Hit& hit, const directory::Query& q,
+                     const Vocabulary& v, bool miles, int64_t now) {
+  std::vector<std::string> parts;
+  for (const auto& id : q.approaches)
+    if (const auto* t = Vocabulary::find(v.approaches, id)) parts.push_back(t->label);
+  if (q.approaches.empty() && q.attachment_focused)
+    for (const auto& id : l.approaches)
+      if (const auto* t = Vocabulary::find(v.approaches, id); t && t->attachment_focused) {
+        parts.push_back(t->label);
+        break;
+      }
+  for (const auto& id : q.concerns)
+    if (const auto* t = Vocabulary::find(v.concerns, id)) parts.push_back(t->label);
+  if (hit.distance_m >= 0) parts.push_back(distance_text(hit.distance_m, miles));
+  if (!q.telehealth_state.empty()) parts.push_back("telehealth in " + q.telehealth_state);
+  std::string availability = l.accepting ? "accepting new clients" : "not taking new clients";
+  if (l.confirmed_at == 0) {
+    availability = "not yet confirmed by the therapist";
+  } else {
+    availability += ", " + confirmation_text(l, now);
+  }
+  parts.push_back(availability);
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : " · ") + p;
+  return out;
+}
+
+std::string primary_role(const Listing& l, const Vocabulary& v) {
+  if (l.taxonomies.empty()) return "";
+  const auto* t = Vocabulary::find(v.taxonomies, l.taxonomies.front());
+  return t ? t->label : "";
+}
+
+// The query string of this search with `page` (and a different place) set, for links.
+std::string link_with(const Request& req, const std::string& key, const std::string& value) {
+  std::string out = "/therapists?";
+  bool first = true;
+  for (const auto& [k, v] : req.query) {
+    if (k == key || k == "page" || v.empty()) continue;
+    out += (first ? "" : "&") + url_encode(k) + "=" + url_encode(v);
+    first = false;
+  }
+  out += (first ? "" : "&") + url_encode(key) + "=" + url_encode(value);
+  return out;
+}
+
+}  // namespace
+
+DirectoryPages::Parsed DirectoryPages::parse(const Request& req) const {
+  Parsed p;
+  const auto& v = directory_.vocabulary();
+  auto& q = p.query;
+  q.now = directory_.now();
+  q.day_seed = directory::ranking::day_seed(q.now);
+  q.approaches = all_values(req, "approach");
+  q.concerns = all_values(req, "concern");
+  q.populations = all_values(req, "population");
+  q.languages = all_values(req, "language");
+  q.insurance = query_value(req, "insurance");
+  q.attachment_focused = query_value(req, "attachment") == "1";
+  q.accepting_only = query_value(req, "accepting") == "1";
+  q.sliding_scale_only = query_value(req, "sliding") == "1";
+  q.verified_only = query_value(req, "verified") == "1";
+  const auto mode = query_value(req, "mode");
+  q.mode = mode == "in_person"    ? directory::Mode::kInPerson
+           : mode == "telehealth" ? directory::Mode::kTelehealth
+                                  : directory::Mode::kAny;
+  q.telehealth_state = query_value(req, "state");
+  std::transform(q.telehealth_state.begin(), q.telehealth_state.end(), q.telehealth_state.begin(),
+                 [](char c) { return static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c); });
+  const std::string text = query_value(req, "q");
+  const std::string folded = directory::fold_words(text.substr(0, 200));
+  for (auto w : split(trim(folded), ' '))
+    if (!w.empty() && q.words.size() < 8) q.words.emplace_back(w);
+  q.sort = query_value(req, "sort") == "distance" ? directory::Sort::kDistance
+                                                  : directory::Sort::kBestMatch;
+  p.page = static_cast<int>(parse_int_in(query_value(req, "page"), 1, 10000).value_or(1));
+  q.offset = static_cast<size_t>(p.page - 1) * kPageSize;
+  q.limit = kPageSize;
+  if (auto fee = query_value(req, "fee_max"); !fee.empty()) {
+    auto f = parse_int_in(fee, 1, 10000);
+    if (!f) p.problem = "Give the most you can pay a session in whole dollars.";
+    q.fee_at_most = static_cast<int>(f.value_or(0));
+  }
+  for (const auto* list : {&q.approaches, &q.concerns, &q.populations, &q.languages})
+    if (list->size() > 20) p.problem = "Choose fewer filters.";
+  if (!q.telehealth_state.empty() && !v.state_bit(q.telehealth_state))
+    p.problem = "Choose a US state for telehealth.";
+
+  const bool miles = query_value(req, "unit") != "km";
+  const std::string place = query_value(req, "place");
+  if (!place.empty()) {
+    auto found = directory_.places().find(place.substr(0, 200));
+    if (found.empty()) {
+      p.problem = "We could not find \"" + shorten_utf8(place, 60) +
+                  "\". Try a US ZIP code, or a city such as \"Springfield, IL\" or \"Leeds, GB\".";
+    } else if (found.size() > 1) {
+      p.candidates = std::move(found);
+    } else {
+      p.place = found.front();
+      q.lat = p.place->lat;
+      q.lon = p.place->lon;
+      auto radius = parse_int_in(
+          query_value(req, "radius").empty() ? "25" : query_value(req, "radius"), 1, 500);
+      if (!radius) p.problem = "Give a distance between 1 and 500.";
+      q.radius_m = static_cast<int64_t>(std::llround(static_cast<double>(radius.value_or(25)) *
+                                                     (miles ? kMetresPerMile : 1000.0)));
+    }
+  }
+  if (!q.near_place() && q.sort == directory::Sort::kDistance) q.sort = directory::Sort::kBestMatch;
+  p.searched = !place.empty() || !q.telehealth_state.empty() || !text.empty() ||
+               !q.approaches.empty() || !q.concerns.empty() || q.attachment_focused ||
+               !q.populations.empty() || !q.languages.empty() || !q.insurance.empty();
+  return p;
+}
+
+Response DirectoryPages::search_page(Ctx& ctx) {
+  const auto& v = directory_.vocabulary();
+  Parsed p = parse(ctx.req);
+  const auto& q = p.query;
+  const bool miles = query_value(ctx.req, "unit") != "km";
+  const std::string radius =
+      query_value(ctx.req, "radius").empty() ? "25" : query_value(ctx.req, "radius");
+  json::array radii;
+  for (int r : kRadii)
+    radii.push_back(json::object{{"value", r}, {"selected", std::to_string(r) == radius}});
+  json::array states;
+  for (const auto& s : v.states)
+    states.push_back(json::object{{"code", s}, {"selected", s == q.telehealth_state}});
+  json::array insurers;
+  for (const auto& t : v.insurance)
+    insurers.push_back(
+        json::object{{"id", t.id}, {"label", t.label}, {"selected", t.id == q.insurance}});
+  json::object view{
+      {"title", "Find a therapist"},
+      {"place", query_value(ctx.req, "place")},
+      {"q", query_value(ctx.req, "q")},
+      {"radii", radii},
+      {"miles", miles},
+      {"states", states},
+      {"insurers", insurers},
+      {"approaches", options(v.approaches, q.approaches, "approach")},
+      {"concerns", options(v.concerns, q.concerns, "concern")},
+      {"populations", options(v.populations, q.populations, "population")},
+      {"languages", options(v.languages, q.languages, "language")},
+      {"attachment", q.attachment_focused},
+      {"accepting", q.accepting_only},
+      {"sliding", q.sliding_scale_only},
+      {"verified", q.verified_only},
+      {"fee_max", query_value(ctx.req, "fee_max")},
+      {"mode_any", q.mode == directory::Mode::kAny},
+      {"mode_in_person", q.mode == directory::Mode::kInPerson},
+      {"mode_telehealth", q.mode == directory::Mode::kTelehealth},
+      {"sort_distance", q.sort == directory::Sort::kDistance},
+  };
+  if (!p.problem.empty()) {
+    view["has_errors"] = true;
+    view["error"] = p.problem;
+    return render_page(ctx, "therapists", std::move(view), 422);
+  }
+  if (!p.candidates.empty()) {
+    json::array which;
+    for (const auto& c : p.candidates)
+      which.push_back(json::object{{"label", c.label()},
+                                   {"population", c.population ? thousands(c.population) : ""},
+                                   {"href", link_with(ctx.req, "place", c.key())}});
+    view["which"] = which;
+    view["which_name"] = p.candidates.front().name;
+    return render_page(ctx, "therapists", std::move(view));
+  }
+  if (!p.searched) return render_page(ctx, "therapists", std::move(view));
+
+  auto found = directory_.search(q);
+  if (!found) return fail(ctx, found.error(), "We could not search the directory just now.");
+  auto shown = directory_.listings(*found);
+  if (!shown) return fail(ctx, shown.error(), "We could not search the directory just now.");
+  json::array cards;
+  for (const auto& hit : found->hits) {
+    auto l = shown->find(hit.id);
+    if (l == shown->end()) continue;  // withdrawn a moment ago
+    const Listing& x = l->second;
+    json::object card{{"href", "/therapists/" + std::to_string(x.id)},
+                      {"name", x.name},
+                      {"role", primary_role(x, v)},
+                      {"why", why_text(x, hit, q, v, miles, q.now)},
+                      {"telehealth", x.telehealth},
+                      {"verified", x.verified},
+                      {"demo", x.demo()}};
+    // Mustache shows a section for any string, even an empty one.
+    if (!x.credentials.empty()) card["credentials"] = x.credentials;
+    if (!x.city.empty() || !x.state.empty())
+      card["where"] = x.city.empty() ? x.state : x.city + ", " + x.state;
+    cards.push_back(std::move(card));
+  }
+  view["searched"] = true;
+  view["results"] = cards;
+  view["total"] = found->total;
+  view["total_text"] =
+      found->total == 1 ? std::string("1 therapist") : fmt::format("{} therapists", found->total);
+  if (p.place) view["place_label"] = p.place->label();
+  const int64_t pages = (found->total + kPageSize - 1) / kPageSize;
+  if (p.page > 1) view["prev_href"] = link_with(ctx.req, "page", std::to_string(p.page - 1));
+  if (p.page < pages) view["next_href"] = link_with(ctx.req, "page", std::to_string(p.page + 1));
+  if (pages > 1) view["page_text"] = fmt::format("Page {} of {}", p.page, pages);
+  return render_page(ctx, "therapists", std::move(view));
+}
+
+Response DirectoryPages::search_json(Request& req) {
+  Parsed p = parse(req);
+  auto error = [](int status, json::object body) {
+    Response res = Response::json(json::serialize(body), status);
+    res.set_header("Cache-Control", "no-store");
+    return res;
+  };
+  if (!p.problem.empty()) return error(422, {{"error", p.problem}});
+  if (!p.candidates.empty()) {
+    json::array which;
+    for (const auto& c : p.candidates)
+      which.push_back(
+          json::object{{"place", c.key()}, {"label", c.label()}, {"population", c.population}});
+    return error(300, {{"error", "Which place do you mean?"}, {"candidates", which}});
+  }
+  auto found = directory_.search(p.query);
+  if (!found) return error(503, {{"error", "The directory is not available just now."}});
+  // Written by hand around each listing's object: Boost.JSON would print 2.118 as 2.118E0.
+  auto shown = directory_.listings(*found);
+  if (!shown) return error(503, {{"error", "The directory is not available just now."}});
+  std::string results;
+  for (const auto& hit : found->hits) {
+    auto l = shown->find(hit.id);
+    if (l == shown->end()) continue;  // withdrawn a moment ago
+    const Listing& x = l->second;
+    std::string r = json::serialize(json::object{{"id", x.id},
+                                                 {"npi", x.npi},
+                                                 {"name", x.name},
+                                                 {"credentials", x.credentials},
+                                                 {"score", hit.score},
+                                                 {"city", x.city},
+                                                 {"state", x.state},
+                                                 {"accepting", x.accepting},
+                                                 {"confirmed_at", x.confirmed_at},
+                                                 {"telehealth", x.telehealth},
+                                                 {"verified", x.verified},
+                                                 {"demo", x.demo()},
+                                                 {"url", "/therapists/" + std::to_string(x.id)}});
+    r.pop_back();  // the closing brace
+    r += hit.distance_m >= 0 ? fmt::format(",\"distance_km\":{:.3f}}}",
+                                           static_cast<double>(hit.distance_m) / 1000.0)
+                             : std::string(",\"distance_km\":null}");
+    if (!results.empty()) results += ',';
+    results += r;
+  }
+  Response res =
+      Response::json(fmt::format("{{\"total\":{},\"results\":[{}]}}", found->total, results));
+  res.set_header("Cache-Control", "no-store");
+  return res;
+}
+
+Response DirectoryPages::listing_page(Ctx& ctx) {
+  const auto& v = directory_.vocabulary();
+  auto id = parse_int_in(ctx.req.params["id"], 1, INT64_MAX);
+  if (!id) return error_page(ctx, 404, "There is no listing at this address.");
+  auto l = directory_.listing(*id);
+  if (!l) return fail(ctx, l.error(), "We could not open this listing just now.");
+  if (!*l || (*l)->hidden) return error_page(ctx, 404, "There is no listing at this address.");
+  const Listing& x = **l;
+  const int64_t now = directory_.now();
+  json::array licences;
+  for (const auto& lic : x.licences) {
+    const auto* t = Vocabulary::find(v.taxonomies, lic.type);
+    licences.push_back(json::object{
+        {"type", t ? t->label : lic.type}, {"number", lic.number}, {"state", lic.state}});
+  }
+  std::string website = x.website;
+  if (!website.empty() && !website.starts_with("https://") && !website.starts_with("http://"))
+    website = "https://" + website;
+  std::string tel;
+  for (char c : x.phone)
+    if ((c >= '0' && c <= '9') || c == '+') tel.push_back(c);
+  json::object view{
+      {"title", x.name},
+      {"name", x.name},
+      {"organisation", x.organisation},
+      {"licences", licences},
+      {"psypact", x.psypact},
+      {"compact", x.counseling_compact},
+      {"in_person", x.in_person},
+      {"telehealth", x.telehealth},
+      {"accepting", x.accepting},
+      {"confirmation", confirmation_text(x, now)},
+      {"stale", x.confirmed_at == 0 || x.confirmed_at < now - directory::ranking::kFreshSeconds},
+      {"from_register", !x.claimed() && x.source == directory::Source::kNppes},
+      {"verified", x.verified},
+      {"demo", x.demo()},
+  };
+  // Mustache shows a section for any string, even an empty one: only what the listing has.
+  auto put = [&](const char* key, const std::string& value) {
+    if (!value.empty()) view[key] = value;
+  };
+  put("credentials", x.credentials);
+  put("role", primary_role(x, v));
+  put("bio", x.bio);
+  put("approaches", labels(v.approaches, x.approaches));
+  put("concerns", labels(v.concerns, x.concerns));
+  put("populations", labels(v.populations, x.populations));
+  put("languages", labels(v.languages, x.languages));
+  put("insurance", labels(v.insurance, x.insurance));
+  put("reach", fmt::format("{}", fmt::join(x.telehealth_reach(), ", ")));
+  put("street", x.hide_street ? "" : x.street);
+  put("city", x.city);
+  put("state", x.state);
+  put("zip", x.zip);
+  put("phone", x.phone);
+  put("tel", tel);
+  put("website", website);
+  put("email", x.email);
+  put("npi", x.npi);
+  if (x.fee_min > 0 || x.fee_max > 0)
+    view["fees"] = x.fee_max > x.fee_min
+                       ? fmt::format("${}–${} a session", x.fee_min, x.fee_max)
+                       : fmt::format("${} a session", std::max(x.fee_min, x.fee_max));
+  view["sliding"] = x.sliding_scale;
+  view["has_contact"] = !x.phone.empty() || !website.empty() || !x.email.empty();
+  return render_page(ctx, "therapist", std::move(view));
+}
+
+Response DirectoryPages::how_we_rank(Ctx& ctx) {
+  const std::string* html = content_->page_html("how-we-rank");
+  if (!html) return error_page(ctx, 404, "There is no page at this address.");
+  return render_page(ctx, "markdown",
+                     {{"title", *content_->page_title("how-we-rank")}, {"html", *html}});
+}
+
+}  // namespace sb::web
