@@ -22,6 +22,7 @@ build-release:
 	cmake --build --preset release
 
 bench: build-release
+	scripts/bootstrap --test
 	bench/run-all
 
 format:
