@@ -16,6 +16,8 @@ bool valid_utf8(std::string_view s);
 size_t utf8_length(std::string_view s);
 // At most `max_bytes` of `s`, cut at a UTF-8 character boundary, with "…" added when cut.
 std::string shorten_utf8(std::string_view s, size_t max_bytes);
+// Text made safe inside HTML or SVG, in element content and in quoted attributes.
+std::string escape_html(std::string_view s);
 // ISO 8601 UTC ("2026-11-27T19:41:12Z") for a Unix time in seconds.
 std::string iso8601(int64_t unix_seconds);
 

@@ -27,17 +27,22 @@ Result<std::string> read_file(const fs::path& p) {
   return ss.str();
 }
 
+// Children are built in a local container and handed over whole: kainjow's push_back and set
+// copy their argument deeply, and its vector copies every element again when it grows (the
+// move constructor is not noexcept), which made building the view cost more than rendering.
 mstch::data to_data(const boost::json::value& v) {
   switch (v.kind()) {
     case boost::json::kind::object: {
-      mstch::data d{mstch::data::type::object};
-      for (const auto& [k, val] : v.get_object()) d.set(std::string(k), to_data(val));
-      return d;
+      mstch::basic_object<std::string> members;
+      members.reserve(v.get_object().size());
+      for (const auto& [k, val] : v.get_object()) members.emplace(std::string(k), to_data(val));
+      return mstch::data{members};
     }
     case boost::json::kind::array: {
-      mstch::data d{mstch::data::type::list};
-      for (const auto& item : v.get_array()) d.push_back(to_data(item));
-      return d;
+      mstch::basic_list<std::string> items;
+      items.reserve(v.get_array().size());
+      for (const auto& item : v.get_array()) items.emplace_back(to_data(item));
+      return mstch::data{items};
     }
     case boost::json::kind::string:
       return mstch::data{std::string(v.get_string())};

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "core/dates.h"
+#include "core/strings.h"
 #include "features/assessment/charts.h"
 
 namespace sb::progress {
@@ -16,28 +17,7 @@ constexpr const char* kInk = "#1f2a33";
 constexpr const char* kGrid = "#d5d9dc";
 constexpr const char* kBar = "#1d5e7a";
 
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string escape(const std::string& s) { return escape_html(s); }
 
 std::string open_svg(const std::string& id, const std::string& title, int height) {
   return fmt::format(

@@ -83,4 +83,10 @@ TEST(Utf8, ValidityAndLength) {
   EXPECT_EQ(utf8_length("\xF0\x9F\x98\x8A"), 1u);
 }
 
+TEST(Strings, EscapeHtmlMakesMarkupText) {
+  EXPECT_EQ(escape_html("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&#39;");
+  EXPECT_EQ(escape_html("plain text"), "plain text");
+  EXPECT_EQ(escape_html(""), "");
+}
+
 }  // namespace sb
