@@ -50,10 +50,10 @@ Result<Page> Directory::search_sql(Query q, store::SpatialIndex spatial) {
 
 Result<std::optional<Listing>> Directory::listing(int64_t id) { return repo_.get(id); }
 
-Result<std::unordered_map<int64_t, Listing>> Directory::listings(const Page& page) {
+Result<std::unordered_map<int64_t, Listing>> Directory::cards(const Page& page) {
   std::vector<int64_t> ids;
   for (const auto& h : page.hits) ids.push_back(h.id);
-  return repo_.get_many(ids);
+  return repo_.cards(ids);
 }
 
 Result<int64_t> Directory::save(Listing l) {

@@ -40,8 +40,9 @@ class Directory {
   // The same search answered by SQL alone (tests and the benchmark compare the two).
   Result<Page> search_sql(Query q, store::SpatialIndex spatial = store::SpatialIndex::kNone);
   Result<std::optional<Listing>> listing(int64_t id);
-  // The listings of a page of hits, by id (one that went a moment ago is missing).
-  Result<std::unordered_map<int64_t, Listing>> listings(const Page& page);
+  // What the result cards show of a page of hits (DirectoryRepo::cards), by id; a listing
+  // withdrawn a moment ago is missing.
+  Result<std::unordered_map<int64_t, Listing>> cards(const Page& page);
   // Adds or changes one listing (validated) and updates the index; returns its id.
   Result<int64_t> save(Listing l);
 

@@ -291,6 +291,35 @@ Listing read_listing(const soci::row& r) {
   return l;
 }
 
+// What a result card and the JSON answer show, for a page of hits: 13 columns, not 38.
+const char* const kSelectCard =
+    "SELECT id, npi, name, credentials, taxonomies, approaches, city, state, telehealth, "
+    "verified, source, accepting, confirmed_at FROM directory_listings";
+
+Listing read_card(const soci::row& r) {
+  Listing l;
+  size_t i = 0;
+  auto text = [&] { return text_at(r, i++); };
+  auto integer = [&] {
+    const size_t at = i++;
+    return r.get_indicator(at) == soci::i_null ? int64_t{0} : get_int64(r, at);
+  };
+  l.id = integer();
+  l.npi = text();
+  l.name = text();
+  l.credentials = text();
+  l.taxonomies = directory::split_list(text());
+  l.approaches = directory::split_list(text());
+  l.city = text();
+  l.state = text();
+  l.telehealth = integer() != 0;
+  l.verified = integer() != 0;
+  l.source = directory::source_from(text()).value_or(directory::Source::kImport);
+  l.accepting = integer() != 0;
+  l.confirmed_at = integer();
+  return l;
+}
+
 const char* const kSelectClaim =
     "SELECT c.id, c.listing_id, c.user_id, c.licence_number, c.status, c.created_at, "
     "c.decided_at, l.name, l.npi, l.licences, u.email, u.public_id FROM directory_claims c "
@@ -683,12 +712,11 @@ Result<directory::Page> DirectoryRepo::search(const directory::Query& q, Spatial
   return page;
 }
 
-Result<std::unordered_map<int64_t, Listing>> DirectoryRepo::get_many(
-    const std::vector<int64_t>& ids) {
+Result<std::unordered_map<int64_t, Listing>> DirectoryRepo::cards(const std::vector<int64_t>& ids) {
   std::unordered_map<int64_t, Listing> out;
   if (ids.empty()) return out;
   Sql sql;
-  sql += std::string(kSelect) + " WHERE id IN (";
+  sql += std::string(kSelectCard) + " WHERE id IN (";
   for (size_t i = 0; i < ids.size(); ++i) {
     if (i > 0) sql += ", ";
     sql.value(ll{ids[i]});
@@ -698,7 +726,7 @@ Result<std::unordered_map<int64_t, Listing>> DirectoryRepo::get_many(
     db_.query(
         s, sql.numbered(), [&](soci::statement& stmt) { sql.bind(stmt); },
         [&](const soci::row& r) {
-          Listing l = read_listing(r);
+          Listing l = read_card(r);
           const int64_t id = l.id;
           out.emplace(id, std::move(l));
         });

@@ -37,8 +37,10 @@ class DirectoryRepo {
   // Adds (id 0) or updates one listing; returns its id.
   Result<int64_t> save(const directory::Listing& l, int64_t now);
   Result<std::optional<directory::Listing>> get(int64_t id);
-  // The listings with these ids that exist, by id (one query for a page of results).
-  Result<std::unordered_map<int64_t, directory::Listing>> get_many(const std::vector<int64_t>& ids);
+  // What a page of results shows of the listings with these ids (name, credentials,
+  // taxonomies, approaches, city, state, NPI, availability, telehealth, verified, source;
+  // nothing else is filled in), by id, in one query.
+  Result<std::unordered_map<int64_t, directory::Listing>> cards(const std::vector<int64_t>& ids);
   Result<std::optional<directory::Listing>> by_npi(const std::string& npi);
   // Every listing (hidden ones too), for building the index.
   Result<std::vector<directory::Listing>> all();

@@ -115,10 +115,12 @@ std::string status_text(const Claim& c) {
   return "";
 }
 
-std::string licences_text(const std::vector<directory::Licence>& ls) {
+std::string licences_text(const std::vector<directory::Licence>& ls,
+                          const directory::Vocabulary& v) {
   std::string out;
   for (const auto& l : ls) {
-    std::string one = l.type;
+    const auto* taxonomy = directory::Vocabulary::find(v.taxonomies, l.type);
+    std::string one = taxonomy ? taxonomy->label : l.type;
     if (!l.number.empty()) one += " " + l.number;
     if (!l.state.empty()) one += " (" + l.state + ")";
     out += (out.empty() ? "" : "; ") + one;
@@ -265,7 +267,7 @@ Response ListingOwnerPages::render_edit(Ctx& ctx, const Listing& l, const Error*
   put("website", l.website);
   put("email", l.email);
   put("bio", l.bio);
-  put("licences", licences_text(l.licences));
+  put("licences", licences_text(l.licences, v));
   if (error) {
     view["has_errors"] = true;
     view["error"] = error->message;
@@ -283,7 +285,7 @@ Response ListingOwnerPages::claims_queue(Ctx& ctx) {
         {"name", c.listing_name},
         {"href", "/therapists/" + std::to_string(c.listing_id)},
         {"npi", c.npi},
-        {"register_licences", licences_text(c.licences)},
+        {"register_licences", licences_text(c.licences, directory_.vocabulary())},
         {"licence", c.licence_number},
         {"email", c.claimant_email},
         {"action", "/admin/members/" + c.claimant_public_id + "/claims/" + std::to_string(c.id)},

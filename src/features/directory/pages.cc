@@ -50,17 +50,31 @@ std::string thousands(int64_t n) {
 
 std::string date_of(int64_t unix_seconds) { return iso8601(unix_seconds).substr(0, 10); }
 
-// The terms of `list` as checkboxes, ticked where the visitor asked for them.
-json::array options(const std::vector<Term>& list, const std::vector<std::string>& chosen,
-                    const std::string& name) {
-  json::array out;
-  for (const auto& t : list)
-    out.push_back(
-        json::object{{"id", t.id},
-                     {"label", t.label},
-                     {"name", name},
-                     {"input_id", name + "-" + t.id},
-                     {"checked", std::find(chosen.begin(), chosen.end(), t.id) != chosen.end()}});
+// The terms of `list` as checkboxes, ticked where the visitor asked for them. The search
+// form's long lists (about 130 options) are written here rather than as template data: turning
+// them into mustache data cost more than the search itself (docs/BENCHMARKS.md).
+std::string checkboxes_html(const std::vector<Term>& list, const std::vector<std::string>& chosen,
+                            const std::string& name) {
+  std::string out;
+  for (const auto& t : list) {
+    const std::string id = escape_html(name + "-" + t.id);
+    const bool ticked = std::find(chosen.begin(), chosen.end(), t.id) != chosen.end();
+    out += fmt::format(
+        R"(<div class="checkbox"><input type="checkbox" id="{}" name="{}" value="{}"{}>)"
+        R"(<label for="{}">{}</label></div>)",
+        id, escape_html(name), escape_html(t.id), ticked ? " checked" : "", id,
+        escape_html(t.label));
+  }
+  return out;
+}
+
+// <option>s for a <select>: (value, label) pairs, `selected` marked.
+std::string options_html(const std::vector<std::pair<std::string, std::string>>& choices,
+                         const std::string& selected) {
+  std::string out;
+  for (const auto& [value, label] : choices)
+    out += fmt::format(R"(<option value="{}"{}>{}</option>)", escape_html(value),
+                       value == selected ? " selected" : "", escape_html(label));
   return out;
 }
 
@@ -203,28 +217,24 @@ Response DirectoryPages::search_page(Ctx& ctx) {
   const bool miles = query_value(ctx.req, "unit") != "km";
   const std::string radius =
       query_value(ctx.req, "radius").empty() ? "25" : query_value(ctx.req, "radius");
-  json::array radii;
-  for (int r : kRadii)
-    radii.push_back(json::object{{"value", r}, {"selected", std::to_string(r) == radius}});
-  json::array states;
-  for (const auto& s : v.states)
-    states.push_back(json::object{{"code", s}, {"selected", s == q.telehealth_state}});
-  json::array insurers;
-  for (const auto& t : v.insurance)
-    insurers.push_back(
-        json::object{{"id", t.id}, {"label", t.label}, {"selected", t.id == q.insurance}});
+  std::vector<std::pair<std::string, std::string>> radii, states, insurers;
+  for (int r : kRadii) radii.emplace_back(std::to_string(r), std::to_string(r));
+  states.emplace_back("", "any state");
+  for (const auto& st : v.states) states.emplace_back(st, st);
+  insurers.emplace_back("", "any, or none");
+  for (const auto& t : v.insurance) insurers.emplace_back(t.id, t.label);
   json::object view{
       {"title", "Find a therapist"},
       {"place", query_value(ctx.req, "place")},
       {"q", query_value(ctx.req, "q")},
-      {"radii", radii},
+      {"radii", options_html(radii, radius)},
       {"miles", miles},
-      {"states", states},
-      {"insurers", insurers},
-      {"approaches", options(v.approaches, q.approaches, "approach")},
-      {"concerns", options(v.concerns, q.concerns, "concern")},
-      {"populations", options(v.populations, q.populations, "population")},
-      {"languages", options(v.languages, q.languages, "language")},
+      {"states", options_html(states, q.telehealth_state)},
+      {"insurers", options_html(insurers, q.insurance)},
+      {"approaches", checkboxes_html(v.approaches, q.approaches, "approach")},
+      {"concerns", checkboxes_html(v.concerns, q.concerns, "concern")},
+      {"populations", checkboxes_html(v.populations, q.populations, "population")},
+      {"languages", checkboxes_html(v.languages, q.languages, "language")},
       {"attachment", q.attachment_focused},
       {"accepting", q.accepting_only},
       {"sliding", q.sliding_scale_only},
@@ -254,28 +264,31 @@ Response DirectoryPages::search_page(Ctx& ctx) {
 
   auto found = directory_.search(q);
   if (!found) return fail(ctx, found.error(), "We could not search the directory just now.");
-  auto shown = directory_.listings(*found);
+  auto shown = directory_.cards(*found);
   if (!shown) return fail(ctx, shown.error(), "We could not search the directory just now.");
-  json::array cards;
+  // The cards as HTML, like the form's lists: one string instead of 20 objects of template data.
+  std::string cards;
   for (const auto& hit : found->hits) {
     auto l = shown->find(hit.id);
     if (l == shown->end()) continue;  // withdrawn a moment ago
     const Listing& x = l->second;
-    json::object card{{"href", "/therapists/" + std::to_string(x.id)},
-                      {"name", x.name},
-                      {"role", primary_role(x, v)},
-                      {"why", why_text(x, hit, q, v, miles, q.now)},
-                      {"telehealth", x.telehealth},
-                      {"verified", x.verified},
-                      {"demo", x.demo()}};
-    // Mustache shows a section for any string, even an empty one.
-    if (!x.credentials.empty()) card["credentials"] = x.credentials;
+    std::string heading = escape_html(x.name) + "</a>";
+    if (!x.credentials.empty()) heading += ", " + escape_html(x.credentials);
+    if (x.verified) heading += R"(<span class="badge">verified</span>)";
+    if (x.demo()) heading += R"(<span class="badge">demo listing</span>)";
+    std::vector<std::string> facts;
+    if (auto role = primary_role(x, v); !role.empty()) facts.push_back(role);
     if (!x.city.empty() || !x.state.empty())
-      card["where"] = x.city.empty() ? x.state : x.city + ", " + x.state;
-    cards.push_back(std::move(card));
+      facts.push_back(x.city.empty() ? x.state : x.city + ", " + x.state);
+    if (x.telehealth) facts.push_back("telehealth");
+    const std::string about = escape_html(fmt::format("{}", fmt::join(facts, " · ")));
+    cards += fmt::format(
+        R"(<li class="card"><h3><a href="/therapists/{}">{}</h3><p class="muted">{}</p><p>{}</p></li>)",
+        x.id, heading, about, escape_html(why_text(x, hit, q, v, miles, q.now)));
   }
-  view["searched"] = true;
   view["results"] = cards;
+  view["any"] = !cards.empty();
+  view["searched"] = true;
   view["total"] = found->total;
   view["total_text"] =
       found->total == 1 ? std::string("1 therapist") : fmt::format("{} therapists", found->total);
@@ -305,7 +318,7 @@ Response DirectoryPages::search_json(Request& req) {
   auto found = directory_.search(p.query);
   if (!found) return error(503, {{"error", "The directory is not available just now."}});
   // Written by hand around each listing's object: Boost.JSON would print 2.118 as 2.118E0.
-  auto shown = directory_.listings(*found);
+  auto shown = directory_.cards(*found);
   if (!shown) return error(503, {{"error", "The directory is not available just now."}});
   std::string results;
   for (const auto& hit : found->hits) {
@@ -380,7 +393,10 @@ Response DirectoryPages::listing_page(Ctx& ctx) {
     if (!value.empty()) view[key] = value;
   };
   put("credentials", x.credentials);
-  put("role", primary_role(x, v));
+  std::vector<std::string> lead;
+  if (auto role = primary_role(x, v); !role.empty()) lead.push_back(role);
+  if (!x.city.empty()) lead.push_back(x.city + ", " + x.state);
+  put("lead", fmt::format("{}", fmt::join(lead, " · ")));
   put("bio", x.bio);
   put("approaches", labels(v.approaches, x.approaches));
   put("concerns", labels(v.concerns, x.concerns));

@@ -103,26 +103,32 @@ CompiledQuery CompiledQuery::of(const Query& q, const Vocabulary& v) {
     }
   }
   c.impossible = unknown;
+  using F = IndexEntry;
+  if (!q.telehealth_state.empty()) c.flags |= F::kTelehealth;
+  if (q.attachment_focused) c.flags |= F::kAttachmentFocused;
+  if (q.accepting_only) c.flags |= F::kAccepting;
+  if (q.sliding_scale_only) c.flags |= F::kSlidingScale;
+  if (q.verified_only) c.flags |= F::kVerified;
+  if (q.mode == Mode::kInPerson) c.flags |= F::kInPerson;
+  if (q.mode == Mode::kTelehealth) c.flags |= F::kTelehealth;
   return c;
+}
+
+bool CompiledQuery::passes(const IndexEntry& e) const {
+  if ((e.flags & flags) != flags || (e.approaches & approaches) != approaches ||
+      (e.concerns & concerns) != concerns || (e.languages & languages) != languages ||
+      (e.populations & populations) != populations)
+    return false;
+  if (insurance && !(e.insurance & insurance)) return false;
+  if (state && !(e.telehealth_states & state)) return false;
+  const int fee_at_most = query->fee_at_most;
+  return fee_at_most <= 0 || (e.fee_min > 0 && e.fee_min <= fee_at_most) ||
+         (e.flags & IndexEntry::kSlidingScale);
 }
 
 std::optional<int> CompiledQuery::score(const IndexEntry& e, int64_t distance_m) const {
   const Query& q = *query;
-  using F = IndexEntry;
-  if ((e.approaches & approaches) != approaches || (e.concerns & concerns) != concerns ||
-      (e.languages & languages) != languages || (e.populations & populations) != populations)
-    return std::nullopt;
-  if (insurance && !(e.insurance & insurance)) return std::nullopt;
-  if (state && (!(e.flags & F::kTelehealth) || !(e.telehealth_states & state))) return std::nullopt;
-  if (q.attachment_focused && !(e.flags & F::kAttachmentFocused)) return std::nullopt;
-  if (q.accepting_only && !(e.flags & F::kAccepting)) return std::nullopt;
-  if (q.sliding_scale_only && !(e.flags & F::kSlidingScale)) return std::nullopt;
-  if (q.verified_only && !(e.flags & F::kVerified)) return std::nullopt;
-  if (q.mode == Mode::kInPerson && !(e.flags & F::kInPerson)) return std::nullopt;
-  if (q.mode == Mode::kTelehealth && !(e.flags & F::kTelehealth)) return std::nullopt;
-  if (q.fee_at_most > 0 &&
-      !((e.fee_min > 0 && e.fee_min <= q.fee_at_most) || (e.flags & F::kSlidingScale)))
-    return std::nullopt;
+  if (!passes(e)) return std::nullopt;
   int score = e.completeness;
   for (const auto& w : q.words) {
     if (has_word(e.key_words, w)) {
@@ -226,12 +232,9 @@ Page DirectoryIndex::search(const Query& q) const {
     if (auto s = c.score(e, d))
       found.push_back({{e.id, d, *s}, ranking::rotation(e.id, q.day_seed)});
   };
-  // Filters are cheaper than the distance: check the masks before the trigonometry.
+  // Filters are cheaper than the distance: check them before the trigonometry.
   auto consider_cheap_first = [&](const IndexEntry& e) {
-    if ((e.approaches & c.approaches) != c.approaches || (e.concerns & c.concerns) != c.concerns ||
-        (e.languages & c.languages) != c.languages)
-      return;
-    consider(e);
+    if (c.passes(e)) consider(e);
   };
 
   std::shared_lock lock(mutex_);

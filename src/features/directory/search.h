@@ -72,14 +72,18 @@ int64_t rotation(int64_t id, int64_t day_seed);
 
 // What the index keeps of a listing: filters as bit masks, coordinates, and the folded words.
 struct IndexEntry {
-  int64_t id = 0;
+  // What every scanned listing is checked against first, together in its first 64 bytes: a
+  // radius search reads many entries and keeps few, so this is what it reads from memory.
   double lat = 0, lon = 0;
-  uint64_t approaches = 0, concerns = 0, languages = 0, insurance = 0, telehealth_states = 0;
-  uint32_t populations = 0;
-  int32_t fee_min = 0;
-  int64_t confirmed_at = 0;
-  uint16_t completeness = 0;
   uint8_t flags = 0;
+  uint32_t populations = 0;
+  uint64_t approaches = 0, concerns = 0, languages = 0, insurance = 0;
+  // Read for the listings that pass.
+  int64_t id = 0;
+  uint64_t telehealth_states = 0;
+  int32_t fee_min = 0;
+  uint16_t completeness = 0;
+  int64_t confirmed_at = 0;
   std::string key_words, bio_words;
 
   enum Flag : uint8_t {
@@ -98,8 +102,11 @@ struct CompiledQuery {
   const Query* query = nullptr;
   uint64_t approaches = 0, concerns = 0, languages = 0, insurance = 0, state = 0;
   uint32_t populations = 0;
+  uint8_t flags = 0;        // IndexEntry::Flag bits the listing must have
   bool impossible = false;  // a term the vocabulary lacks: nothing can match
   static CompiledQuery of(const Query& q, const Vocabulary& v);
+  // Every filter but the words and the distance (masks and flags: cheap).
+  bool passes(const IndexEntry& e) const;
   // The listing's score when it matches (distance already checked), or nullopt.
   std::optional<int> score(const IndexEntry& e, int64_t distance_m) const;
 };
