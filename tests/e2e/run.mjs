@@ -564,6 +564,114 @@ test('answer cards: one card per answer with its circle inside, no overflow on a
   await shoot(page, 'question-cards');
 });
 
+// The directory (tests/e2e/directory.jsonl is imported before the server starts): three
+// listings in Chicago, one telehealth listing in Texas, one register listing to claim.
+async function noSidewaysScroll(page, label) {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width <= 390, `${label}: the page is ${width} px wide on a 390 px phone`);
+}
+
+test('directory: ZIP, radius and approach; filters combine; telehealth for a state; a listing; axe; phone', async (page) => {
+  await page.goto(`${BASE}/therapists`);
+  await axeCheck(page, '/therapists');
+  await page.getByLabel('Near').fill('60614');
+  await page.selectOption('#radius', '10');
+  await page.selectOption('#unit', 'km');
+  await page.locator('summary', { hasText: 'More filters' }).click();
+  await page.getByLabel('Emotionally focused therapy (EFT)').check();
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.waitForURL(/place=60614/);
+  let cards = await page.locator('ol.directory-results li').allInnerTexts();
+  expect(cards.length === 1 && cards[0].includes('Avery Secure'), `EFT near 60614: ${cards.join(' | ')}`);
+  expect(cards[0].includes('Emotionally focused therapy (EFT) · 1.3 km · not yet confirmed by the therapist'),
+    `the card says why it matched: ${cards[0]}`);
+  expect(!cards[0].includes('\n· '), `no stray separator: ${cards[0]}`);
+  await axeCheck(page, '/therapists results');
+  await shoot(page, 'therapists-results');
+
+  // Without the approach all three Chicago listings; with "accepting" and CBT only Jordan.
+  await page.goto(`${BASE}/therapists?place=60614&radius=10&unit=km`);
+  expect((await page.locator('ol.directory-results li').count()) === 3, 'three listings near 60614');
+  await page.goto(`${BASE}/therapists?place=60614&radius=10&unit=km&accepting=1&approach=cbt`);
+  cards = await page.locator('ol.directory-results li').allInnerTexts();
+  expect(cards.length === 1 && cards[0].includes('Jordan Steady'), `accepting + CBT: ${cards.join(' | ')}`);
+
+  // Telehealth for Texas finds the Austin listing and nobody in Chicago without a Texas licence.
+  await page.goto(`${BASE}/therapists`);
+  await page.selectOption('#state', 'TX');
+  await page.getByRole('button', { name: 'Search' }).click();
+  cards = await page.locator('ol.directory-results li').allInnerTexts();
+  expect(cards.length === 1 && cards[0].includes('Riley Faraway') && cards[0].includes('telehealth in TX'),
+    `telehealth in TX: ${cards.join(' | ')}`);
+
+  // A listing page with its contact channels.
+  await page.goto(`${BASE}/therapists?place=Chicago%2C%20IL&radius=25&q=couples`);
+  await page.getByRole('link', { name: 'Avery Secure' }).click();
+  await page.waitForURL(/\/therapists\/\d+$/);
+  expect((await page.locator('h1').innerText()).startsWith('Avery Secure'), 'the listing page');
+  expect((await page.locator('ul.contact').innerText()).includes('(312) 555-0101'), 'the phone number');
+  await axeCheck(page, '/therapists/{id}');
+  await shoot(page, 'therapist');
+  await page.goto(`${BASE}/how-we-rank`);
+  await axeCheck(page, '/how-we-rank');
+  await shoot(page, 'how-we-rank');
+
+  // On a phone nothing scrolls sideways.
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const p of ['/therapists', '/therapists?place=60614&radius=10&unit=km']) {
+    await page.goto(`${BASE}${p}`);
+    await noSidewaysScroll(page, p);
+  }
+});
+
+test('directory: a clinician claims a listing, an administrator verifies it, the clinician edits it; axe', async (page) => {
+  const clinician = `e2e-clinician-${Date.now()}@example.org`;
+  await signUp(page, clinician);
+  await enableTwoFactor(page);
+  await page.goto(`${BASE}/clinician`);
+  await axeCheck(page, '/clinician');
+  await page.getByLabel('Your NPI').fill('1234567893');
+  await page.getByLabel('Your licence number').fill('LCSW 4711');
+  await page.getByRole('button', { name: 'Send the claim' }).click();
+  await page.waitForURL(/\/clinician\?claimed=1/);
+  expect((await page.locator('main').innerText()).includes('waiting for an administrator'), 'the claim waits');
+  await shoot(page, 'clinician-claimed');
+
+  const admin = await page.context().browser().newContext({ bypassCSP: true });
+  const a = await admin.newPage();
+  await signIn(a, process.env.DIRECTORY_ADMIN_EMAIL, process.env.ADMIN_PASSWORD);
+  await enableTwoFactor(a);
+  await a.goto(`${BASE}/admin/directory/claims`);
+  await axeCheck(a, '/admin/directory/claims');
+  await shoot(a, 'admin-claims');
+  const claim = a.locator('article.card', { hasText: clinician });
+  expect((await claim.innerText()).includes('LCSW 4711'), 'the claim shows the licence given');
+  await claim.getByRole('button', { name: 'Verify: the listing is theirs' }).click();
+  await a.waitForURL(/done=verified/);
+  await admin.close();
+
+  await page.goto(`${BASE}/clinician`);
+  await page.getByRole('link', { name: 'Edit your listing' }).click();
+  await page.waitForURL(/\/clinician\/listing$/);
+  await axeCheck(page, '/clinician/listing');
+  await shoot(page, 'clinician-listing');
+  await page.getByLabel('About your work').fill('Attachment-focused work with adults and couples.');
+  await page.getByLabel('Attachment-based therapy').check();
+  await page.getByLabel('Accepting new clients').check();
+  await page.getByLabel('Phone').fill('(312) 555-0150');
+  await page.getByRole('button', { name: 'Save and confirm' }).click();
+  await page.waitForURL(/\/clinician\?saved=1/);
+  await page.goto(`${BASE}/therapists?place=60614&radius=10&unit=km&attachment=1&accepting=1`);
+  const card = page.locator('ol.directory-results li', { hasText: 'Morgan Claimable' });
+  expect((await card.innerText()).includes('verified'), 'the verified badge');
+  await card.getByRole('link', { name: 'Morgan Claimable' }).click();
+  expect((await page.locator('main').innerText()).includes('Attachment-focused work with adults and couples.'),
+    'the edited introduction shows');
+  await page.goto(`${BASE}/account/access`);
+  const rows = await page.locator('table tbody tr').allInnerTexts();
+  expect(rows.some((r) => r.includes('An administrator')), `the verification is in my access list: ${rows.join(' | ')}`);
+});
+
 const browser = await launchChromium();
 let passed = 0;
 let failed = 0;
