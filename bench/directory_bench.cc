@@ -6,6 +6,7 @@
 //
 //   build/release/directory_bench [--listings 1000000] [--queries 1000] [--sql-queries 200]
 //                                 [--postgres postgresql://...]
+// (--sql-queries 0 times the index alone.)
 #include <unistd.h>
 
 #include <algorithm>
@@ -211,7 +212,7 @@ int main(int argc, char** argv) {
   const auto dir =
       std::filesystem::temp_directory_path() / ("directory_bench." + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
-  {
+  if (!sql_queries.empty()) {
     Store sqlite =
         load_store("sqlite://" + (dir / "bench.db").string(), vocabulary, listings, "SQLite");
     start = Steady::now();
@@ -225,7 +226,7 @@ int main(int argc, char** argv) {
                            few, expected));
   }
   std::filesystem::remove_all(dir);
-  if (!postgres.empty()) {
+  if (!postgres.empty() && !sql_queries.empty()) {
     Store pg = load_store(postgres, vocabulary, listings, "PostgreSQL");
     start = Steady::now();
     must(pg.repo->create_spatial_index(store::SpatialIndex::kPostgis), "PostGIS");
