@@ -27,8 +27,7 @@ const char* const kOpenings[] = {
     "I see couples who are stuck in cycles of pursuing and withdrawing.",
     "I work with teens and families through conflict, loss and big transitions."};
 const char* const kMiddles[] = {
-    "Sessions are paced gently, and we notice what happens between us as well as what we talk "
-    "about.",
+    "Sessions are paced gently; we notice what happens between us as well as what we say.",
     "Together we practise naming feelings, calming the body and asking for what you need.",
     "We look at how early experiences shaped what you expect from people today.",
     "I draw on research about attachment and on what has helped the people I have worked with."};
@@ -57,6 +56,7 @@ std::vector<Listing> demo_listings(const Places& places, const Vocabulary& v, si
                                    uint32_t seed, int64_t now) {
   std::vector<Place> cities = places.us_cities();
   std::vector<double> weights;
+  weights.reserve(cities.size());
   for (const auto& c : cities)
     weights.push_back(static_cast<double>(std::max<int64_t>(c.population, 1000)));
   std::vector<Listing> out;

@@ -6,8 +6,7 @@ namespace sb::directory {
 
 Directory::Directory(store::Database& db, const Clock& clock, Vocabulary vocabulary,
                      std::shared_ptr<const Places> places)
-    : db_(db),
-      clock_(clock),
+    : clock_(clock),
       vocabulary_(std::move(vocabulary)),
       places_(std::move(places)),
       repo_(db, vocabulary_),
@@ -56,7 +55,7 @@ Result<std::unordered_map<int64_t, Listing>> Directory::cards(const Page& page) 
   return repo_.cards(ids);
 }
 
-Result<int64_t> Directory::save(Listing l) {
+Result<int64_t> Directory::save(const Listing& l) {
   if (auto st = validate(l, vocabulary_); !st) return st.error();
   auto id = repo_.save(l, clock_.now());
   if (!id) return id.error();

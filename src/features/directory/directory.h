@@ -44,7 +44,7 @@ class Directory {
   // withdrawn a moment ago is missing.
   Result<std::unordered_map<int64_t, Listing>> cards(const Page& page);
   // Adds or changes one listing (validated) and updates the index; returns its id.
-  Result<int64_t> save(Listing l);
+  Result<int64_t> save(const Listing& l);
 
   // Imports what a reader read: all of it in one transaction, or nothing when it found
   // malformed rows.
@@ -75,7 +75,6 @@ class Directory {
   int64_t now() const { return clock_.now(); }
 
  private:
-  store::Database& db_;
   const Clock& clock_;
   Vocabulary vocabulary_;
   std::shared_ptr<const Places> places_;

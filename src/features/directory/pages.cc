@@ -302,7 +302,7 @@ Response DirectoryPages::search_page(Ctx& ctx) {
 
 Response DirectoryPages::search_json(Request& req) {
   Parsed p = parse(req);
-  auto error = [](int status, json::object body) {
+  auto error = [](int status, const json::object& body) {
     Response res = Response::json(json::serialize(body), status);
     res.set_header("Cache-Control", "no-store");
     return res;
