@@ -1,9 +1,12 @@
 #include "features/directory/search.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <cmath>
 #include <mutex>
 
+#include "core/strings.h"
 #include "features/directory/geo.h"
 
 namespace sb::directory {
@@ -54,6 +57,69 @@ struct Candidate {
   int64_t rotation = 0;
 };
 
+// Points for the typed words found in folded text (the overlay), or nullopt when one is
+// missing: in the key words 10, only in the introduction 4.
+std::optional<int> text_word_points(const EntryWords& words,
+                                    const std::vector<std::string>& typed) {
+  int points = 0;
+  for (const auto& w : typed) {
+    if (has_word(words.key, w)) {
+      points += ranking::kKeyWordPoints;
+    } else if (has_word(words.bio, w)) {
+      points += ranking::kBioWordPoints;
+    } else {
+      return std::nullopt;
+    }
+  }
+  return points;
+}
+
+// A typed word for the built bands: the ids of the dictionary words it starts, [first, last),
+// and the vocabulary terms one of whose label words it starts.
+struct TypedWord {
+  uint32_t first = 0, last = 0;
+  uint64_t approaches = 0, concerns = 0, taxonomies = 0;
+};
+
+bool any_in(const uint32_t* begin, const uint32_t* end, const TypedWord& w) {
+  const uint32_t* at = std::lower_bound(begin, end, w.first);
+  return at != end && *at < w.last;
+}
+
+uint64_t labels_starting(const std::vector<Term>& terms, const std::string& typed) {
+  uint64_t mask = 0;
+  for (size_t i = 0; i < terms.size(); ++i)
+    if (has_word(fold_words(terms[i].label), typed)) mask |= uint64_t{1} << i;
+  return mask;
+}
+
+// The same points for a built entry, from its word ids and its label masks.
+std::optional<int> id_word_points(const IndexEntry& e, const std::vector<uint32_t>& ids,
+                                  const std::vector<TypedWord>& typed) {
+  int points = 0;
+  const uint32_t* own = ids.data() + e.words_at;
+  const uint32_t* bio = own + e.own_n;
+  for (const auto& w : typed) {
+    if ((e.approaches & w.approaches) || (e.concerns & w.concerns) ||
+        (e.taxonomies & w.taxonomies) || any_in(own, bio, w)) {
+      points += ranking::kKeyWordPoints;
+    } else if (any_in(bio, bio + e.bio_n, w)) {
+      points += ranking::kBioWordPoints;
+    } else {
+      return std::nullopt;
+    }
+  }
+  return points;
+}
+
+// The words of folded text ("  anna ruiz  " -> {"anna", "ruiz"}), as views into it.
+std::vector<std::string_view> words_in(const std::string& text) {
+  std::vector<std::string_view> out;
+  for (auto w : split(text, ' '))
+    if (!w.empty()) out.push_back(w);
+  return out;
+}
+
 }  // namespace
 
 IndexEntry IndexEntry::of(const Listing& l, const Vocabulary& v) {
@@ -66,6 +132,7 @@ IndexEntry IndexEntry::of(const Listing& l, const Vocabulary& v) {
   e.languages = mask_of(l.languages, v.languages);
   e.insurance = mask_of(l.insurance, v.insurance);
   e.populations = static_cast<uint32_t>(mask_of(l.populations, v.populations));
+  e.taxonomies = mask_of(l.taxonomies, v.taxonomies);
   for (const auto& s : l.telehealth_reach())
     if (auto bit = v.state_bit(s)) e.telehealth_states |= uint64_t{1} << *bit;
   e.fee_min = l.fee_min;
@@ -81,9 +148,12 @@ IndexEntry IndexEntry::of(const Listing& l, const Vocabulary& v) {
     if (const auto* t = Vocabulary::find(v.approaches, a); t && t->attachment_focused)
       f |= kAttachmentFocused;
   e.flags = f;
-  e.key_words = directory::key_words(l, v);
-  e.bio_words = directory::bio_words(l);
   return e;
+}
+
+EntryWords EntryWords::of(const Listing& l, const Vocabulary& v) {
+  return {directory::key_words(l, v), directory::bio_words(l),
+          fold_words(l.name + " " + l.credentials)};
 }
 
 CompiledQuery CompiledQuery::of(const Query& q, const Vocabulary& v) {
@@ -126,19 +196,9 @@ bool CompiledQuery::passes(const IndexEntry& e) const {
          (e.flags & IndexEntry::kSlidingScale);
 }
 
-std::optional<int> CompiledQuery::score(const IndexEntry& e, int64_t distance_m) const {
+int CompiledQuery::score(const IndexEntry& e, int64_t distance_m, int word_points) const {
   const Query& q = *query;
-  if (!passes(e)) return std::nullopt;
-  int score = e.completeness;
-  for (const auto& w : q.words) {
-    if (has_word(e.key_words, w)) {
-      score += ranking::kKeyWordPoints;
-    } else if (has_word(e.bio_words, w)) {
-      score += ranking::kBioWordPoints;
-    } else {
-      return std::nullopt;
-    }
-  }
+  int score = e.completeness + word_points;
   if (e.confirmed_at > 0 && e.confirmed_at >= q.now - ranking::kFreshSeconds)
     score += ranking::kFreshPoints;
   if (q.near_place()) score += ranking::distance_points(distance_m, q.radius_m);
@@ -151,37 +211,104 @@ int DirectoryIndex::band_of(double lat) {
 }
 
 void DirectoryIndex::rebuild(const std::vector<Listing>& listings) {
-  std::vector<IndexEntry> entries;
+  std::vector<OverlayEntry> entries;
   entries.reserve(listings.size());
   for (const auto& l : listings)
-    if (!l.hidden) entries.push_back(IndexEntry::of(l, vocabulary_));
-  std::unique_lock lock(mutex_);
-  overlay_.clear();
-  rebuild_locked(std::move(entries));
+    if (!l.hidden)
+      entries.push_back({IndexEntry::of(l, vocabulary_), EntryWords::of(l, vocabulary_)});
+  {
+    std::unique_lock lock(mutex_);
+    overlay_.clear();
+    rebuild_locked(std::move(entries));
+  }
+  // The listings' text, read to build the dictionary, is gone: hand its pages back to the
+  // system instead of keeping them in the allocator's free lists (glibc).
+  malloc_trim(0);
 }
 
-void DirectoryIndex::rebuild_locked(std::vector<IndexEntry> entries) {
-  std::sort(entries.begin(), entries.end(), [](const IndexEntry& a, const IndexEntry& b) {
+void DirectoryIndex::rebuild_locked(std::vector<OverlayEntry> entries) {
+  std::sort(entries.begin(), entries.end(), [](const OverlayEntry& x, const OverlayEntry& y) {
+    const IndexEntry &a = x.entry, &b = y.entry;
     const int ba = band_of(a.lat), bb = band_of(b.lat);
     if (ba != bb) return ba < bb;
     if (a.lon != b.lon) return a.lon < b.lon;
     return a.id < b.id;
   });
-  base_ = std::move(entries);
-  base_.shrink_to_fit();
+  // The dictionary: every word once, sorted, so the words a typed prefix starts are a range.
+  std::unordered_map<std::string_view, uint32_t> id_of;
+  for (const auto& e : entries) {
+    for (auto w : words_in(e.words.own)) id_of.emplace(w, 0);
+    for (auto w : words_in(e.words.bio)) id_of.emplace(w, 0);
+  }
+  std::vector<std::string_view> sorted;
+  sorted.reserve(id_of.size());
+  for (const auto& [w, unused] : id_of) sorted.push_back(w);
+  std::sort(sorted.begin(), sorted.end());
+  for (size_t i = 0; i < sorted.size(); ++i) id_of[sorted[i]] = static_cast<uint32_t>(i);
+  std::vector<uint32_t> ids;
+  auto append = [&](const std::string& text) {
+    const size_t from = ids.size();
+    for (auto w : words_in(text)) ids.push_back(id_of.at(w));
+    std::sort(ids.begin() + static_cast<std::ptrdiff_t>(from), ids.end());
+    ids.erase(std::unique(ids.begin() + static_cast<std::ptrdiff_t>(from), ids.end()), ids.end());
+    return static_cast<uint16_t>(std::min<size_t>(ids.size() - from, UINT16_MAX));
+  };
+  base_.clear();
+  base_.reserve(entries.size());
+  for (auto& e : entries) {
+    IndexEntry entry = e.entry;
+    entry.words_at = static_cast<uint32_t>(ids.size());
+    entry.own_n = append(e.words.own);
+    entry.bio_n = append(e.words.bio);
+    base_.push_back(entry);
+  }
+  dictionary_.clear();
+  dictionary_.reserve(sorted.size());
+  for (auto w : sorted) dictionary_.emplace_back(w);  // copies: the views die with `entries`
+  id_of = {};
+  sorted = {};
+  entries = {};
+  words_ = std::move(ids);
+  words_.shrink_to_fit();
   band_start_.assign(1802, 0);
   for (const auto& e : base_) ++band_start_[static_cast<size_t>(band_of(e.lat)) + 1];
   for (size_t i = 1; i < band_start_.size(); ++i) band_start_[i] += band_start_[i - 1];
   base_dead_.assign(base_.size(), false);
   position_.clear();
   position_.reserve(base_.size());
-  for (size_t i = 0; i < base_.size(); ++i) position_[base_[i].id] = static_cast<uint32_t>(i);
+  for (size_t i = 0; i < base_.size(); ++i)
+    position_.emplace_back(base_[i].id, static_cast<uint32_t>(i));
+  std::sort(position_.begin(), position_.end());
+}
+
+EntryWords DirectoryIndex::words_of(const IndexEntry& e) const {
+  // Folded text again: a space before and after every word, which is all has_word needs; the
+  // key words are the own words and the labels of the listing's terms.
+  auto text = [&](uint32_t from, uint32_t n) {
+    std::string out = " ";
+    for (uint32_t i = from; i < from + n; ++i) out += dictionary_[words_[i]] + " ";
+    return out;
+  };
+  EntryWords w;
+  w.own = text(e.words_at, e.own_n);
+  w.bio = text(e.words_at + e.own_n, e.bio_n);
+  w.key = w.own;
+  auto labels = [&](const std::vector<Term>& terms, uint64_t mask) {
+    for (size_t i = 0; i < terms.size(); ++i)
+      if (mask & (uint64_t{1} << i)) w.key += fold_words(terms[i].label).substr(1);
+  };
+  labels(vocabulary_.approaches, e.approaches);
+  labels(vocabulary_.concerns, e.concerns);
+  labels(vocabulary_.taxonomies, e.taxonomies);
+  return w;
 }
 
 void DirectoryIndex::apply(const Listing& l) {
-  IndexEntry e = IndexEntry::of(l, vocabulary_);
+  OverlayEntry e{IndexEntry::of(l, vocabulary_), EntryWords::of(l, vocabulary_)};
   std::unique_lock lock(mutex_);
-  if (auto it = position_.find(l.id); it != position_.end()) base_dead_[it->second] = true;
+  const auto at =
+      std::lower_bound(position_.begin(), position_.end(), std::pair<int64_t, uint32_t>{l.id, 0});
+  if (at != position_.end() && at->first == l.id) base_dead_[at->second] = true;
   if (l.hidden) {
     overlay_.erase(l.id);
   } else {
@@ -189,10 +316,10 @@ void DirectoryIndex::apply(const Listing& l) {
   }
   // A large overlay slows every search: fold it into the bands.
   if (overlay_.size() > 20000) {
-    std::vector<IndexEntry> all;
+    std::vector<OverlayEntry> all;
     all.reserve(base_.size() + overlay_.size());
     for (size_t i = 0; i < base_.size(); ++i)
-      if (!base_dead_[i]) all.push_back(std::move(base_[i]));
+      if (!base_dead_[i]) all.push_back({base_[i], words_of(base_[i])});
     for (auto& [id, entry] : overlay_) all.push_back(std::move(entry));
     overlay_.clear();
     rebuild_locked(std::move(all));
@@ -208,13 +335,14 @@ size_t DirectoryIndex::size() const {
 size_t DirectoryIndex::memory_bytes() const {
   std::shared_lock lock(mutex_);
   auto text = [](const std::string& s) { return s.capacity() > 15 ? s.capacity() + 1 : 0; };
-  size_t bytes = base_.capacity() * sizeof(IndexEntry) + band_start_.capacity() * 4 +
-                 base_dead_.capacity() / 8 +
-                 position_.size() * (sizeof(int64_t) + sizeof(uint32_t) + 2 * sizeof(void*)) +
-                 position_.bucket_count() * sizeof(void*);
-  for (const auto& e : base_) bytes += text(e.key_words) + text(e.bio_words);
+  size_t bytes = base_.capacity() * sizeof(IndexEntry) + words_.capacity() * sizeof(uint32_t) +
+                 band_start_.capacity() * sizeof(uint32_t) + base_dead_.capacity() / 8 +
+                 position_.capacity() * sizeof(position_[0]) +
+                 dictionary_.capacity() * sizeof(std::string);
+  for (const auto& w : dictionary_) bytes += text(w);
   for (const auto& [id, e] : overlay_)
-    bytes += sizeof(IndexEntry) + 4 * sizeof(void*) + text(e.key_words) + text(e.bio_words);
+    bytes += sizeof(OverlayEntry) + 4 * sizeof(void*) + text(e.words.key) + text(e.words.bio) +
+             text(e.words.own);
   return bytes;
 }
 
@@ -223,21 +351,37 @@ Page DirectoryIndex::search(const Query& q) const {
   Page page;
   if (c.impossible) return page;
   std::vector<Candidate> found;
-  auto consider = [&](const IndexEntry& e) {
-    int64_t d = -1;
-    if (q.near_place()) {
-      d = distance_m(*q.lat, *q.lon, e.lat, e.lon);
-      if (d > q.radius_m) return;
-    }
-    if (auto s = c.score(e, d))
-      found.push_back({{e.id, d, *s}, ranking::rotation(e.id, q.day_seed)});
+  // Where the distance and the words are known, the listing is in.
+  auto add = [&](const IndexEntry& e, int64_t d, int word_points) {
+    found.push_back({{e.id, d, c.score(e, d, word_points)}, ranking::rotation(e.id, q.day_seed)});
   };
+  auto distance = [&](const IndexEntry& e) -> int64_t {
+    return q.near_place() ? distance_m(*q.lat, *q.lon, e.lat, e.lon) : -1;
+  };
+  std::vector<TypedWord> typed;
+  for (const auto& w : q.words) {
+    TypedWord t;
+    t.approaches = labels_starting(vocabulary_.approaches, w);
+    t.concerns = labels_starting(vocabulary_.concerns, w);
+    t.taxonomies = labels_starting(vocabulary_.taxonomies, w);
+    typed.push_back(t);
+  }
+  std::shared_lock lock(mutex_);
+  for (size_t i = 0; i < q.words.size(); ++i) {
+    const std::string& w = q.words[i];
+    const auto first = std::lower_bound(dictionary_.begin(), dictionary_.end(), w);
+    const auto last = std::lower_bound(first, dictionary_.end(), w + '\x7f');
+    typed[i].first = static_cast<uint32_t>(first - dictionary_.begin());
+    typed[i].last = static_cast<uint32_t>(last - dictionary_.begin());
+  }
   // Filters are cheaper than the distance: check them before the trigonometry.
   auto consider_cheap_first = [&](const IndexEntry& e) {
-    if (c.passes(e)) consider(e);
+    if (!c.passes(e)) return;
+    const int64_t d = distance(e);
+    if (d > q.radius_m && q.near_place()) return;
+    if (auto points = id_word_points(e, words_, typed)) add(e, d, *points);
   };
 
-  std::shared_lock lock(mutex_);
   auto scan = [&](size_t from, size_t to) {
     for (size_t i = from; i < to; ++i)
       if (!base_dead_[i]) consider_cheap_first(base_[i]);
@@ -287,7 +431,12 @@ Page DirectoryIndex::search(const Query& q) const {
       }
     }
   }
-  for (const auto& [id, e] : overlay_) consider(e);
+  for (const auto& [id, o] : overlay_) {
+    if (!c.passes(o.entry)) continue;
+    const int64_t d = distance(o.entry);
+    if (d > q.radius_m && q.near_place()) continue;
+    if (auto points = text_word_points(o.words, q.words)) add(o.entry, d, *points);
+  }
   lock.unlock();
 
   page.total = static_cast<int64_t>(found.size());

@@ -70,7 +70,7 @@ int distance_points(int64_t distance_m, int64_t radius_m);
 int64_t rotation(int64_t id, int64_t day_seed);
 }  // namespace ranking
 
-// What the index keeps of a listing: filters as bit masks, coordinates, and the folded words.
+// What the index keeps of a listing: filters as bit masks, coordinates, and where its words are.
 struct IndexEntry {
   // What every scanned listing is checked against first, together in its first 64 bytes: a
   // radius search reads many entries and keeps few, so this is what it reads from memory.
@@ -84,7 +84,12 @@ struct IndexEntry {
   int32_t fee_min = 0;
   uint16_t completeness = 0;
   int64_t confirmed_at = 0;
-  std::string key_words, bio_words;
+  uint64_t taxonomies = 0;  // its approach, concern and taxonomy labels are key words too
+  // In the built bands, the listing's own words as ids into the index's sorted dictionary:
+  // own_n from its name and credentials, then bio_n from its introduction, each run sorted,
+  // from words_at. (Label words are matched through the masks.)
+  uint32_t words_at = 0;
+  uint16_t own_n = 0, bio_n = 0;
 
   enum Flag : uint8_t {
     kInPerson = 1,
@@ -97,6 +102,13 @@ struct IndexEntry {
   static IndexEntry of(const Listing& l, const Vocabulary& v);
 };
 
+// A listing's folded words as text (key_words and bio_words in listing.h; `own` is the name
+// and credentials alone): what the overlay keeps, and what the dictionary is built from.
+struct EntryWords {
+  std::string key, bio, own;
+  static EntryWords of(const Listing& l, const Vocabulary& v);
+};
+
 // The query's filters as masks, and the check both the index and its tests use.
 struct CompiledQuery {
   const Query* query = nullptr;
@@ -107,12 +119,13 @@ struct CompiledQuery {
   static CompiledQuery of(const Query& q, const Vocabulary& v);
   // Every filter but the words and the distance (masks and flags: cheap).
   bool passes(const IndexEntry& e) const;
-  // The listing's score when it matches (distance already checked), or nullopt.
-  std::optional<int> score(const IndexEntry& e, int64_t distance_m) const;
+  // The score of a listing that passes, at this distance, whose words gave `word_points`.
+  int score(const IndexEntry& e, int64_t distance_m, int word_points) const;
 };
 
 // In-memory geo + filter index. Listings sit in latitude bands 0.1 degrees high, sorted by
-// longitude inside each band, so a radius search reads a few contiguous runs. Changes after
+// longitude inside each band, so a radius search reads a few contiguous runs. Their words are
+// ids into one sorted dictionary, so a typed word (a prefix) is a range of ids. Changes after
 // the build go to a small overlay (and hide their old copy) until the next rebuild. Safe for
 // many readers and one writer at a time.
 class DirectoryIndex {
@@ -126,21 +139,29 @@ class DirectoryIndex {
   Page search(const Query& q) const;
 
   size_t size() const;
-  size_t memory_bytes() const;  // what the entries and their words hold
+  size_t memory_bytes() const;  // what the entries, their words and the lookups hold
   int64_t version() const { return version_; }
   void set_version(int64_t v) { version_ = v; }
 
  private:
-  void rebuild_locked(std::vector<IndexEntry> entries);
+  struct OverlayEntry {
+    IndexEntry entry;
+    EntryWords words;
+  };
+  void rebuild_locked(std::vector<OverlayEntry> entries);
+  // The words of a built entry as text again (for folding the overlay into the bands).
+  EntryWords words_of(const IndexEntry& e) const;
   static int band_of(double lat);
 
   const Vocabulary& vocabulary_;
   mutable std::shared_mutex mutex_;
-  std::vector<IndexEntry> base_;                     // by band, then longitude
-  std::vector<uint32_t> band_start_;                 // 1801 + 1 offsets into base_
-  std::vector<bool> base_dead_;                      // replaced or hidden since the build
-  std::unordered_map<int64_t, uint32_t> position_;   // id -> position in base_
-  std::unordered_map<int64_t, IndexEntry> overlay_;  // changed since the build
+  std::vector<IndexEntry> base_;                        // by band, then longitude
+  std::vector<uint32_t> band_start_;                    // 1801 + 1 offsets into base_
+  std::vector<bool> base_dead_;                         // replaced or hidden since the build
+  std::vector<std::pair<int64_t, uint32_t>> position_;  // (id, position in base_), by id
+  std::vector<std::string> dictionary_;                 // every word of base_, sorted
+  std::vector<uint32_t> words_;                         // base_'s word ids (IndexEntry::words_at)
+  std::unordered_map<int64_t, OverlayEntry> overlay_;   // changed since the build
   int64_t version_ = 0;
 };
 

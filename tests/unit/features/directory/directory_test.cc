@@ -202,5 +202,56 @@ TEST(Index, ChangesAfterTheBuildAreFoundAndOldCopiesHidden) {
   EXPECT_EQ(index.size(), 2u);
 }
 
+// Past 20,000 changes the overlay is folded into the bands, its words into the dictionary: the
+// searches (words included) give what an index built from scratch gives.
+TEST(Index, FoldingTheOverlayKeepsEveryAnswer) {
+  const auto v = vocabulary();
+  const char* const names[] = {"Anna Ruiz", "Sam Okafor", "Ana Chen", "Ruth Annan"};
+  const char* const bios[] = {"", "Secure bonds for couples.", "Grief and calm.",
+                              "Teens, parents."};
+  auto listing = [&](int64_t id) {
+    Listing l = at(id, 40 + static_cast<double>(id % 100) * 0.001, -74);
+    l.name = names[id % 4];
+    l.bio = bios[(id / 4) % 4];
+    l.approaches = id % 3 ? std::vector<std::string>{"eft"} : std::vector<std::string>{"cbt"};
+    return l;
+  };
+  std::vector<Listing> all;
+  for (int64_t id = 1; id <= 50; ++id) all.push_back(listing(id));
+  DirectoryIndex folded(v);
+  folded.rebuild(all);
+  for (int64_t id = 51; id <= 20'060; ++id) {
+    Listing l = listing(id);
+    if (id % 1000 == 0) l.bio = "Words only this one has: kestrelmoon.";
+    folded.apply(l);
+    all.push_back(l);
+  }
+  DirectoryIndex fresh(v);
+  fresh.rebuild(all);
+  ASSERT_EQ(folded.size(), all.size());
+  for (const auto& words : std::vector<std::vector<std::string>>{{},
+                                                                 {"ann"},
+                                                                 {"anna"},
+                                                                 {"ruiz"},
+                                                                 {"secure", "couples"},
+                                                                 {"kestrel"},
+                                                                 {"emotionally"},
+                                                                 {"grief", "ana"},
+                                                                 {"nobody"}}) {
+    Query q;
+    q.lat = 40.05;
+    q.lon = -74;
+    q.radius_m = 8'000;
+    q.words = words;
+    q.limit = 50;
+    const Page a = folded.search(q), b = fresh.search(q);
+    EXPECT_EQ(a.total, b.total) << words.size();
+    EXPECT_EQ(a.hits, b.hits);
+  }
+  Query q;
+  q.words = {"kestrel"};
+  EXPECT_EQ(folded.search(q).total, 20) << "the words of folded-in listings are found";
+}
+
 }  // namespace
 }  // namespace sb::directory
