@@ -1,5 +1,7 @@
 #include "features/directory/directory.h"
 
+#include <malloc.h>
+
 #include "core/strings.h"
 
 namespace sb::directory {
@@ -17,10 +19,15 @@ Status Directory::load() {
   // The counter first: a write that lands between the two reads is read again by catch_up.
   auto version = repo_.version();
   if (!version) return version.error();
-  auto all = repo_.all();
-  if (!all) return all.error();
-  index_.rebuild(*all);
+  {
+    auto all = repo_.all();
+    if (!all) return all.error();
+    index_.rebuild(*all);
+  }
   index_.set_version(*version);
+  // Every listing was read in full to build the index: give those pages back (glibc keeps
+  // freed memory otherwise, about 1 GB at a million listings).
+  malloc_trim(0);
   return ok_status();
 }
 
