@@ -98,9 +98,13 @@ std::string answer_bytes(std::string_view bytes, const Limits& limits, const Han
       const size_t used =
           bytes.empty() ? 0 : parser.put(boost::asio::buffer(bytes.data(), bytes.size()), ec);
       bytes.remove_prefix(used);
-      if (ec == http::error::need_more) ec = {};
-      if (ec) break;
-      if (used == 0) {                           // no progress: the input has ended
+      if (ec && ec != http::error::need_more) break;
+      if (parser.is_done()) break;
+      // The parser has seen all it was given and needs more: the input ends here. Handing the
+      // same bytes back to put() is outside its contract (Beast asserts that a chunked body's
+      // trailer grew between calls; the fuzzer found it).
+      if (ec == http::error::need_more || used == 0) {
+        ec = {};
         if (!parser.got_some()) return written;  // the client closed between requests
         parser.put_eof(ec);
         if (!ec && !parser.is_done()) ec = http::error::partial_message;
