@@ -1,5 +1,7 @@
 #include "features/directory/owner_pages.h"
 
+#include "features/directory/page_parts.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -16,35 +18,14 @@ namespace json = boost::json;
 using directory::Claim;
 using directory::ClaimStatus;
 using directory::Listing;
-using directory::Term;
 using Form = std::multimap<std::string, std::string>;
+using directory_parts::checkboxes_html;
+using directory_parts::date_of;
+using directory_parts::values_of;
 
 constexpr int kQueuePage = 100;
 
-std::string date_of(int64_t unix_seconds) { return iso8601(unix_seconds).substr(0, 10); }
-
-std::vector<std::string> form_values(const Form& form, const std::string& key) {
-  std::vector<std::string> out;
-  auto [lo, hi] = form.equal_range(key);
-  for (auto it = lo; it != hi; ++it)
-    if (!it->second.empty()) out.push_back(it->second);
-  return out;
-}
-
 bool ticked(const Form& form, const std::string& key) { return !first_value(form, key).empty(); }
-
-json::array checkboxes(const std::vector<Term>& list, const std::vector<std::string>& chosen,
-                       const std::string& name) {
-  json::array out;
-  for (const auto& t : list)
-    out.push_back(
-        json::object{{"id", t.id},
-                     {"label", t.label},
-                     {"name", name},
-                     {"input_id", name + "-" + t.id},
-                     {"checked", std::find(chosen.begin(), chosen.end(), t.id) != chosen.end()}});
-  return out;
-}
 
 // A whole-dollar fee from the form; blank is 0 (not given), anything else unreadable is -1,
 // which validation refuses with the fees message.
@@ -76,11 +57,11 @@ std::vector<std::string> states_of(std::string_view text) {
 Listing listing_from(const Form& f) {
   Listing l;
   l.credentials = first_value(f, "credentials");
-  l.approaches = form_values(f, "approach");
-  l.concerns = form_values(f, "concern");
-  l.populations = form_values(f, "population");
-  l.languages = form_values(f, "language");
-  l.insurance = form_values(f, "insurance");
+  l.approaches = values_of(f, "approach");
+  l.concerns = values_of(f, "concern");
+  l.populations = values_of(f, "population");
+  l.languages = values_of(f, "language");
+  l.insurance = values_of(f, "insurance");
   l.telehealth_states = states_of(first_value(f, "telehealth_states"));
   l.psypact = ticked(f, "psypact");
   l.counseling_compact = ticked(f, "compact");
@@ -236,11 +217,11 @@ Response ListingOwnerPages::render_edit(Ctx& ctx, const Listing& l, const Error*
       {"title", "Edit your listing"},
       {"name", l.name},
       {"listing_href", "/therapists/" + std::to_string(l.id)},
-      {"approaches", checkboxes(v.approaches, l.approaches, "approach")},
-      {"concerns", checkboxes(v.concerns, l.concerns, "concern")},
-      {"populations", checkboxes(v.populations, l.populations, "population")},
-      {"languages", checkboxes(v.languages, l.languages, "language")},
-      {"insurers", checkboxes(v.insurance, l.insurance, "insurance")},
+      {"approaches", checkboxes_html(v.approaches, l.approaches, "approach")},
+      {"concerns", checkboxes_html(v.concerns, l.concerns, "concern")},
+      {"populations", checkboxes_html(v.populations, l.populations, "population")},
+      {"languages", checkboxes_html(v.languages, l.languages, "language")},
+      {"insurers", checkboxes_html(v.insurance, l.insurance, "insurance")},
       {"psypact", l.psypact},
       {"compact", l.counseling_compact},
       {"sliding", l.sliding_scale},

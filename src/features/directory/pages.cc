@@ -1,5 +1,7 @@
 #include "features/directory/pages.h"
 
+#include "features/directory/page_parts.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -17,18 +19,13 @@ namespace json = boost::json;
 using directory::Listing;
 using directory::Term;
 using directory::Vocabulary;
+using directory_parts::checkboxes_html;
+using directory_parts::date_of;
+using directory_parts::values_of;
 
 constexpr double kMetresPerMile = 1609.344;
 constexpr int kPageSize = 20;
 const int kRadii[] = {5, 10, 25, 50, 100};
-
-std::vector<std::string> all_values(const Request& req, const std::string& key) {
-  std::vector<std::string> out;
-  auto [lo, hi] = req.query.equal_range(key);
-  for (auto it = lo; it != hi; ++it)
-    if (!it->second.empty()) out.push_back(it->second);
-  return out;
-}
 
 std::string query_value(const Request& req, const std::string& key) {
   return std::string(trim(first_value(req.query, key)));
@@ -44,26 +41,6 @@ std::string thousands(int64_t n) {
   for (size_t i = 0; i < digits.size(); ++i) {
     if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
     out.push_back(digits[i]);
-  }
-  return out;
-}
-
-std::string date_of(int64_t unix_seconds) { return iso8601(unix_seconds).substr(0, 10); }
-
-// The terms of `list` as checkboxes, ticked where the visitor asked for them. The search
-// form's long lists (about 130 options) are written here rather than as template data: turning
-// them into mustache data cost more than the search itself (docs/BENCHMARKS.md).
-std::string checkboxes_html(const std::vector<Term>& list, const std::vector<std::string>& chosen,
-                            const std::string& name) {
-  std::string out;
-  for (const auto& t : list) {
-    const std::string id = escape_html(name + "-" + t.id);
-    const bool ticked = std::find(chosen.begin(), chosen.end(), t.id) != chosen.end();
-    out += fmt::format(
-        R"(<div class="checkbox"><input type="checkbox" id="{}" name="{}" value="{}"{}>)"
-        R"(<label for="{}">{}</label></div>)",
-        id, escape_html(name), escape_html(t.id), ticked ? " checked" : "", id,
-        escape_html(t.label));
   }
   return out;
 }
@@ -148,10 +125,10 @@ DirectoryPages::Parsed DirectoryPages::parse(const Request& req) const {
   auto& q = p.query;
   q.now = directory_.now();
   q.day_seed = directory::ranking::day_seed(q.now);
-  q.approaches = all_values(req, "approach");
-  q.concerns = all_values(req, "concern");
-  q.populations = all_values(req, "population");
-  q.languages = all_values(req, "language");
+  q.approaches = values_of(req.query, "approach");
+  q.concerns = values_of(req.query, "concern");
+  q.populations = values_of(req.query, "population");
+  q.languages = values_of(req.query, "language");
   q.insurance = query_value(req, "insurance");
   q.attachment_focused = query_value(req, "attachment") == "1";
   q.accepting_only = query_value(req, "accepting") == "1";
