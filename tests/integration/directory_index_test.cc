@@ -6,6 +6,8 @@
 
 #include <random>
 
+#include <soci/soci.h>
+
 #include "core/clock.h"
 #include "features/directory/directory.h"
 #include "support/test_db.h"
@@ -192,6 +194,45 @@ TEST_P(DirectoryIndexTest, ReturnsWhatTheSqlQueryReturnsInTheSameOrder) {
     ASSERT_TRUE(directory->save(random_listing(rng, directory->vocabulary(), clock.now())));
   }
   compare(rng, 100);
+}
+
+// A psychologist with PSYPACT's authority and a licence from a PSYPACT state reaches every
+// PSYPACT state by telehealth; one licensed elsewhere, or without the authority, does not. The
+// reach stored for the SQL search follows the vocabulary: a stale one is written again when
+// the directory loads.
+TEST_P(DirectoryIndexTest, PsypactAuthorityReachesThePsypactStates) {
+  auto psychologist = [&](const char* name, const char* licence_state, bool psypact) {
+    Listing l;
+    l.name = name;
+    l.lat = 39.74;
+    l.lon = -104.99;
+    l.telehealth = true;
+    l.licences = {{"Psychologist", "PSY-1", licence_state}};
+    l.psypact = psypact;
+    l.source = Source::kImport;
+    auto id = directory->save(l);
+    EXPECT_TRUE(id);
+    return id ? *id : 0;
+  };
+  const int64_t reaches = psychologist("In Colorado with PSYPACT", "CO", true);
+  psychologist("In California with PSYPACT", "CA", true);  // California is not a member
+  psychologist("In Colorado without", "CO", false);
+  ASSERT_TRUE(directory->load());
+  Query q;
+  q.telehealth_state = "PA";
+  q.now = clock.now();
+  for (int pass = 0; pass < 2; ++pass) {
+    auto fast = directory->search(q);
+    auto plain = directory->search_sql(q);
+    ASSERT_TRUE(fast && plain);
+    ASSERT_EQ(fast->total, 1) << "pass " << pass;
+    EXPECT_EQ(fast->hits[0].id, reaches);
+    EXPECT_EQ(describe(*fast), describe(*plain)) << "pass " << pass;
+    // As if written before Pennsylvania was on the list: loading writes the reach again.
+    ASSERT_TRUE(db->transaction(
+        [&](soci::session& s) { s << "UPDATE directory_listings SET reach = '|CO|'"; }));
+    ASSERT_TRUE(directory->load());
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DirectoryIndexTest,

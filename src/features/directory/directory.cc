@@ -22,6 +22,9 @@ Status Directory::load() {
   {
     auto all = repo_.all();
     if (!all) return all.error();
+    // The reach is derived: a vocabulary with new PSYPACT states changes it for the SQL search
+    // too. (The index derives it from the listing itself.)
+    if (auto refreshed = repo_.refresh_reach(*all); !refreshed) return refreshed.error();
     index_.rebuild(*all);
   }
   index_.set_version(*version);

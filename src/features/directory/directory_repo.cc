@@ -98,7 +98,7 @@ struct ListingRow {
     languages = directory::join_list(l.languages);
     insurance = directory::join_list(l.insurance);
     telehealth_states = directory::join_list(l.telehealth_states);
-    reach = directory::join_list(l.telehealth_reach());
+    reach = directory::join_list(l.telehealth_reach(v));
     fee_min = l.fee_min;
     fee_max = l.fee_max;
     sliding = l.sliding_scale;
@@ -425,6 +425,37 @@ Result<std::optional<Listing>> DirectoryRepo::by_npi(const std::string& npi) {
 
 Result<std::vector<Listing>> DirectoryRepo::all() {
   return select_all<Listing>(db_, std::string(kSelect) + " ORDER BY id", read_listing);
+}
+
+Result<int64_t> DirectoryRepo::refresh_reach(const std::vector<Listing>& all) {
+  auto stored = select_all<std::pair<int64_t, std::string>>(
+      db_, "SELECT id, reach FROM directory_listings ORDER BY id", [](const soci::row& r) {
+        return std::pair{get_int64(r, 0), r.get<std::string>(1)};
+      });
+  if (!stored) return stored.error();
+  std::unordered_map<int64_t, const std::string*> reach_of;
+  reach_of.reserve(stored->size());
+  for (const auto& [id, reach] : *stored) reach_of.emplace(id, &reach);
+  std::vector<std::pair<ll, std::string>> changed;
+  for (const auto& l : all) {
+    std::string reach = directory::join_list(l.telehealth_reach(vocabulary_));
+    const auto at = reach_of.find(l.id);
+    if (at != reach_of.end() && *at->second != reach) changed.emplace_back(l.id, std::move(reach));
+  }
+  if (changed.empty()) return int64_t{0};
+  auto st = db_.transaction([&](soci::session& s) {
+    ll id = 0;
+    std::string reach;
+    soci::statement update = (s.prepare << "UPDATE directory_listings SET reach = :r WHERE id = :i",
+                              soci::use(reach), soci::use(id));
+    for (const auto& [i, r] : changed) {
+      id = i;
+      reach = r;
+      update.execute(true);
+    }
+  });
+  if (!st) return st.error();
+  return static_cast<int64_t>(changed.size());
 }
 
 Result<int64_t> DirectoryRepo::version() {

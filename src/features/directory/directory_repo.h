@@ -44,6 +44,9 @@ class DirectoryRepo {
   Result<std::optional<directory::Listing>> by_npi(const std::string& npi);
   // Every listing (hidden ones too), for building the index.
   Result<std::vector<directory::Listing>> all();
+  // Writes the telehealth reach again where the stored one differs from what the vocabulary
+  // gives now (its PSYPACT states change as states join); returns how many rows changed.
+  Result<int64_t> refresh_reach(const std::vector<directory::Listing>& all);
   // The change counter: every write moves it; listings written after `version`.
   Result<int64_t> version();
   Result<std::vector<directory::Listing>> changed_since(int64_t version);

@@ -57,6 +57,12 @@ Result<Vocabulary> Vocabulary::load(const std::string& path) {
     v.taxonomies = read_terms(o, "taxonomies");
     for (const auto& s : o.at("states").as_array()) v.states.emplace_back(s.as_string());
     if (v.states.size() > 64) throw std::runtime_error("more than 64 states");
+    if (const auto* p = o.if_contains("psypact_states"))
+      for (const auto& s : p->as_array()) {
+        v.psypact_states.emplace_back(s.as_string());
+        if (!v.state_bit(v.psypact_states.back()))
+          throw std::runtime_error("psypact_states: unknown state " + v.psypact_states.back());
+      }
   } catch (const std::exception& e) {
     return invalid("directory", path + ": " + e.what());
   }
@@ -119,9 +125,18 @@ std::optional<Source> source_from(std::string_view name) {
   return std::nullopt;
 }
 
-std::vector<std::string> Listing::telehealth_reach() const {
+std::vector<std::string> Listing::telehealth_reach(const Vocabulary& v) const {
   std::vector<std::string> out = telehealth_states;
-  for (const auto& l : licences) out.push_back(l.state);
+  auto member = [&](const std::string& s) {
+    return std::find(v.psypact_states.begin(), v.psypact_states.end(), s) != v.psypact_states.end();
+  };
+  bool psypact_home = false;
+  for (const auto& l : licences) {
+    out.push_back(l.state);
+    psypact_home = psypact_home || member(l.state);
+  }
+  if (psypact && psypact_home)
+    out.insert(out.end(), v.psypact_states.begin(), v.psypact_states.end());
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   out.erase(std::remove(out.begin(), out.end(), std::string()), out.end());
@@ -143,7 +158,7 @@ Status validate(const Listing& l, const Vocabulary& v) {
   if (auto st = check_terms(l.populations, v.populations, "populations"); !st) return st;
   if (auto st = check_terms(l.languages, v.languages, "languages"); !st) return st;
   if (auto st = check_terms(l.insurance, v.insurance, "insurance"); !st) return st;
-  for (const auto& s : l.telehealth_reach())
+  for (const auto& s : l.telehealth_reach(v))
     if (!v.state_bit(s)) return invalid("states", "Use a US state's two letters.");
   if (!l.state.empty() && !v.state_bit(l.state))
     return invalid("state", "Use a US state's two letters.");

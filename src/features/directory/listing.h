@@ -22,6 +22,9 @@ struct Term {
 struct Vocabulary {
   std::vector<Term> approaches, concerns, populations, languages, insurance, taxonomies;
   std::vector<std::string> states;
+  // Where a psychologist with PSYPACT's telepsychology authority may see clients by video,
+  // when their own licence is from one of them too (the list and its date: docs/DIRECTORY.md).
+  std::vector<std::string> psypact_states;
 
   static Result<Vocabulary> load(const std::string& path);
   // The bit of `id` in `list`, or nullopt when the list has no such id.
@@ -73,7 +76,10 @@ struct Listing {
   bool demo() const { return source == Source::kDemo; }
   bool claimed() const { return owner_user_id != 0; }
   // Every state where this listing may see clients by telehealth (licences and declared).
-  std::vector<std::string> telehealth_reach() const;
+  // The states a client can be in for telehealth: the licence states, the listed telehealth
+  // states, and the PSYPACT states for a psychologist who holds the compact's authority.
+  // (Counseling Compact privileges are granted state by state; counselors list them.)
+  std::vector<std::string> telehealth_reach(const Vocabulary& v) const;
 };
 
 // A clinician's request to take over a listing, decided by an administrator.

@@ -380,7 +380,7 @@ Response DirectoryPages::listing_page(Ctx& ctx) {
   put("populations", labels(v.populations, x.populations));
   put("languages", labels(v.languages, x.languages));
   put("insurance", labels(v.insurance, x.insurance));
-  put("reach", fmt::format("{}", fmt::join(x.telehealth_reach(), ", ")));
+  put("reach", fmt::format("{}", fmt::join(x.telehealth_reach(v), ", ")));
   put("street", x.hide_street ? "" : x.street);
   put("city", x.city);
   put("state", x.state);

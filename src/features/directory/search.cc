@@ -133,7 +133,7 @@ IndexEntry IndexEntry::of(const Listing& l, const Vocabulary& v) {
   e.insurance = mask_of(l.insurance, v.insurance);
   e.populations = static_cast<uint32_t>(mask_of(l.populations, v.populations));
   e.taxonomies = mask_of(l.taxonomies, v.taxonomies);
-  for (const auto& s : l.telehealth_reach())
+  for (const auto& s : l.telehealth_reach(v))
     if (auto bit = v.state_bit(s)) e.telehealth_states |= uint64_t{1} << *bit;
   e.fee_min = l.fee_min;
   e.confirmed_at = l.confirmed_at;
