@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <mutex>
 
 #include "core/strings.h"
@@ -120,7 +121,108 @@ std::vector<std::string_view> words_in(const std::string& text) {
   return out;
 }
 
+// Decides most listings' distance from the query's place without trigonometry. Near a place
+// the squared angle between two points is close to dlat^2 + cos(lat1) cos(lat2) dlon^2 (the
+// haversine's series; relative error under 1e-3 for angles under 0.05 radians), and the
+// cosines lie between those of the box's extreme latitudes. A listing is decided inside or
+// outside only when that holds with a relative margin of 2e-3 and 5 m to spare for the float
+// coordinates; the few near the edge get the exact distance.
+class FlatCircle {
+ public:
+  enum Verdict { kOutside, kInside, kUnsure };
+
+  FlatCircle(const Query& q, double dlat_deg, double dlon_deg) {
+    if (!q.near_place()) return;
+    const double dlat = dlat_deg * kRadiansPerDegree, dlon = dlon_deg * kRadiansPerDegree;
+    usable_ = dlat <= kMaxAngle && dlon <= kMaxAngle;
+    if (!usable_) return;
+    lat0_ = *q.lat;
+    lon0_ = *q.lon;
+    lat_limit_ = dlat;
+    // The latitudes a listing inside can have, a little wider: their cosines bound the term.
+    const double lo = std::max(-90.0, lat0_ - dlat_deg - 0.01);
+    const double hi = std::min(90.0, lat0_ + dlat_deg + 0.01);
+    const double nearest_equator = lo <= 0 && hi >= 0 ? 0 : std::min(std::abs(lo), std::abs(hi));
+    const double farthest = std::max(std::abs(lo), std::abs(hi));
+    cmax2_ = std::pow(std::cos(nearest_equator * kRadiansPerDegree), 2);
+    cmin2_ = std::pow(std::cos(farthest * kRadiansPerDegree), 2);
+    const double r = static_cast<double>(q.radius_m) / kEarthRadiusM;
+    const double m = kSlackM / kEarthRadiusM;
+    inside_below_ = r > m ? (r - m) * (r - m) / (1 + kRelative) : -1;
+    const double out = (static_cast<double>(q.radius_m) + 1) / kEarthRadiusM + m;
+    outside_above_ = out * out / (1 - kRelative);
+  }
+
+  // The verdict for a listing; `low` is what nearest_m() needs.
+  Verdict classify(const HotEntry& h, double* low) const {
+    if (!usable_) return kUnsure;
+    const double dphi = (static_cast<double>(h.lat) - lat0_) * kRadiansPerDegree;
+    if (std::abs(dphi) > lat_limit_) return kOutside;  // the angle is at least |dlat|
+    double dlon_deg = static_cast<double>(h.lon) - lon0_;
+    if (dlon_deg > 180) dlon_deg -= 360;
+    if (dlon_deg < -180) dlon_deg += 360;
+    const double dlam = dlon_deg * kRadiansPerDegree;
+    *low = dphi * dphi + cmin2_ * dlam * dlam;
+    if (*low >= outside_above_) return kOutside;
+    const double high = dphi * dphi + cmax2_ * dlam * dlam;
+    return high <= inside_below_ ? kInside : kUnsure;
+  }
+  // A distance in whole metres the listing classified inside cannot be nearer than.
+  static int64_t nearest_m(double low) {
+    const double nearest = std::sqrt(low * (1 - kRelative)) * kEarthRadiusM - kSlackM;
+    return nearest > 0 ? static_cast<int64_t>(nearest) : 0;
+  }
+
+ private:
+  static constexpr double kMaxAngle = 0.05, kRelative = 2e-3, kSlackM = 5;
+  bool usable_ = false;
+  double lat0_ = 0, lon0_ = 0, lat_limit_ = 0, cmin2_ = 0, cmax2_ = 0;
+  double inside_below_ = -1, outside_above_ = 0;
+};
+
+// The best `keep` candidates seen, as a heap whose front is the worst of them.
+class TopCandidates {
+ public:
+  template <typename Before>
+  TopCandidates(size_t keep, Before before) : keep_(keep), before_(before) {}
+  bool full() const { return kept_.size() >= keep_; }
+  const Candidate& worst() const { return kept_.front(); }
+  void offer(const Candidate& c) {
+    if (keep_ == 0) return;
+    if (!full()) {
+      kept_.push_back(c);
+      std::push_heap(kept_.begin(), kept_.end(), before_);
+    } else if (before_(c, kept_.front())) {
+      std::pop_heap(kept_.begin(), kept_.end(), before_);
+      kept_.back() = c;
+      std::push_heap(kept_.begin(), kept_.end(), before_);
+    }
+  }
+  // Best first.
+  std::vector<Candidate> take() {
+    std::sort_heap(kept_.begin(), kept_.end(), before_);
+    return std::move(kept_);
+  }
+
+ private:
+  size_t keep_;
+  std::function<bool(const Candidate&, const Candidate&)> before_;
+  std::vector<Candidate> kept_;
+};
+
 }  // namespace
+
+HotEntry HotEntry::of(const IndexEntry& e) {
+  HotEntry h;
+  h.lat = static_cast<float>(e.lat);
+  h.lon = static_cast<float>(e.lon);
+  h.flags = e.flags;
+  h.completeness = static_cast<uint8_t>(std::min<int>(e.completeness, UINT8_MAX));
+  if (e.confirmed_at > 0)
+    h.confirmed_day =
+        static_cast<uint16_t>(std::min<int64_t>((e.confirmed_at + 86399) / 86400, UINT16_MAX));
+  return h;
+}
 
 IndexEntry IndexEntry::of(const Listing& l, const Vocabulary& v) {
   IndexEntry e;
@@ -273,7 +375,9 @@ void DirectoryIndex::rebuild_locked(std::vector<OverlayEntry> entries) {
   band_start_.assign(1802, 0);
   for (const auto& e : base_) ++band_start_[static_cast<size_t>(band_of(e.lat)) + 1];
   for (size_t i = 1; i < band_start_.size(); ++i) band_start_[i] += band_start_[i - 1];
-  base_dead_.assign(base_.size(), false);
+  hot_.clear();
+  hot_.reserve(base_.size());
+  for (const auto& e : base_) hot_.push_back(HotEntry::of(e));
   position_.clear();
   position_.reserve(base_.size());
   for (size_t i = 0; i < base_.size(); ++i)
@@ -308,7 +412,7 @@ void DirectoryIndex::apply(const Listing& l) {
   std::unique_lock lock(mutex_);
   const auto at =
       std::lower_bound(position_.begin(), position_.end(), std::pair<int64_t, uint32_t>{l.id, 0});
-  if (at != position_.end() && at->first == l.id) base_dead_[at->second] = true;
+  if (at != position_.end() && at->first == l.id) hot_[at->second].flags |= HotEntry::kDead;
   if (l.hidden) {
     overlay_.erase(l.id);
   } else {
@@ -319,7 +423,7 @@ void DirectoryIndex::apply(const Listing& l) {
     std::vector<OverlayEntry> all;
     all.reserve(base_.size() + overlay_.size());
     for (size_t i = 0; i < base_.size(); ++i)
-      if (!base_dead_[i]) all.push_back({base_[i], words_of(base_[i])});
+      if (!(hot_[i].flags & HotEntry::kDead)) all.push_back({base_[i], words_of(base_[i])});
     for (auto& [id, entry] : overlay_) all.push_back(std::move(entry));
     overlay_.clear();
     rebuild_locked(std::move(all));
@@ -328,15 +432,17 @@ void DirectoryIndex::apply(const Listing& l) {
 
 size_t DirectoryIndex::size() const {
   std::shared_lock lock(mutex_);
-  return static_cast<size_t>(std::count(base_dead_.begin(), base_dead_.end(), false)) +
+  return static_cast<size_t>(
+             std::count_if(hot_.begin(), hot_.end(),
+                           [](const HotEntry& h) { return !(h.flags & HotEntry::kDead); })) +
          overlay_.size();
 }
 
 size_t DirectoryIndex::memory_bytes() const {
   std::shared_lock lock(mutex_);
   auto text = [](const std::string& s) { return s.capacity() > 15 ? s.capacity() + 1 : 0; };
-  size_t bytes = base_.capacity() * sizeof(IndexEntry) + words_.capacity() * sizeof(uint32_t) +
-                 band_start_.capacity() * sizeof(uint32_t) + base_dead_.capacity() / 8 +
+  size_t bytes = base_.capacity() * sizeof(IndexEntry) + hot_.capacity() * sizeof(HotEntry) +
+                 words_.capacity() * sizeof(uint32_t) + band_start_.capacity() * sizeof(uint32_t) +
                  position_.capacity() * sizeof(position_[0]) +
                  dictionary_.capacity() * sizeof(std::string);
   for (const auto& w : dictionary_) bytes += text(w);
@@ -350,10 +456,18 @@ Page DirectoryIndex::search(const Query& q) const {
   const CompiledQuery c = CompiledQuery::of(q, vocabulary_);
   Page page;
   if (c.impossible) return page;
-  std::vector<Candidate> found;
+  auto before = [sort = q.sort, near = q.near_place()](const Candidate& a, const Candidate& b) {
+    if (sort == Sort::kDistance && near && a.hit.distance_m != b.hit.distance_m)
+      return a.hit.distance_m < b.hit.distance_m;
+    if (sort == Sort::kBestMatch && a.hit.score != b.hit.score) return a.hit.score > b.hit.score;
+    if (a.rotation != b.rotation) return a.rotation < b.rotation;
+    return a.hit.id < b.hit.id;
+  };
+  TopCandidates top(q.offset + q.limit, before);
+  int64_t total = 0;
   // Where the distance and the words are known, the listing is in.
   auto add = [&](const IndexEntry& e, int64_t d, int word_points) {
-    found.push_back({{e.id, d, c.score(e, d, word_points)}, ranking::rotation(e.id, q.day_seed)});
+    top.offer({{e.id, d, c.score(e, d, word_points)}, ranking::rotation(e.id, q.day_seed)});
   };
   auto distance = [&](const IndexEntry& e) -> int64_t {
     return q.near_place() ? distance_m(*q.lat, *q.lon, e.lat, e.lon) : -1;
@@ -366,6 +480,46 @@ Page DirectoryIndex::search(const Query& q) const {
     t.taxonomies = labels_starting(vocabulary_.taxonomies, w);
     typed.push_back(t);
   }
+
+  // A box that holds the circle: latitude by the radius over the meridian, longitude by the
+  // widest the circle gets; a little wider than exact, so rounding never leaves anyone out.
+  double dlat = 180, dlon = 360;
+  bool all_lons = true;
+  if (q.near_place()) {
+    // Distances are floored to whole metres, so a listing up to a metre past the radius is in.
+    const double angle = static_cast<double>(q.radius_m + 1) / kEarthRadiusM;  // radians
+    dlat = angle / kRadiansPerDegree * 1.0001 + 1e-6;
+    all_lons = std::abs(*q.lat) + dlat >= 89.5 || angle >= 1.5;
+    if (!all_lons) {
+      const double s = std::sin(angle) / std::cos(*q.lat * kRadiansPerDegree);
+      if (s >= 1) {
+        all_lons = true;
+      } else {
+        dlon = std::asin(s) / kRadiansPerDegree * 1.0001 + 1e-6;
+      }
+    }
+  }
+  const FlatCircle circle(q, dlat, all_lons ? 360 : dlon);
+  // What a listing can score at most, from its hot fields: the listings that cannot reach the
+  // page are counted without their exact distance or score.
+  const int64_t fresh_from = q.now - ranking::kFreshSeconds;
+  const double points_per_m =
+      q.radius_m > 0 ? double{ranking::kDistancePoints} / static_cast<double>(q.radius_m) : 0;
+  auto best_without_distance = [&](const HotEntry& h, int word_points) {
+    const bool maybe_fresh =
+        h.confirmed_day != 0 &&
+        (h.confirmed_day == UINT16_MAX || int64_t{h.confirmed_day} * 86400 >= fresh_from);
+    return h.completeness + word_points + (maybe_fresh ? ranking::kFreshPoints : 0);
+  };
+  auto best_distance_points = [&](int64_t at_least_m) {
+    if (!q.near_place() || at_least_m > q.radius_m) return 0;
+    // distance_points() without its integer division, rounded up a hair: a bound may be high.
+    return static_cast<int>(static_cast<double>(q.radius_m - at_least_m) * points_per_m + 1e-6);
+  };
+  const bool read_entry_first = c.reads_entry() || !typed.empty();
+  // The flags the query asks for, and not replaced or hidden since the build.
+  const uint8_t live_with_flags = c.flags | HotEntry::kDead;
+
   std::shared_lock lock(mutex_);
   for (size_t i = 0; i < q.words.size(); ++i) {
     const std::string& w = q.words[i];
@@ -374,38 +528,59 @@ Page DirectoryIndex::search(const Query& q) const {
     typed[i].first = static_cast<uint32_t>(first - dictionary_.begin());
     typed[i].last = static_cast<uint32_t>(last - dictionary_.begin());
   }
-  // Filters are cheaper than the distance: check them before the trigonometry.
-  auto consider_cheap_first = [&](const IndexEntry& e) {
-    if (!c.passes(e)) return;
-    const int64_t d = distance(e);
-    if (d > q.radius_m && q.near_place()) return;
-    if (auto points = id_word_points(e, words_, typed)) add(e, d, *points);
+  // Cheapest first: the flags, the other filters, the distance, the words; then the exact
+  // distance and score only for a listing that could make the page.
+  auto consider = [&](size_t i) __attribute__((always_inline)) {
+    const HotEntry& h = hot_[i];
+    if ((h.flags & live_with_flags) != c.flags) return;
+    const IndexEntry& e = base_[i];
+    if (read_entry_first && !c.passes(e)) return;
+    double low = 0;
+    int64_t exact_m = -1;
+    if (q.near_place()) {
+      const auto verdict = circle.classify(h, &low);
+      if (verdict == FlatCircle::kOutside) return;
+      if (verdict == FlatCircle::kUnsure) {
+        exact_m = distance(e);
+        if (exact_m > q.radius_m) return;
+      }
+    }
+    int word_points = 0;
+    if (!typed.empty()) {
+      const auto points = id_word_points(e, words_, typed);
+      if (!points) return;
+      word_points = *points;
+    }
+    ++total;
+    if (top.full()) {
+      const Candidate& worst = top.worst();
+      auto at_least_m = [&] { return exact_m >= 0 ? exact_m : FlatCircle::nearest_m(low); };
+      if (q.sort == Sort::kBestMatch) {
+        const int without = best_without_distance(h, word_points);
+        if (without + ranking::kDistancePoints < worst.hit.score) return;
+        if (without + best_distance_points(at_least_m()) < worst.hit.score) return;
+      }
+      if (q.sort == Sort::kDistance && q.near_place() && at_least_m() > worst.hit.distance_m)
+        return;
+    }
+    add(e, exact_m >= 0 ? exact_m : distance(e), word_points);
   };
-
   auto scan = [&](size_t from, size_t to) {
-    for (size_t i = from; i < to; ++i)
-      if (!base_dead_[i]) consider_cheap_first(base_[i]);
+    for (size_t i = from; i < to; ++i) consider(i);
+  };
+  auto scan_down = [&](size_t from, size_t to) {
+    for (size_t i = to; i-- > from;) consider(i);
   };
   if (!q.near_place()) {
     scan(0, base_.size());
   } else {
-    // A box that holds the circle: latitude by the radius over the meridian, longitude by the
-    // widest the circle gets; a little wider than exact, so rounding never leaves anyone out.
-    const double angle = static_cast<double>(q.radius_m) / kEarthRadiusM;  // radians
-    const double dlat = angle / kRadiansPerDegree * 1.0001 + 1e-6;
     const double lat0 = *q.lat, lon0 = *q.lon;
-    bool all_lons = std::abs(lat0) + dlat >= 89.5 || angle >= 1.5;
-    double dlon = 360;
-    if (!all_lons) {
-      const double s = std::sin(angle) / std::cos(lat0 * kRadiansPerDegree);
-      if (s >= 1) {
-        all_lons = true;
-      } else {
-        dlon = std::asin(s) / kRadiansPerDegree * 1.0001 + 1e-6;
-      }
-    }
-    const int first = band_of(lat0 - dlat), last = band_of(lat0 + dlat);
-    for (int b = first; b <= last; ++b) {
+    // The bands nearest the place first: the page's best are found early, and the bar they set
+    // spares the rest their exact distance and score.
+    const int first = band_of(lat0 - dlat), last = band_of(lat0 + dlat), middle = band_of(lat0);
+    for (int step = 0; step <= 2 * (last - first); ++step) {
+      const int b = middle + (step % 2 ? (step + 1) / 2 : -(step / 2));
+      if (b < first || b > last) continue;
       const size_t lo = band_start_[static_cast<size_t>(b)];
       const size_t hi = band_start_[static_cast<size_t>(b) + 1];
       auto lon_at = [&](double lon) {
@@ -427,7 +602,10 @@ Page DirectoryIndex::search(const Query& q) const {
         scan_lons(lon0 - dlon, 180);
         scan_lons(-180, lon0 + dlon - 360);
       } else {
-        scan_lons(lon0 - dlon, lon0 + dlon);
+        // From the place outwards, east then west, for the same reason as the bands' order.
+        const size_t at = lon_at(lon0);
+        scan(at, lon_at(std::nextafter(lon0 + dlon, 1e9)));
+        scan_down(lon_at(lon0 - dlon), at);
       }
     }
   }
@@ -435,23 +613,16 @@ Page DirectoryIndex::search(const Query& q) const {
     if (!c.passes(o.entry)) continue;
     const int64_t d = distance(o.entry);
     if (d > q.radius_m && q.near_place()) continue;
-    if (auto points = text_word_points(o.words, q.words)) add(o.entry, d, *points);
+    if (auto points = text_word_points(o.words, q.words)) {
+      ++total;
+      add(o.entry, d, *points);
+    }
   }
   lock.unlock();
 
-  page.total = static_cast<int64_t>(found.size());
-  auto before = [&](const Candidate& a, const Candidate& b) {
-    if (q.sort == Sort::kDistance && q.near_place() && a.hit.distance_m != b.hit.distance_m)
-      return a.hit.distance_m < b.hit.distance_m;
-    if (q.sort == Sort::kBestMatch && a.hit.score != b.hit.score) return a.hit.score > b.hit.score;
-    if (a.rotation != b.rotation) return a.rotation < b.rotation;
-    return a.hit.id < b.hit.id;
-  };
-  const size_t end = std::min(found.size(), q.offset + q.limit);
-  if (q.offset >= found.size()) return page;
-  std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(end), found.end(),
-                    before);
-  for (size_t i = q.offset; i < end; ++i) page.hits.push_back(found[i].hit);
+  page.total = total;
+  const std::vector<Candidate> best = top.take();
+  for (size_t i = q.offset; i < best.size(); ++i) page.hits.push_back(best[i].hit);
   return page;
 }
 

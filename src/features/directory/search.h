@@ -102,6 +102,19 @@ struct IndexEntry {
   static IndexEntry of(const Listing& l, const Vocabulary& v);
 };
 
+// What a radius search reads of every listing in its box, beside the entries: 12 bytes, so a
+// dense city's hundred thousand listings are scanned from one or two megabytes. The
+// coordinates are rounded to float (within a metre) and the confirmation to a day: enough to
+// rule listings out and to bound their score; the full entry decides the rest.
+struct HotEntry {
+  float lat = 0, lon = 0;
+  uint8_t flags = 0;           // IndexEntry::Flag, and kDead
+  uint8_t completeness = 0;    // 0..20
+  uint16_t confirmed_day = 0;  // the day of confirmed_at, rounded up; 0 when never
+  static HotEntry of(const IndexEntry& e);
+  static constexpr uint8_t kDead = 128;  // replaced or hidden since the build
+};
+
 // A listing's folded words as text (key_words and bio_words in listing.h; `own` is the name
 // and credentials alone): what the overlay keeps, and what the dictionary is built from.
 struct EntryWords {
@@ -119,6 +132,11 @@ struct CompiledQuery {
   static CompiledQuery of(const Query& q, const Vocabulary& v);
   // Every filter but the words and the distance (masks and flags: cheap).
   bool passes(const IndexEntry& e) const;
+  // Whether passes() asks more than the flags.
+  bool reads_entry() const {
+    return approaches || concerns || languages || insurance || state || populations ||
+           query->fee_at_most > 0;
+  }
   // The score of a listing that passes, at this distance, whose words gave `word_points`.
   int score(const IndexEntry& e, int64_t distance_m, int word_points) const;
 };
@@ -156,8 +174,8 @@ class DirectoryIndex {
   const Vocabulary& vocabulary_;
   mutable std::shared_mutex mutex_;
   std::vector<IndexEntry> base_;                        // by band, then longitude
+  std::vector<HotEntry> hot_;                           // base_'s hot fields, in its order
   std::vector<uint32_t> band_start_;                    // 1801 + 1 offsets into base_
-  std::vector<bool> base_dead_;                         // replaced or hidden since the build
   std::vector<std::pair<int64_t, uint32_t>> position_;  // (id, position in base_), by id
   std::vector<std::string> dictionary_;                 // every word of base_, sorted
   std::vector<uint32_t> words_;                         // base_'s word ids (IndexEntry::words_at)

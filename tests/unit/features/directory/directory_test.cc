@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <random>
 
 #include "features/directory/geo.h"
 #include "features/directory/listing.h"
@@ -251,6 +252,93 @@ TEST(Index, FoldingTheOverlayKeepsEveryAnswer) {
   Query q;
   q.words = {"kestrel"};
   EXPECT_EQ(folded.search(q).total, 20) << "the words of folded-in listings are found";
+}
+
+// The index decides most listings' distance from float coordinates and skips the exact
+// distance and score of those that cannot reach the page. Listings a few metres either side
+// of the radius, at every latitude and radius, must still come out exactly as a plain
+// computation over every listing says: same total, same page, in the same order.
+TEST(Index, ListingsAtTheEdgeOfTheRadiusAreDecidedExactly) {
+  const auto v = vocabulary();
+  std::mt19937 rng(20261202);
+  std::uniform_real_distribution<double> unit(0, 1), slack(-30, 30);
+  std::uniform_int_distribution<int64_t> age(0, 200 * 86400);
+  const int64_t now = 1'800'000'000;
+  struct Centre {
+    double lat, lon;
+  };
+  for (const Centre centre : {Centre{0, 0}, Centre{40.7, -74}, Centre{64.8, -147.7},
+                              Centre{78.2, 15.6}, Centre{-45.9, 170.5}, Centre{-17.7, 179.99}}) {
+    for (const int64_t radius : {1'000, 25'000, 100'000, 400'000}) {
+      // Where one is `metres` from the centre, `bearing` radians east of north.
+      auto point = [&](double metres, double bearing) {
+        const double d = metres / kEarthRadiusM, p1 = centre.lat * kRadiansPerDegree;
+        const double p2 =
+            std::asin(std::sin(p1) * std::cos(d) + std::cos(p1) * std::sin(d) * std::cos(bearing));
+        double lon = centre.lon + std::atan2(std::sin(bearing) * std::sin(d) * std::cos(p1),
+                                             std::cos(d) - std::sin(p1) * std::sin(p2)) /
+                                      kRadiansPerDegree;
+        if (lon > 180) lon -= 360;
+        if (lon < -180) lon += 360;
+        return std::pair{p2 / kRadiansPerDegree, lon};
+      };
+      std::vector<Listing> listings;
+      for (int64_t id = 1; id <= 1'500; ++id) {
+        const double metres = id % 2 ? static_cast<double>(radius) + slack(rng)
+                                     : unit(rng) * 1.2 * static_cast<double>(radius);
+        const auto [lat, lon] = point(metres, unit(rng) * 2 * M_PI);
+        Listing l = at(id, lat, lon);
+        l.accepting = id % 3 != 0;
+        l.phone = id % 4 ? "555 0100" : "";
+        l.bio = id % 5 ? "A few words." : "";
+        l.confirmed_at = id % 7 ? now - age(rng) : 0;
+        listings.push_back(l);
+      }
+      DirectoryIndex index(v);
+      index.rebuild(listings);
+      for (const Sort sort : {Sort::kBestMatch, Sort::kDistance}) {
+        Query q;
+        q.lat = centre.lat;
+        q.lon = centre.lon;
+        q.radius_m = radius;
+        q.accepting_only = true;
+        q.sort = sort;
+        q.now = now;
+        q.day_seed = ranking::day_seed(now);
+        q.offset = 10;
+        q.limit = 30;
+        // The plain computation.
+        struct Expected {
+          Hit hit;
+          int64_t rotation;
+        };
+        std::vector<Expected> all;
+        for (const auto& l : listings) {
+          const int64_t d = distance_m(centre.lat, centre.lon, l.lat, l.lon);
+          if (!l.accepting || d > radius) continue;
+          const bool fresh = l.confirmed_at > 0 && l.confirmed_at >= now - ranking::kFreshSeconds;
+          const int score = completeness(l) + (fresh ? ranking::kFreshPoints : 0) +
+                            ranking::distance_points(d, radius);
+          all.push_back({{l.id, d, score}, ranking::rotation(l.id, q.day_seed)});
+        }
+        std::sort(all.begin(), all.end(), [&](const Expected& a, const Expected& b) {
+          if (sort == Sort::kDistance && a.hit.distance_m != b.hit.distance_m)
+            return a.hit.distance_m < b.hit.distance_m;
+          if (sort == Sort::kBestMatch && a.hit.score != b.hit.score)
+            return a.hit.score > b.hit.score;
+          if (a.rotation != b.rotation) return a.rotation < b.rotation;
+          return a.hit.id < b.hit.id;
+        });
+        std::vector<Hit> expected;
+        for (size_t i = q.offset; i < all.size() && i < q.offset + q.limit; ++i)
+          expected.push_back(all[i].hit);
+        const Page page = index.search(q);
+        EXPECT_EQ(page.total, static_cast<int64_t>(all.size()))
+            << centre.lat << "," << centre.lon << " radius " << radius;
+        EXPECT_EQ(page.hits, expected) << centre.lat << "," << centre.lon << " radius " << radius;
+      }
+    }
+  }
 }
 
 }  // namespace
