@@ -3,8 +3,10 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <mutex>
 
 #include "core/strings.h"
@@ -167,14 +169,22 @@ class FlatCircle {
     const double high = dphi * dphi + cmax2_ * dlam * dlam;
     return high <= inside_below_ ? kInside : kUnsure;
   }
+  bool usable() const { return usable_; }
+  // The largest `low` a listing at most `metres` away can have.
+  static double flat_at_most(double metres) {
+    const double angle = metres / kEarthRadiusM;
+    return angle * angle / (1 - kRelative);
+  }
   // A distance in whole metres the listing classified inside cannot be nearer than.
   static int64_t nearest_m(double low) {
     const double nearest = std::sqrt(low * (1 - kRelative)) * kEarthRadiusM - kSlackM;
     return nearest > 0 ? static_cast<int64_t>(nearest) : 0;
   }
 
+  static constexpr double kSlackM = 5;
+
  private:
-  static constexpr double kMaxAngle = 0.05, kRelative = 2e-3, kSlackM = 5;
+  static constexpr double kMaxAngle = 0.05, kRelative = 2e-3;
   bool usable_ = false;
   double lat0_ = 0, lon0_ = 0, lat_limit_ = 0, cmin2_ = 0, cmax2_ = 0;
   double inside_below_ = -1, outside_above_ = 0;
@@ -565,11 +575,82 @@ Page DirectoryIndex::search(const Query& q) const {
     }
     add(e, exact_m >= 0 ? exact_m : distance(e), word_points);
   };
+  // The common search (near a place, filters that are flags, best match first) in one pass
+  // with a single rarely taken branch: a dense city's listings are counted without
+  // mispredicting on every other one, and only those that could reach the page or lie near
+  // the edge take the slow path.
+  const bool simple = circle.usable() && !read_entry_first && q.sort == Sort::kBestMatch;
+  const int64_t fresh_day = fresh_from > 0 ? (fresh_from + 86399) / 86400 : 0;
+  int worst = -(1 << 20);  // the worst score on the page once it is full; scores are never negative
+  // reach[k]: the flat measure (FlatCircle::classify's `low`) a listing must not exceed to win
+  // k distance points; reach[0] lets everyone through, reach[31] no one. A little generous, as
+  // bounds may be: the slow path decides.
+  std::array<double, 32> reach{};
+  auto set_reach = [&] {
+    reach.fill(-1);
+    reach[0] = std::numeric_limits<double>::infinity();
+    const double r = static_cast<double>(q.radius_m);
+    for (int k = 1; k <= ranking::kDistancePoints; ++k) {
+      const double metres = r - (k - 1e-6) * r / ranking::kDistancePoints + FlatCircle::kSlackM + 1;
+      if (metres >= 0) reach[static_cast<size_t>(k)] = FlatCircle::flat_at_most(metres);
+    }
+  };
+  if (simple) set_reach();
+  auto slow = [&](size_t i, bool unsure, double low) {
+    const IndexEntry& e = base_[i];
+    int64_t exact_m = -1;
+    if (unsure) {
+      exact_m = distance(e);
+      if (exact_m > q.radius_m) return;
+      ++total;
+    }
+    if (top.full()) {
+      const int64_t at_least_m = exact_m >= 0 ? exact_m : FlatCircle::nearest_m(low);
+      if (best_without_distance(hot_[i], 0) + best_distance_points(at_least_m) <
+          top.worst().hit.score)
+        return;
+    }
+    add(e, exact_m >= 0 ? exact_m : distance(e), 0);
+    if (top.full()) worst = top.worst().hit.score;
+  };
+  // The loop of the common search, with what it reads copied into locals so that they stay in
+  // registers: `worst` and `reach` change only in the slow path.
+  auto scan_simple = [&](size_t from, size_t to, bool down) {
+    const FlatCircle flat = circle;
+    const HotEntry* const hot = hot_.data();
+    const uint8_t mask = live_with_flags, flags = c.flags;
+    const int64_t fresh = fresh_day;
+    int64_t counted = 0;
+    const size_t n = to - from;
+    for (size_t k = 0; k < n; ++k) {
+      const size_t i = down ? to - 1 - k : from + k;
+      const HotEntry& h = hot[i];
+      double low = 0;
+      const auto verdict = flat.classify(h, &low);
+      const bool wanted = (h.flags & mask) == flags;
+      const bool inside = verdict == FlatCircle::kInside, unsure = verdict == FlatCircle::kUnsure;
+      counted += static_cast<int64_t>(wanted & inside);
+      const bool maybe_fresh = (h.confirmed_day >= fresh) & (h.confirmed_day != 0);
+      const int best = h.completeness + (maybe_fresh ? ranking::kFreshPoints : 0);
+      const int needed = std::clamp(worst - best, 0, 31);  // distance points to reach the page
+      if (wanted & (unsure | (inside & (low <= reach[static_cast<size_t>(needed)])))) [[unlikely]]
+        slow(i, unsure, low);
+    }
+    total += counted;
+  };
   auto scan = [&](size_t from, size_t to) {
-    for (size_t i = from; i < to; ++i) consider(i);
+    if (simple) {
+      scan_simple(from, to, false);
+    } else {
+      for (size_t i = from; i < to; ++i) consider(i);
+    }
   };
   auto scan_down = [&](size_t from, size_t to) {
-    for (size_t i = to; i-- > from;) consider(i);
+    if (simple) {
+      scan_simple(from, to, true);
+    } else {
+      for (size_t i = to; i-- > from;) consider(i);
+    }
   };
   if (!q.near_place()) {
     scan(0, base_.size());

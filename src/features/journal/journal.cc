@@ -31,7 +31,7 @@ json::object to_json(const JournalEntry& e) {
   for (const auto& [k, v] : e.emotions) emotions[k] = v;
   json::array tags;
   for (const auto& t : e.tags) tags.push_back(json::value(t));
-  return json::object{{"situation", e.situation},
+  json::object o{{"situation", e.situation},
                       {"people", e.people},
                       {"emotions", emotions},
                       {"body", e.body},
@@ -41,6 +41,8 @@ json::object to_json(const JournalEntry& e) {
                       {"my_motive", e.my_motive},
                       {"their_motive", e.their_motive},
                       {"tags", tags}};
+  if (e.has_mood()) o["mood"] = json::object{{"pleasant", e.pleasant}, {"energy", e.energy}};
+  return o;
 }
 
 void from_json(const json::object& o, JournalEntry& e) {
@@ -62,6 +64,10 @@ void from_json(const json::object& o, JournalEntry& e) {
   if (o.contains("tags")) {
     for (const auto& t : o.at("tags").as_array()) e.tags.emplace_back(t.as_string());
   }
+  if (const auto* mood = o.if_contains("mood")) {
+    e.pleasant = static_cast<int>(mood->at("pleasant").to_number<int64_t>());
+    e.energy = static_cast<int>(mood->at("energy").to_number<int64_t>());
+  }
 }
 
 Result<JournalEntry> open(const store::JournalRecord& r, const crypto::DataKey& key) {
@@ -79,6 +85,7 @@ std::string all_text(const JournalEntry& e) {
   std::string t = e.situation + "\n" + e.people + "\n" + e.body + "\n" + e.first_thought + "\n" +
                   e.urge + "\n" + e.action + "\n" + e.my_motive + "\n" + e.their_motive;
   for (const auto& tag : e.tags) t += "\n" + tag;
+  for (const auto& [feeling, intensity] : e.emotions) t += "\n" + feeling;
   return to_lower(t);
 }
 
@@ -98,8 +105,13 @@ Status Journal::validate(const JournalEntry& e) const {
   if (!parse_date(e.occurred_on))
     return invalid("occurred_on", "Please give the date as YYYY-MM-DD.");
   if (e.kind != "quick" && e.kind != "full") return invalid("kind", "Unknown kind of entry.");
-  if (trim(e.situation).empty())
-    return invalid("situation", "Please write a few words about what happened.");
+  const bool says_something = e.has_mood() || !e.emotions.empty() || !trim(e.situation).empty() ||
+                              !trim(e.body).empty() || !trim(e.action).empty();
+  if (!says_something)
+    return invalid("situation", "Write a few words about what happened, or choose a feeling.");
+  if (e.pleasant < 0 || e.pleasant > kMoodSteps || e.energy < 0 || e.energy > kMoodSteps ||
+      (e.pleasant == 0) != (e.energy == 0))
+    return invalid("mood", "Choose one square of the mood grid.");
   for (const auto* text : {&e.situation, &e.people, &e.body, &e.first_thought, &e.urge, &e.action,
                            &e.my_motive, &e.their_motive}) {
     if (utf8_length(*text) > kMaxText)

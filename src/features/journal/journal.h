@@ -28,7 +28,13 @@ struct JournalEntry {
   std::map<std::string, int> emotions;  // feeling -> intensity 0-10
   std::string body, first_thought, urge, action, my_motive, their_motive;
   std::vector<std::string> tags;
+  // A mood check: one tap on a grid, from unpleasant (1) to pleasant (5) and from calm (1) to
+  // energised (5); both 0 when the entry has none.
+  int pleasant = 0, energy = 0;
+  bool has_mood() const { return pleasant > 0; }
 };
+
+inline constexpr int kMoodSteps = 5;
 
 // True when the text of an entry contains words that may point to a crisis or self-harm.
 // Used only to show help beside the entry; it never blocks saving and never diagnoses.
