@@ -10,13 +10,14 @@
 #include "features/reconsider/module.h"
 #include "features/site/module.h"
 #include "features/skills/module.h"
+#include "features/today/module.h"
 
 namespace sb::app {
 
 std::vector<web::Feature> features() {
   return {
       features::site(),      features::assessment(), features::journal(), features::skills(),
-      features::checkin(),   features::reconsider(), features::plan(),    features::progress(),
+      features::checkin(),   features::reconsider(), features::plan(),    features::progress(), features::today(),
       features::directory(), features::account(),
   };
 }

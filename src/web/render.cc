@@ -72,6 +72,7 @@ std::string content_type_for(const fs::path& p) {
   if (ext == ".ico") return "image/x-icon";
   if (ext == ".woff2") return "font/woff2";
   if (ext == ".json") return "application/json";
+  if (ext == ".webmanifest") return "application/manifest+json";
   return "application/octet-stream";
 }
 

@@ -47,7 +47,16 @@ Site::Site(SiteConfig config, store::Database& db, const Clock& clock,
     return r;
   });
   router_.add("GET", "/static/{file}", [this](Request& req) { return static_file(req); });
-  for (const char* p : {"/healthz", "/metrics", "/static/{file}"})
+  // The web app manifest and the service worker live at the root: a worker controls only the
+  // pages under its own path.
+  for (const char* name : {"manifest.webmanifest", "sw.js"}) {
+    router_.add("GET", std::string("/") + name, [this, name](Request& req) {
+      req.params["file"] = name;
+      return static_file(req);
+    });
+  }
+  for (const char* p :
+       {"/healthz", "/metrics", "/static/{file}", "/manifest.webmanifest", "/sw.js"})
     declared_.push_back({"GET", p, Need::anyone(), true, ""});
 }
 
@@ -239,6 +248,7 @@ Response Site::render_page(PageContext& ctx, const std::string& template_name, j
   layout["csrf"] = ctx.csrf();
   view["csrf"] = ctx.csrf();
   view["signed_in"] = v.signed_in();
+  view["is_admin"] = layout["is_admin"];
   layout["body"] = content_->render(template_name, view);
   return Response::html(content_->render("layout", layout), status);
 }

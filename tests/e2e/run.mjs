@@ -1,6 +1,7 @@
 // Browser end-to-end tests: a person's path through SecureBase in Debian's chromium, with an
 // axe-core accessibility check of every page. Prints "e2e: N passed, N failed".
-import { launchChromium } from './browser.mjs';
+import { launchChromium, launchPersistentChromium } from './browser.mjs';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -64,7 +65,14 @@ async function signUp(page, address = email, { shots = false } = {}) {
     await shoot(page, 'signup-confirm');
   }
   await page.getByRole('button', { name: 'Create my account' }).click();
-  await page.waitForURL(/\/account/);
+  await page.waitForURL(/\/today\?welcome=1/);
+}
+
+// Signing out from the menu, where the button lives on every screen size.
+async function signOut(page) {
+  await page.goto(`${BASE}/menu`);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(`${BASE}/`);
 }
 
 async function signIn(page, address = email, pw = password) {
@@ -134,7 +142,7 @@ test('sign up shows field errors, keeps input and passes axe', async (page) => {
 test('signing up with a taken address looks the same and mails its owner', async (page) => {
   const taken = `taken-${Date.now()}@example.org`;
   await signUp(page, taken);
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signOut(page);
   await page.goto(`${BASE}/signup`);
   await page.getByLabel('E-mail address').fill(taken);
   await page.getByLabel('Password', { exact: true }).fill('a different long password');
@@ -148,15 +156,17 @@ test('signing up with a taken address looks the same and mails its owner', async
 
 test('sign up, sign out, sign in', async (page) => {
   await signUp(page, email, { shots: true });
+  expect((await page.locator('.notice').innerText()).includes('Your account is ready'), 'a new account lands on Today');
+  await page.goto(`${BASE}/account`);
   expect((await page.locator('.account-email').innerText()) === email, 'account page shows the address');
   await axeCheck(page, '/account');
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.waitForURL(`${BASE}/`);
+  await signOut(page);
   expect(await page.getByRole('link', { name: 'Sign in' }).count() === 1, 'signed out');
   await signIn(page, email, 'wrong password here');
   expect((await page.getByRole('alert').innerText()).includes('do not match'), 'wrong password refused');
   await signIn(page);
-  await page.waitForURL(/\/account/);
+  await page.waitForURL(/\/today/);
+  await page.goto(`${BASE}/account`);
   const cookies = await page.context().cookies();
   const session = cookies.find((c) => c.name.endsWith('sb_session'));
   expect(session && session.httpOnly && session.sameSite === 'Lax', 'session cookie is HttpOnly and Lax');
@@ -164,7 +174,8 @@ test('sign up, sign out, sign in', async (page) => {
 
 test('export downloads my data as JSON and as CSV', async (page) => {
   await signIn(page);
-  await page.waitForURL(/\/account/);
+  await page.waitForURL(/\/today/);
+  await page.goto(`${BASE}/account`);
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.getByRole('button', { name: 'Export my data (JSON)' }).click(),
@@ -206,7 +217,8 @@ test('keyboard: skip link is the first stop and focus is visible', async (page) 
 
 test('delete account erases it', async (page) => {
   await signIn(page);
-  await page.waitForURL(/\/account/);
+  await page.waitForURL(/\/today/);
+  await page.goto(`${BASE}/account`);
   await page.getByLabel('Your password, to confirm').fill('not my password');
   await page.getByRole('button', { name: 'Delete my account and all my data' }).click();
   expect((await page.getByRole('alert').innerText()).includes('nothing was deleted'), 'wrong password refused');
@@ -498,7 +510,7 @@ test('two-factor sign-in, re-authentication, and an administrator\'s look in my 
   await axeCheck(page, 'recovery codes');
   expect((await page.locator('ul.recovery-codes li').count()) === 10, 'ten recovery codes');
   const recovery = (await page.locator('ul.recovery-codes li').first().innerText()).trim();
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signOut(page);
   // Signing in now asks for a code after the password; a recovery code works once.
   await signIn(page, member);
   await page.waitForURL(/\/signin\/code/);
@@ -509,7 +521,8 @@ test('two-factor sign-in, re-authentication, and an administrator\'s look in my 
   expect((await page.getByRole('alert').innerText()).includes('not right'), 'a wrong code is refused');
   await page.getByLabel('Code').fill(recovery);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/account$/);
+  await page.waitForURL(/\/today$/);
+  await page.goto(`${BASE}/account`);
   expect((await page.locator('.account-email').innerText()) === member, 'signed in with a recovery code');
 
   // An administrator must turn on two-factor before seeing anyone; then looks at the member.
@@ -672,10 +685,116 @@ test('directory: a clinician claims a listing, an administrator verifies it, the
   expect(rows.some((r) => r.includes('An administrator')), `the verification is in my access list: ${rows.join(' | ')}`);
 });
 
+// What scrolls sideways, and navigation controls smaller than a thumb, on one page as it is.
+async function layoutProblems(page, width) {
+  return await page.evaluate((w) => {
+    const problems = [];
+    if (document.documentElement.scrollWidth > w) problems.push(`scrolls sideways (${document.documentElement.scrollWidth} px)`);
+    for (const el of document.querySelectorAll('.nav-links a, .tab-bar a, .menu-list a, .mood-cell, .option, .chip span')) {
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0) continue;  // not shown at this width
+      if (box.height < 44 || box.width < 44) problems.push(`${el.textContent.trim() || el.getAttribute('aria-label')}: ${Math.round(box.width)}x${Math.round(box.height)}`);
+    }
+    return problems;
+  }, width);
+}
+
+test('today: a mood check in two taps, feeling words after, axe, phone and desktop', async (page) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signUp(page, `today-${Date.now()}@example.org`);
+  await axeCheck(page, '/today');
+  await shoot(page, 'today');
+  await page.setViewportSize({ width: 390, height: 844 });
+  // Tap one: a square of the grid. It is within the first screen of a phone.
+  const cell = page.getByRole('button', { name: 'pleasant and calm', exact: true });
+  const box = await cell.boundingBox();
+  expect(box && box.y + box.height <= 844, `the mood grid is on the first screen (${box && box.y})`);
+  await cell.click();
+  await page.waitForURL(/\/mood\/[A-Za-z0-9_-]+$/);
+  expect((await page.getByRole('status').innerText()).includes('pleasant and calm'), 'saved after one tap');
+  await axeCheck(page, '/mood/{id}');
+  await shoot(page, 'mood-details');
+  await page.setViewportSize({ width: 390, height: 844 });
+  // Tap two, optional: a feeling word, then save.
+  await page.locator('label.chip', { hasText: 'hopeful' }).click();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForURL(/\/today\?mood=saved/);
+  expect((await page.locator('.earlier').innerText()).includes('pleasant and calm'), 'Today lists the check');
+  await page.goto(`${BASE}/journal?q=hopeful`);
+  expect((await page.locator('main').innerText()).includes('hopeful'), 'the journal search finds the feeling word');
+});
+
+test('phone-first: no sideways scroll at 320 px, navigation and answers at least 44 px, a bottom bar', async (page) => {
+  await signUp(page, `layout-${Date.now()}@example.org`);
+  const pages = ['/today', '/menu', '/journal', '/journal/new', '/journal/calendar', '/skills', '/skills/slow-breathing',
+    '/checkin', '/plan', '/reconsider', '/reconsider/new', '/progress', '/account', '/assessments',
+    '/understanding', '/help', '/therapists', '/therapists?place=60614&radius=25&unit=km', '/assessment'];
+  const problems = [];
+  for (const [w, h] of [[320, 700], [390, 844], [1280, 800]]) {
+    await page.setViewportSize({ width: w, height: h });
+    for (const p of pages) {
+      await page.goto(`${BASE}${p}`);
+      for (const problem of await layoutProblems(page, w)) problems.push(`${w} ${p}: ${problem}`);
+    }
+  }
+  expect(problems.length === 0, problems.join('\n'));
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${BASE}/journal`);
+  const bar = page.getByRole('navigation', { name: 'Main places' });
+  expect(await bar.isVisible(), 'the bottom bar shows on a phone');
+  const header = await page.locator('.site-header').boundingBox();
+  expect(header.height <= 80, `the phone header is one line (${header.height} px)`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  expect(!(await bar.isVisible()), 'no bottom bar on a desktop');
+});
+
+test('installable: manifest, icons, service worker; the offline page', async (page) => {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'securebase-profile-'));
+  const installed = await launchPersistentChromium(profile);
+  try {
+    const p = installed.pages()[0] ?? await installed.newPage();
+    await p.goto(`${BASE}/`);
+    await p.evaluate(async () => { await navigator.serviceWorker.ready; });
+    const cdp = await installed.newCDPSession(p);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    expect(installabilityErrors.length === 0, `installability: ${JSON.stringify(installabilityErrors)}`);
+  } finally {
+    await installed.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+  const manifest = await (await page.request.get(`${BASE}/manifest.webmanifest`)).json();
+  expect(manifest.icons.some((i) => i.sizes === '512x512'), 'a 512 px icon');
+  await page.goto(`${BASE}/offline`);
+  await axeCheck(page, '/offline');
+  await shoot(page, 'offline');
+  // Offline, a page that cannot be fetched shows the offline page from the worker.
+  await page.goto(`${BASE}/`);
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await page.reload();
+  await page.context().setOffline(true);
+  await page.goto(`${BASE}/understanding`).catch(() => {});
+  const text = await page.locator('h1').innerText();
+  await page.context().setOffline(false);
+  expect(text === 'You are offline', `offline, a page shows the offline page (saw "${text}")`);
+});
+
+test('dark mode follows the system setting', async (page) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto(`${BASE}/`);
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(bg === 'rgb(20, 25, 29)', `dark paper (${bg})`);
+  await axeCheck(page, '/ in dark mode');
+  await shoot(page, 'home-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(`${BASE}/`);
+  expect((await page.evaluate(() => getComputedStyle(document.body).backgroundColor)) === 'rgb(251, 250, 247)', 'light paper');
+});
+
 const browser = await launchChromium();
 let passed = 0;
 let failed = 0;
-for (const t of tests) {
+const only = process.env.E2E_ONLY ?? '';
+for (const t of tests.filter((x) => x.name.includes(only))) {
   // A fresh context per test, so cookies never leak between them; CSP bypass lets axe load.
   const context = await browser.newContext({ bypassCSP: true, acceptDownloads: true });
   const page = await context.newPage();

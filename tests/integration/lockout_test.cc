@@ -36,7 +36,7 @@ TEST_P(LockoutTest, GuessingDoesNotKeepTheOwnerOutOnTheirOwnDevice) {
   Browser owner = site->browser();
   ASSERT_EQ(sign_in(owner, "owner@example.org", kPassword), 303);
   ASSERT_FALSE(owner.cookie(site->app->session_cookie_name()).empty());
-  owner.post("/signout", {});
+  ASSERT_EQ(testing::sign_out(owner).status, 303);
   // Two wrong guesses a second for two minutes, from somewhere else.
   Browser attacker = site->browser();
   int throttled = 0;
@@ -52,7 +52,7 @@ TEST_P(LockoutTest, GuessingDoesNotKeepTheOwnerOutOnTheirOwnDevice) {
   int owner_in = 0;
   for (int i = 0; i < 29; ++i) {
     if (sign_in(owner, "owner@example.org", kPassword) == 303) ++owner_in;
-    owner.post("/signout", {});
+    EXPECT_EQ(testing::sign_out(owner).status, 303) << "signed in, so signing out works";
   }
   std::printf("lock-out (%s): guesser throttled %d of 240 times; owner let in %d of 29 times\n",
               testing::backend_name(GetParam()).c_str(), throttled, owner_in);

@@ -74,7 +74,7 @@ class PersonalDataTest : public ::testing::TestWithParam<TestBackend> {
     EXPECT_EQ(b.post("/checkin", answers).status, 303);
     b.post("/plan", {{"include_slow-breathing", "1"}, {"times_slow-breathing", "2"}});
     // Signing in again makes this a known device of the account.
-    b.post("/signout", {});
+    testing::sign_out(b);
     b.get("/signin");
     EXPECT_EQ(b.post("/signin", {{"email", email}, {"password", kPassword}}).status, 303);
     b.get("/account");

@@ -105,7 +105,7 @@ TEST_P(SignupTest, TheLinkCreatesTheAccountOnceAndSignsIn) {
   EXPECT_EQ(b.get(link).status, 200);
   auto made = b.post(link, {});
   EXPECT_EQ(made.status, 303);
-  EXPECT_EQ(made.header("location").value_or(""), "/account?welcome=1");
+  EXPECT_EQ(made.header("location").value_or(""), "/today?welcome=1");
   EXPECT_EQ(b.get("/account").status, 200);
   EXPECT_EQ(count(*site->db, "SELECT COUNT(*) FROM users"), 2);
   Browser again = site->browser();

@@ -99,6 +99,7 @@ inline std::map<std::string, std::string> create_owned_objects(Browser& a) {
           .header("location")
           .value_or("")
           .substr(9, 22);
+  vars["mood_a"] = a.post("/mood", {{"mood", "4-2"}}).header("location").value_or("").substr(6);
   vars["reconsider_a"] = a.post("/reconsider", {{"occurred_on", "2026-11-02"},
                                                 {"happened", "Brindlewick"},
                                                 {"first_id", "rejecting"},

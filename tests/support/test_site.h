@@ -112,6 +112,12 @@ struct TestSite {
 
 // Signs up through the pages, as a person would: the form, the link from the mail, and the
 // button on the link's page. Returns the last answer (303 to /account when it worked).
+// Signs out as a person would: from the menu, whose form carries the session's token.
+inline HttpResponse sign_out(Browser& b) {
+  b.get("/menu");
+  return b.post("/signout", {});
+}
+
 inline HttpResponse sign_up(Browser& b, const std::string& email, const std::string& password) {
   b.get("/signup");
   auto sent =

@@ -105,7 +105,7 @@ mail::Message signup_mail(const accounts::SignupStep& step, const std::string& b
 }  // namespace
 
 Response AccountPages::show_signup(Ctx& ctx) {
-  if (ctx.visitor.signed_in()) return Response::redirect("/account");
+  if (ctx.visitor.signed_in()) return Response::redirect("/today");
   return render_page(ctx, "signup", {{"title", "Create your account"}});
 }
 
@@ -170,11 +170,11 @@ Response AccountPages::do_signup_confirm(Ctx& ctx) {
                        code == ErrorCode::kNotFound ? 410 : 409);
   }
   kit_.issue_cookie(ctx, issued->token);
-  return Response::redirect("/account?welcome=1");
+  return Response::redirect("/today?welcome=1");
 }
 
 Response AccountPages::show_signin(Ctx& ctx) {
-  if (ctx.visitor.signed_in()) return Response::redirect("/account");
+  if (ctx.visitor.signed_in()) return Response::redirect("/today");
   return render_page(ctx, "signin", {{"title", "Sign in"}});
 }
 
@@ -204,7 +204,7 @@ Response AccountPages::do_signin(Ctx& ctx) {
   }
   if (outcome->second_factor_needed) return Response::redirect("/signin/code");
   signed_in(ctx, *outcome->session);
-  return Response::redirect("/account");
+  return Response::redirect("/today");
 }
 
 Response AccountPages::show_signin_code(Ctx& ctx) {
@@ -227,7 +227,7 @@ Response AccountPages::do_signin_code(Ctx& ctx) {
     return res;
   }
   signed_in(ctx, *issued);
-  return Response::redirect("/account");
+  return Response::redirect("/today");
 }
 
 std::string AccountPages::device_token(Ctx& ctx) const {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cmath>
+#include <cstdio>
 
 #include "accounts/crypto.h"
 #include "core/dates.h"
@@ -29,18 +31,20 @@ std::string associated(const std::string& public_id, int64_t user_id) {
 json::object to_json(const JournalEntry& e) {
   json::object emotions;
   for (const auto& [k, v] : e.emotions) emotions[k] = v;
-  json::array tags;
+  json::array tags, named;
   for (const auto& t : e.tags) tags.push_back(json::value(t));
+  for (const auto& f : e.named) named.push_back(json::value(f));
   json::object o{{"situation", e.situation},
-                      {"people", e.people},
-                      {"emotions", emotions},
-                      {"body", e.body},
-                      {"first_thought", e.first_thought},
-                      {"urge", e.urge},
-                      {"action", e.action},
-                      {"my_motive", e.my_motive},
-                      {"their_motive", e.their_motive},
-                      {"tags", tags}};
+                 {"people", e.people},
+                 {"emotions", emotions},
+                 {"body", e.body},
+                 {"first_thought", e.first_thought},
+                 {"urge", e.urge},
+                 {"action", e.action},
+                 {"my_motive", e.my_motive},
+                 {"their_motive", e.their_motive},
+                 {"tags", tags}};
+  if (!e.named.empty()) o["named"] = named;
   if (e.has_mood()) o["mood"] = json::object{{"pleasant", e.pleasant}, {"energy", e.energy}};
   return o;
 }
@@ -64,6 +68,8 @@ void from_json(const json::object& o, JournalEntry& e) {
   if (o.contains("tags")) {
     for (const auto& t : o.at("tags").as_array()) e.tags.emplace_back(t.as_string());
   }
+  if (const auto* named = o.if_contains("named"))
+    for (const auto& f : named->as_array()) e.named.emplace_back(f.as_string());
   if (const auto* mood = o.if_contains("mood")) {
     e.pleasant = static_cast<int>(mood->at("pleasant").to_number<int64_t>());
     e.energy = static_cast<int>(mood->at("energy").to_number<int64_t>());
@@ -86,6 +92,7 @@ std::string all_text(const JournalEntry& e) {
                   e.urge + "\n" + e.action + "\n" + e.my_motive + "\n" + e.their_motive;
   for (const auto& tag : e.tags) t += "\n" + tag;
   for (const auto& [feeling, intensity] : e.emotions) t += "\n" + feeling;
+  for (const auto& feeling : e.named) t += "\n" + feeling;
   return to_lower(t);
 }
 
@@ -99,14 +106,52 @@ const std::vector<std::string>& feelings() {
   return list;
 }
 
+std::string mood_words(int pleasant, int energy) {
+  static const char* const kPleasant[] = {"very unpleasant", "unpleasant", "", "pleasant",
+                                          "very pleasant"};
+  static const char* const kEnergy[] = {"very calm", "calm", "", "energised", "very energised"};
+  if (pleasant < 1 || pleasant > kMoodSteps || energy < 1 || energy > kMoodSteps) return "";
+  const std::string p = kPleasant[pleasant - 1], e = kEnergy[energy - 1];
+  if (p.empty() && e.empty()) return "in between";
+  if (p.empty()) return "neither pleasant nor unpleasant, " + e;
+  if (e.empty()) return p + ", neither calm nor energised";
+  return p + " and " + e;
+}
+
+std::string mood_colour(int pleasant, int energy) {
+  // Hue from red (unpleasant) to green (pleasant), grey in between; calmer moods lighter.
+  static const int kHue[] = {4, 20, 0, 120, 140};
+  const int p = std::clamp(pleasant, 1, kMoodSteps), e = std::clamp(energy, 1, kMoodSteps);
+  const int saturation = p == 3 ? 0 : (p == 1 || p == 5 ? 55 : 40);
+  const int lightness = 78 - (e - 1) * 8;  // 78% calm .. 46% energised
+  // HSL to RGB, in integers.
+  const double h = kHue[p - 1] / 60.0, s = saturation / 100.0, l = lightness / 100.0;
+  const double c = (1 - std::abs(2 * l - 1)) * s;
+  const double x = c * (1 - std::abs(std::fmod(h, 2.0) - 1));
+  double r = 0, g = 0, b = 0;
+  if (h < 1) {
+    r = c, g = x;
+  } else if (h < 2) {
+    r = x, g = c;
+  } else {
+    g = c, b = x;
+  }
+  const double m = l - c / 2;
+  auto byte = [&](double v) { return static_cast<int>(std::lround((v + m) * 255)); };
+  char out[8];
+  std::snprintf(out, sizeof out, "#%02x%02x%02x", byte(r), byte(g), byte(b));
+  return out;
+}
+
 bool suggests_crisis(const JournalEntry& e) { return sb::suggests_crisis(all_text(e)); }
 
 Status Journal::validate(const JournalEntry& e) const {
   if (!parse_date(e.occurred_on))
     return invalid("occurred_on", "Please give the date as YYYY-MM-DD.");
   if (e.kind != "quick" && e.kind != "full") return invalid("kind", "Unknown kind of entry.");
-  const bool says_something = e.has_mood() || !e.emotions.empty() || !trim(e.situation).empty() ||
-                              !trim(e.body).empty() || !trim(e.action).empty();
+  const bool says_something = e.has_mood() || !e.emotions.empty() || !e.named.empty() ||
+                              !trim(e.situation).empty() || !trim(e.body).empty() ||
+                              !trim(e.action).empty();
   if (!says_something)
     return invalid("situation", "Write a few words about what happened, or choose a feeling.");
   if (e.pleasant < 0 || e.pleasant > kMoodSteps || e.energy < 0 || e.energy > kMoodSteps ||
@@ -117,10 +162,13 @@ Status Journal::validate(const JournalEntry& e) const {
     if (utf8_length(*text) > kMaxText)
       return invalid("situation", "Each field can hold up to 4,000 characters.");
   }
+  auto listed = [](const std::string& f) {
+    return std::find(feelings().begin(), feelings().end(), f) != feelings().end();
+  };
+  for (const auto& f : e.named)
+    if (!listed(f)) return invalid("emotions", "Please choose feelings from the list.");
   for (const auto& [feeling, intensity] : e.emotions) {
-    if (std::find(feelings().begin(), feelings().end(), feeling) == feelings().end()) {
-      return invalid("emotions", "Please choose feelings from the list.");
-    }
+    if (!listed(feeling)) return invalid("emotions", "Please choose feelings from the list.");
     if (intensity < 0 || intensity > 10) return invalid("emotions", "Intensity goes from 0 to 10.");
   }
   if (e.tags.size() > 20) return invalid("tags", "Up to 20 tags, please.");
@@ -228,6 +276,16 @@ Result<std::vector<JournalEntry>> Journal::between(const Owner& owner, const std
     if (!e) return e.error();
     out.push_back(std::move(*e));
   }
+  return out;
+}
+
+Result<std::vector<MoodCheck>> Journal::moods(const Owner& owner, const std::string& from,
+                                              const std::string& to) {
+  auto entries = between(owner, from, to);
+  if (!entries) return entries.error();
+  std::vector<MoodCheck> out;
+  for (const auto& e : *entries)
+    if (e.has_mood()) out.push_back({e.public_id, e.occurred_on, e.pleasant, e.energy});
   return out;
 }
 

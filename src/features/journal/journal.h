@@ -26,6 +26,7 @@ struct JournalEntry {
   std::string situation;
   std::string people;
   std::map<std::string, int> emotions;  // feeling -> intensity 0-10
+  std::vector<std::string> named;       // feelings chosen without an intensity (chips)
   std::string body, first_thought, urge, action, my_motive, their_motive;
   std::vector<std::string> tags;
   // A mood check: one tap on a grid, from unpleasant (1) to pleasant (5) and from calm (1) to
@@ -35,6 +36,17 @@ struct JournalEntry {
 };
 
 inline constexpr int kMoodSteps = 5;
+
+// A mood in plain words: "pleasant and calm", "very unpleasant and energised", "in between".
+std::string mood_words(int pleasant, int energy);
+// A colour for a mood (for the calendar): from a muted red through grey to green by how
+// pleasant, lighter when calmer. Six hex digits with '#'.
+std::string mood_colour(int pleasant, int energy);
+
+struct MoodCheck {
+  std::string public_id, occurred_on;
+  int pleasant = 0, energy = 0;
+};
 
 // True when the text of an entry contains words that may point to a crisis or self-harm.
 // Used only to show help beside the entry; it never blocks saving and never diagnoses.
@@ -64,6 +76,9 @@ class Journal {
   // Just the dates of entries between two dates (nothing is decrypted), oldest first.
   Result<std::vector<std::string>> dates(const Owner& owner, const std::string& from,
                                          const std::string& to);
+  // The mood checks that happened between two dates (inclusive), oldest first.
+  Result<std::vector<MoodCheck>> moods(const Owner& owner, const std::string& from,
+                                       const std::string& to);
   Result<std::string> export_json(const Owner& owner);
   // Re-encrypts every entry from `from` to `to`; returns how many were rewritten.
   static Result<int> rotate_key(store::Database& db, const crypto::DataKey& from,

@@ -37,6 +37,10 @@ class JournalModule final : public web::Module {
            pages_.handler(&P::do_journal_update));
     r.page("POST", "/journal/{id}/delete", Need::member("journal:write"),
            pages_.handler(&P::do_journal_delete));
+    r.page("POST", "/mood", Need::member("journal:write"), pages_.handler(&P::do_mood_create));
+    r.page("GET", "/mood/{id}", Need::member("journal:write"), pages_.handler(&P::mood_details));
+    r.page("POST", "/mood/{id}", Need::member("journal:write"),
+           pages_.handler(&P::do_mood_details));
   }
 
   std::vector<web::PersonalTable> personal_tables() const override {

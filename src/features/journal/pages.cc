@@ -106,7 +106,74 @@ json::array month_grid_view(int64_t first, int64_t next_first, int64_t today,
   return weeks;
 }
 
+// The grid's answer, "pleasant-energy" such as "4-2".
+std::optional<std::pair<int, int>> parse_mood(const std::string& v) {
+  if (v.size() != 3 || v[1] != '-') return std::nullopt;
+  const int p = v[0] - '0', e = v[2] - '0';
+  if (p < 1 || p > growth::kMoodSteps || e < 1 || e > growth::kMoodSteps) return std::nullopt;
+  return std::pair{p, e};
+}
+
 }  // namespace
+
+json::array mood_grid_view() {
+  // Rows from energised (top) to calm, columns from unpleasant to pleasant.
+  json::array rows;
+  for (int e = growth::kMoodSteps; e >= 1; --e) {
+    json::array cells;
+    for (int p = 1; p <= growth::kMoodSteps; ++p)
+      cells.push_back(json::object{{"value", std::to_string(p) + "-" + std::to_string(e)},
+                                   {"words", growth::mood_words(p, e)}});
+    rows.push_back(json::object{{"cells", cells}});
+  }
+  return rows;
+}
+
+Response JournalPages::do_mood_create(Ctx& ctx) {
+  const auto mood = parse_mood(first_value(ctx.form, "mood"));
+  if (!mood) return error_page(ctx, 422, "Choose one square of the mood grid.");
+  growth::JournalEntry e;
+  e.occurred_on = today(clock_);
+  e.pleasant = mood->first;
+  e.energy = mood->second;
+  auto id = journal_.create(ctx.owner(), e);
+  if (!id) return fail(ctx, id.error(), "We could not save your mood just now.");
+  return Response::redirect("/mood/" + *id);
+}
+
+Response JournalPages::mood_details(Ctx& ctx) {
+  auto e = journal_.get(ctx.owner(), ctx.req.params["id"]);
+  if (!e) return fail(ctx, e.error());
+  if (!e->has_mood()) return error_page(ctx, 404, "There is no such mood check.");
+  json::array chips;
+  for (const auto& f : growth::feelings()) {
+    const bool chosen = std::find(e->named.begin(), e->named.end(), f) != e->named.end();
+    chips.push_back(json::object{{"name", f}, {"chosen", chosen}});
+  }
+  return render_page(ctx, "mood_details",
+                     {{"title", "Mood saved"},
+                      {"id", e->public_id},
+                      {"words", growth::mood_words(e->pleasant, e->energy)},
+                      {"value", std::to_string(e->pleasant) + "-" + std::to_string(e->energy)},
+                      {"chips", chips},
+                      {"note", e->situation}});
+}
+
+Response JournalPages::do_mood_details(Ctx& ctx) {
+  auto e = journal_.get(ctx.owner(), ctx.req.params["id"]);
+  if (!e) return fail(ctx, e.error());
+  if (!e->has_mood()) return error_page(ctx, 404, "There is no such mood check.");
+  e->named.clear();
+  for (const auto& [k, v] : ctx.form)
+    if (k == "feeling") e->named.push_back(v);
+  e->situation = first_value(ctx.form, "note");
+  if (auto st = journal_.update(ctx.owner(), *e); !st) {
+    if (st.error().code != ErrorCode::kInvalidArgument)
+      return fail(ctx, st.error(), "We could not save your mood just now.");
+    return error_page(ctx, 422, st.error().message);
+  }
+  return Response::redirect("/today?mood=saved");
+}
 
 Response JournalPages::journal_list(Ctx& ctx) {
   auto q = ctx.req.query.find("q");

@@ -11,6 +11,9 @@
 
 namespace sb::web {
 
+// The mood grid for a template: five rows (energised at the top) of five squares.
+boost::json::array mood_grid_view();
+
 class JournalPages final : public FeaturePages {
  public:
   JournalPages(PageKit& kit, growth::Journal& journal) : FeaturePages(kit), journal_(journal) {}
@@ -25,6 +28,11 @@ class JournalPages final : public FeaturePages {
   Response render_journal_form(Ctx& ctx, const growth::JournalEntry& e, const Error* error,
                                int status);
   Response journal_calendar(Ctx& ctx);
+  // The two-tap mood check: a square of the grid saves it, then feeling words and a note can
+  // be added.
+  Response do_mood_create(Ctx& ctx);
+  Response mood_details(Ctx& ctx);
+  Response do_mood_details(Ctx& ctx);
 
  private:
   growth::Journal& journal_;
