@@ -722,6 +722,16 @@ test('today: a mood check in two taps, feeling words after, axe, phone and deskt
   expect((await page.locator('.earlier').innerText()).includes('pleasant and calm'), 'Today lists the check');
   await page.goto(`${BASE}/journal?q=hopeful`);
   expect((await page.locator('main').innerText()).includes('hopeful'), 'the journal search finds the feeling word');
+  // A second check today: the calendar colours the day with their mean, the year view counts it.
+  await page.goto(`${BASE}/today`);
+  await page.getByRole('button', { name: 'very pleasant and energised', exact: true }).click();
+  await page.waitForURL(/\/mood\//);
+  await page.goto(`${BASE}/journal/calendar`);
+  expect(await page.locator('td.mood-day').count() === 1, 'today is coloured on the calendar');
+  expect((await page.locator('svg.mood-year title').first().textContent()).includes('1 day with a mood check'),
+    'the year view says how many days');
+  await axeCheck(page, '/journal/calendar with moods');
+  await shoot(page, 'mood-calendar');
 });
 
 test('phone-first: no sideways scroll at 320 px, navigation and answers at least 44 px, a bottom bar', async (page) => {

@@ -49,6 +49,11 @@ TEST_P(TodayTest, AMoodCheckIsOneTapFromTodayAndWordsCanFollow) {
   ASSERT_EQ(at.rfind("/mood/", 0), 0u) << at;
   EXPECT_NE(b->get("/today").body.find("Earlier today: "), std::string::npos);
   EXPECT_NE(b->get(at).body.find("Saved: you feel pleasant and calm."), std::string::npos);
+  // The calendar colours the day, and the year view counts it.
+  const auto calendar = b->get("/journal/calendar").body;
+  EXPECT_NE(calendar.find("mood-day mood-4-2"), std::string::npos);
+  EXPECT_NE(calendar.find("1 day with a mood check, most often pleasant and calm."),
+            std::string::npos);
 
   // Chips are checkboxes of one name: the form sends it once for each.
   auto words = b->request("POST", at,

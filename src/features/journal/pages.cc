@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <array>
+#include <cmath>
+
 #include <algorithm>
 #include <boost/json.hpp>
 
@@ -84,8 +87,80 @@ std::string shift_month(const std::string& yyyy_mm, int by) {
   return fmt::format("{:04d}-{:02d}", y, m + 1);
 }
 
+// A day's mood: the mean of its checks, rounded to a square of the grid.
+using DayMoods = std::map<int64_t, std::pair<int, int>>;
+
+DayMoods moods_by_day(const std::vector<growth::MoodCheck>& checks) {
+  std::map<int64_t, std::array<int, 3>> sums;  // pleasant, energy, count
+  for (const auto& m : checks) {
+    auto& s = sums[*parse_date(m.occurred_on)];
+    s[0] += m.pleasant;
+    s[1] += m.energy;
+    ++s[2];
+  }
+  DayMoods out;
+  for (const auto& [day, s] : sums)
+    out[day] = {static_cast<int>(std::lround(static_cast<double>(s[0]) / s[2])),
+                static_cast<int>(std::lround(static_cast<double>(s[1]) / s[2]))};
+  return out;
+}
+
+constexpr const char* kShortMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+// A year of moods: a column a week, a row a weekday (Monday on top), each day coloured by its
+// mood; days without a check are outlined. Drawn here, like every chart, as SVG.
+std::string mood_year_svg(int year, const DayMoods& moods) {
+  constexpr int kPitch = 13, kCell = 11, kLeft = 30, kTop = 18;
+  const int64_t first = days_from_civil(year, 1, 1), last = days_from_civil(year, 12, 31);
+  const int64_t first_monday = monday_of(first);
+  const int64_t weeks = (last - first_monday) / 7 + 1;
+  const int width = kLeft + static_cast<int>(weeks) * kPitch, height = kTop + 7 * kPitch;
+  std::map<std::pair<int, int>, int> most;  // how often each square was a day's mood
+  for (const auto& [day, m] : moods)
+    if (day >= first && day <= last) ++most[m];
+  std::string summary = fmt::format("Moods in {}: no mood checks yet.", year);
+  if (!most.empty()) {
+    const auto top = std::max_element(
+        most.begin(), most.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+    int days = 0;
+    for (const auto& [square, n] : most) days += n;
+    summary = fmt::format("Moods in {}: {} {} with a mood check, most often {}.", year, days,
+                          days == 1 ? "day" : "days",
+                          growth::mood_words(top->first.first, top->first.second));
+  }
+  std::string svg = fmt::format(
+      R"(<svg class="mood-year" viewBox="0 0 {} {}" role="img" aria-labelledby="mood-year-title" xmlns="http://www.w3.org/2000/svg"><title id="mood-year-title">{}</title>)",
+      width, height, escape_html(summary));
+  for (int month = 1; month <= 12; ++month) {
+    const int64_t day = days_from_civil(year, static_cast<unsigned>(month), 1);
+    svg += fmt::format(R"(<text x="{}" y="12" class="axis-label">{}</text>)",
+                       kLeft + (day - first_monday) / 7 * kPitch, kShortMonths[month - 1]);
+  }
+  for (int row : {0, 2, 4})
+    svg +=
+        fmt::format(R"(<text x="0" y="{}" class="axis-label">{}</text>)",
+                    kTop + row * kPitch + kCell - 1, std::string(kWeekdayNames[row]).substr(0, 3));
+  for (int64_t day = first; day <= last; ++day) {
+    const int64_t x = kLeft + (day - first_monday) / 7 * kPitch;
+    const int64_t y = kTop + weekday_of(day) * kPitch;
+    const auto m = moods.find(day);
+    if (m == moods.end()) {
+      svg += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" rx="2" class="no-mood"/>)",
+                         x, y, kCell, kCell);
+    } else {
+      const auto [p, e] = m->second;
+      svg += fmt::format(
+          R"(<rect x="{}" y="{}" width="{}" height="{}" rx="2" fill="{}"><title>{}: {}</title></rect>)",
+          x, y, kCell, kCell, growth::mood_colour(p, e), date_of_day(day),
+          growth::mood_words(p, e));
+    }
+  }
+  return svg + "</svg>";
+}
+
 json::array month_grid_view(int64_t first, int64_t next_first, int64_t today,
-                            const std::map<int64_t, int>& per_day) {
+                            const std::map<int64_t, int>& per_day, const DayMoods& moods) {
   json::array weeks;
   for (int64_t monday = monday_of(first); monday < next_first; monday += 7) {
     json::array days;
@@ -98,6 +173,10 @@ json::array month_grid_view(int64_t first, int64_t next_first, int64_t today,
         cell["date"] = date_of_day(day);
         if (count) cell["count"] = count;
         cell["entries_word"] = count == 1 ? "entry" : "entries";
+        if (auto m = moods.find(day); m != moods.end()) {
+          cell["mood"] = fmt::format("{}-{}", m->second.first, m->second.second);
+          cell["mood_words"] = growth::mood_words(m->second.first, m->second.second);
+        }
       }
       days.push_back(cell);
     }
@@ -317,6 +396,11 @@ Response JournalPages::journal_calendar(Ctx& ctx) {
   for (const char* name : kWeekdayNames)
     weekdays.push_back(json::object{{"name", name}, {"short", std::string(name).substr(0, 3)}});
   const auto total = static_cast<int64_t>(dates->size());
+  const int year = std::stoi(month.substr(0, 4));
+  auto moods = journal_.moods(ctx.owner(), fmt::format("{:04d}-01-01", year),
+                              fmt::format("{:04d}-12-31", year));
+  if (!moods) return fail(ctx, moods.error(), "We could not open your journal just now.");
+  const DayMoods by_day = moods_by_day(*moods);
   return render_page(ctx, "journal_calendar",
                      {{"title", "Journal calendar"},
                       {"month_name", month_name(month)},
@@ -325,7 +409,9 @@ Response JournalPages::journal_calendar(Ctx& ctx) {
                       {"next", shift_month(month, 1)},
                       {"next_name", month_name(shift_month(month, 1))},
                       {"weekdays", weekdays},
-                      {"weeks", month_grid_view(first, next_first, today, per_day)},
+                      {"weeks", month_grid_view(first, next_first, today, per_day, by_day)},
+                      {"year", year},
+                      {"mood_year", mood_year_svg(year, by_day)},
                       {"month_total", total},
                       {"month_total_word", total == 1 ? "entry" : "entries"}});
 }
