@@ -584,6 +584,29 @@ async function noSidewaysScroll(page, label) {
   expect(width <= 390, `${label}: the page is ${width} px wide on a 390 px phone`);
 }
 
+test('assessment on a phone: the question is the h1, answers and Next on the first screen, focus on the question', async (page) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${BASE}/assessment`);
+  await page.getByRole('button', { name: /Start/ }).click();
+  await page.waitForURL(/\/assessment\/[^/]+$/);
+  const lowest = [];
+  for (let q = 0; q < 12; q++) {
+    expect((await page.locator('h1').count()) === 1, `question ${q + 1} has one h1`);
+    expect((await page.locator('h1').innerText()).length > 10, 'the h1 is the statement');
+    const next = await page.getByRole('button', { name: 'Next' }).boundingBox();
+    lowest.push(Math.round(next.y + next.height));
+    expect(next.y + next.height <= 844, `question ${q + 1}: Next ends at ${next.y + next.height} px, below the screen`);
+    // Focus starts on the answers: one Tab-free step to answer by keyboard.
+    const focused = await page.evaluate(() => document.activeElement && document.activeElement.name);
+    expect(focused === 'answer', `question ${q + 1}: focus starts on the answers (was ${focused})`);
+    await page.keyboard.press('ArrowDown');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.waitForLoadState('load');
+    if (page.url().endsWith('/result')) break;
+  }
+  console.log(`     Next button's lowest edge on a 390x844 phone: ${Math.max(...lowest)} px`);
+});
+
 test('directory: ZIP, radius and approach; filters combine; telehealth for a state; a listing; axe; phone', async (page) => {
   await page.goto(`${BASE}/therapists`);
   await axeCheck(page, '/therapists');

@@ -109,7 +109,11 @@ Response AssessmentPages::render_question(Ctx& ctx, const assessment::Question& 
     options.push_back(json::object{{"value", value},
                                    {"label", q.labels[i]},
                                    {"input_id", fmt::format("answer-{}", value)},
-                                   {"checked", selected && *selected == value}});
+                                   {"checked", selected && *selected == value},
+                                   // Focus starts on the answers (the chosen one, or the
+                                   // first): a keyboard answers without tabbing through the
+                                   // header, and a screen reader reads the question first.
+                                   {"focus", selected ? *selected == value : i == 0}});
   }
   json::object view{{"title", fmt::format("Question {}", q.position + 1)},
                     {"id", q.public_id},
