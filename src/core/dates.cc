@@ -48,4 +48,14 @@ std::optional<int64_t> parse_date(std::string_view d) {
   return days_from_civil(y, m, day);
 }
 
+std::string spoken_date(int64_t day) {
+  static constexpr const char* kMonths[] = {"January",   "February", "March",    "April",
+                                            "May",       "June",     "July",     "August",
+                                            "September", "October",  "November", "December"};
+  const std::string iso = date_of_day(day);  // YYYY-MM-DD
+  const int month = std::stoi(iso.substr(5, 2)), day_of_month = std::stoi(iso.substr(8, 2));
+  return std::string(kWeekdayNames[weekday_of(day)]) + " " + std::to_string(day_of_month) + " " +
+         kMonths[month - 1];
+}
+
 }  // namespace sb

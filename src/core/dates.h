@@ -17,6 +17,8 @@ inline constexpr const char* kWeekdayNames[] = {"Monday", "Tuesday",  "Wednesday
 int64_t days_from_civil(int year, unsigned month, unsigned day);
 // "YYYY-MM-DD" for a day number.
 std::string date_of_day(int64_t day);
+// A date as people say it: "Wednesday 2 December".
+std::string spoken_date(int64_t day);
 // The day number of a valid "YYYY-MM-DD" (the month has that day); nullopt otherwise.
 std::optional<int64_t> parse_date(std::string_view text);
 inline int64_t day_of(int64_t unix_seconds) {

@@ -64,6 +64,8 @@ TEST_P(TodayTest, AMoodCheckIsOneTapFromTodayAndWordsCanFollow) {
   EXPECT_EQ(words.header("location").value_or(""), "/today?mood=saved");
   EXPECT_NE(b->get("/journal?q=hopeful").body.find("Wintergreen walk"), std::string::npos)
       << "search covers the feeling words";
+  EXPECT_NE(b->get("/progress").body.find("hopeful"), std::string::npos)
+      << "the dashboard counts feelings chosen without a strength";
   bool plaintext = false;
   ASSERT_TRUE(site->db->transaction([&](soci::session& s) {
     soci::rowset<std::string> rows = (s.prepare << "SELECT sealed FROM journal_entries");

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cmath>
+#include <set>
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -35,12 +36,24 @@ growth::JournalEntry entry_from_form(const std::multimap<std::string, std::strin
   e.action = first_value(form, "action");
   e.my_motive = first_value(form, "my_motive");
   e.their_motive = first_value(form, "their_motive");
+  std::set<std::string> named;
+  for (const auto& [k, v] : form)
+    if (k == "named") named.insert(v);
   for (const auto& feeling : growth::feelings()) {
     const std::string v = first_value(form, "feeling_" + feeling);
-    if (v.empty()) continue;
+    if (v.empty()) {
+      // A chip without a number: the feeling is named, its strength not given.
+      if (named.count(feeling)) e.named.push_back(feeling);
+      continue;
+    }
     // Anything but a whole number is refused by validation with a field error.
     e.emotions[feeling] = static_cast<int>(parse_int_in(v, -1, 1000).value_or(-1));
   }
+  // A chip names a feeling from the list; anything else is refused by validation.
+  for (const auto& n : named)
+    if (std::find(growth::feelings().begin(), growth::feelings().end(), n) ==
+        growth::feelings().end())
+      e.named.push_back(n);
   const std::string tags = first_value(form, "tags");  // split() returns views into it
   for (auto tag : split(tags, ',')) {
     tag = trim(tag);
@@ -50,26 +63,53 @@ growth::JournalEntry entry_from_form(const std::multimap<std::string, std::strin
 }
 
 json::object entry_view(const growth::JournalEntry& e) {
-  json::array emotions;
+  json::array emotions, fields, tag_links;
   for (const auto& [k, v] : e.emotions)
-    emotions.push_back(json::object{{"feeling", k}, {"intensity", v}});
+    emotions.push_back(json::object{{"feeling", k}, {"intensity", v}, {"rated", true}});
+  for (const auto& k : e.named) emotions.push_back(json::object{{"feeling", k}, {"rated", false}});
   std::string tags;
-  for (const auto& t : e.tags) tags += (tags.empty() ? "" : ", ") + t;
-  return json::object{{"id", e.public_id},
-                      {"occurred_on", e.occurred_on},
-                      {"kind", e.kind},
-                      {"full", e.kind == "full"},
-                      {"situation", e.situation},
-                      {"people", e.people},
-                      {"emotions", emotions},
-                      {"has_emotions", !e.emotions.empty()},
-                      {"body", e.body},
-                      {"first_thought", e.first_thought},
-                      {"urge", e.urge},
-                      {"action", e.action},
-                      {"my_motive", e.my_motive},
-                      {"their_motive", e.their_motive},
-                      {"tags", tags}};
+  for (const auto& t : e.tags) {
+    tags += (tags.empty() ? "" : ", ") + t;
+    tag_links.push_back(json::object{{"tag", t}, {"href", "/journal?q=" + url_encode(t)}});
+  }
+  // Only what was written: an entry shows no heading over an empty field.
+  auto field = [&](const char* label, const std::string& text) {
+    if (!trim(text).empty()) fields.push_back(json::object{{"label", label}, {"text", text}});
+  };
+  field("What happened", e.situation);
+  field("Who was involved", e.people);
+  field("In my body", e.body);
+  field("First thought", e.first_thought);
+  field("Urge", e.urge);
+  field("What I did", e.action);
+  field("What drove me", e.my_motive);
+  field("What might have driven them", e.their_motive);
+  const auto day = parse_date(e.occurred_on);
+  json::object view{{"id", e.public_id},
+                    {"occurred_on", e.occurred_on},
+                    {"date_spoken", day ? spoken_date(*day) : e.occurred_on},
+                    {"kind", e.kind},
+                    {"full", e.kind == "full"},
+                    {"situation", e.situation},
+                    {"has_situation", !trim(e.situation).empty()},
+                    {"people", e.people},
+                    {"emotions", emotions},
+                    {"has_emotions", !emotions.empty()},
+                    {"fields", fields},
+                    {"body", e.body},
+                    {"first_thought", e.first_thought},
+                    {"urge", e.urge},
+                    {"action", e.action},
+                    {"my_motive", e.my_motive},
+                    {"their_motive", e.their_motive},
+                    {"tags", tags},
+                    {"tag_links", tag_links},
+                    {"has_tags", !tag_links.empty()}};
+  if (e.has_mood()) {
+    view["mood"] = growth::mood_words(e.pleasant, e.energy);
+    view["mood_value"] = fmt::format("{}-{}", e.pleasant, e.energy);
+  }
+  return view;
 }
 
 constexpr const char* kMonthNames[] = {"January",   "February", "March",    "April",
@@ -361,9 +401,11 @@ Response JournalPages::render_journal_form(Ctx& ctx, const growth::JournalEntry&
   json::array feelings;
   for (const auto& f : growth::feelings()) {
     auto it = e.emotions.find(f);
+    const bool named = std::find(e.named.begin(), e.named.end(), f) != e.named.end();
     feelings.push_back(json::object{
         {"name", f},
         {"field", "feeling_" + f},
+        {"chosen", named || it != e.emotions.end()},
         {"value", it == e.emotions.end() ? std::string() : std::to_string(it->second)}});
   }
   view["feelings"] = feelings;

@@ -74,6 +74,7 @@ void add_feelings(Dashboard& d, const std::vector<growth::JournalEntry>& entries
   std::map<std::string, int> named;
   for (const auto& e : entries) {
     for (const auto& [feeling, _] : e.emotions) ++named[feeling];
+    for (const auto& feeling : e.named) ++named[feeling];  // chosen as a chip, no strength
   }
   std::vector<std::pair<std::string, int>> ranked(named.begin(), named.end());
   std::stable_sort(ranked.begin(), ranked.end(),
@@ -85,20 +86,27 @@ void add_feelings(Dashboard& d, const std::vector<growth::JournalEntry>& entries
     d.feelings_by_month.push_back({m, std::vector<int>(k), std::vector<double>(k)});
   std::map<std::string, size_t> month_index;
   for (size_t i = 0; i < months.size(); ++i) month_index[months[i]] = i;
+  // Counts include feelings chosen as chips without a strength; means only those with one.
+  std::vector<std::vector<int>> rated(months.size(), std::vector<int>(k));
   for (const auto& e : entries) {
     auto mi = month_index.find(month_of(e.occurred_on));
     if (mi == month_index.end()) continue;
     auto& month = d.feelings_by_month[mi->second];
     for (size_t f = 0; f < k; ++f) {
-      auto it = e.emotions.find(d.top_feelings[f]);
-      if (it == e.emotions.end()) continue;
-      ++month.count[f];
-      month.mean[f] += it->second;
+      const std::string& feeling = d.top_feelings[f];
+      if (auto it = e.emotions.find(feeling); it != e.emotions.end()) {
+        ++month.count[f];
+        ++rated[mi->second][f];
+        month.mean[f] += it->second;
+      } else if (std::find(e.named.begin(), e.named.end(), feeling) != e.named.end()) {
+        ++month.count[f];
+      }
     }
   }
-  for (auto& month : d.feelings_by_month) {
+  for (size_t m = 0; m < d.feelings_by_month.size(); ++m) {
+    auto& month = d.feelings_by_month[m];
     for (size_t f = 0; f < k; ++f) {
-      if (month.count[f]) month.mean[f] /= month.count[f];
+      if (rated[m][f]) month.mean[f] /= rated[m][f];
     }
   }
 }

@@ -30,7 +30,7 @@ struct SkillDrop {
 struct FeelingMonth {
   std::string month;         // YYYY-MM
   std::vector<int> count;    // per top feeling: entries that named it
-  std::vector<double> mean;  // per top feeling: mean intensity 0-10 (0 when not named)
+  std::vector<double> mean;  // per top feeling: mean intensity 0-10 of those that gave one
 };
 
 struct Dashboard {

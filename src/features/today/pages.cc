@@ -35,13 +35,13 @@ Response TodayPages::today_page(Ctx& ctx) {
         {"progress", fmt::format("{} of {} this week", p.done_this_week, p.per_week)}});
   for (const auto& w : t->waiting)
     waiting.push_back(json::object{{"id", w.public_id},
-                                   {"when", today::spoken_date(*parse_date(w.occurred_on))},
+                                   {"when", spoken_date(*parse_date(w.occurred_on))},
                                    {"what", first_words(w.happened, 80)}});
   for (const auto& m : t->moods_today)
     moods.push_back(json::object{{"words", growth::mood_words(m.pleasant, m.energy)},
                                  {"value", fmt::format("{}-{}", m.pleasant, m.energy)}});
   json::object view{{"title", "Today"},
-                    {"date", today::spoken_date(t->day)},
+                    {"date", spoken_date(t->day)},
                     {"grid", mood_grid_view()},
                     {"mood_saved", ctx.req.query.count("mood") > 0},
                     {"welcome", ctx.req.query.count("welcome") > 0},
@@ -59,7 +59,7 @@ Response TodayPages::today_page(Ctx& ctx) {
     view["latest"] = json::object{{"id", t->latest->public_id},
                                   {"style", t->latest->style},
                                   {"percent", t->latest->percent},
-                                  {"when", today::spoken_date(day_of(t->latest->completed_at))}};
+                                  {"when", spoken_date(day_of(t->latest->completed_at))}};
   }
   return render_page(ctx, "today", std::move(view));
 }

@@ -10,19 +10,9 @@ namespace sb::today {
 
 namespace {
 
-constexpr const char* kMonthNames[] = {"January",   "February", "March",    "April",
-                                       "May",       "June",     "July",     "August",
-                                       "September", "October",  "November", "December"};
 constexpr size_t kWaitingShown = 3;
 
 }  // namespace
-
-std::string spoken_date(int64_t day) {
-  const std::string iso = date_of_day(day);  // YYYY-MM-DD
-  const int month = std::stoi(iso.substr(5, 2)), day_of_month = std::stoi(iso.substr(8, 2));
-  return std::string(kWeekdayNames[weekday_of(day)]) + " " + std::to_string(day_of_month) + " " +
-         kMonthNames[month - 1];
-}
 
 Status Today::add_plan(const Owner& owner, TodayView& view) {
   auto plan = plans_.get(owner);

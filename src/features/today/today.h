@@ -76,7 +76,4 @@ class Today {
   growth::Journal& journal_;
 };
 
-// "Wednesday 2 December": a date as people say it.
-std::string spoken_date(int64_t day);
-
 }  // namespace sb::today
