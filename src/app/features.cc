@@ -16,9 +16,9 @@ namespace sb::app {
 
 std::vector<web::Feature> features() {
   return {
-      features::site(),      features::assessment(), features::journal(), features::skills(),
-      features::checkin(),   features::reconsider(), features::plan(),    features::progress(), features::today(),
-      features::directory(), features::account(),
+      features::site(),    features::assessment(), features::journal(), features::skills(),
+      features::checkin(), features::reconsider(), features::plan(),    features::progress(),
+      features::today(),   features::directory(),  features::account(),
   };
 }
 

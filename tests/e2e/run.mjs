@@ -405,13 +405,22 @@ test('weekly check-in: answer nine statements, see the chart, axe', async (page)
   await signUp(page, `checkin-${Date.now()}@example.org`);
   await page.goto(`${BASE}/checkin`);
   await axeCheck(page, '/checkin');
+  await shoot(page, 'checkin');
+  await page.setViewportSize({ width: 390, height: 844 });
+  const form = await page.locator('form[action="/checkin"]').boundingBox();
+  expect(form.height < 2000, `one compact row a statement: the form is ${Math.round(form.height)} px tall on a phone`);
+  console.log(`     check-in form on a 390 px phone: ${Math.round(form.height)} px tall`);
   for (const id of ['acc1', 'acc2', 'acc3', 'beh1', 'beh2', 'beh3', 'mea1', 'mea2', 'mea3']) {
     await page.locator(`label[for="${id}-3"]`).click();
   }
   await page.getByRole('button', { name: "Save this week's check-in" }).click();
   expect((await page.getByRole('status').innerText()).includes('saved'), 'check-in saved');
   expect(await page.locator('svg.history-chart').count() === 1, 'chart drawn');
+  // The results come first after saving, not below the form.
+  const chart = await page.locator('svg.history-chart').boundingBox();
+  expect(chart.y < 844, `the chart is on the first screen after saving (${Math.round(chart.y)} px)`);
   await axeCheck(page, '/checkin with history');
+  await shoot(page, 'checkin-saved');
 });
 
 // ---------------------------------------------------------------- mindful responding and consistency

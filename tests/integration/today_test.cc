@@ -117,6 +117,14 @@ TEST_P(TodayTest, TodayShowsThePlanWhatWaitsTheCheckInAndTheLatestResult) {
   for (const char* item : {"acc1", "acc2", "acc3", "beh1", "beh2", "beh3", "mea1", "mea2", "mea3"})
     answers[item] = "3";
   ASSERT_EQ(b->post("/checkin", answers).status, 303);
+  const auto checkin = b->get("/checkin?saved=1").body;
+  EXPECT_NE(checkin.find("Week of Monday 11 January: "), std::string::npos) << "a spoken date";
+  EXPECT_EQ(checkin.find("3.0;"), std::string::npos) << "no stray punctuation";
+  EXPECT_LT(checkin.find("Your check-ins over time"), checkin.find("name=\"acc1\""))
+      << "after saving, the results come before the form";
+  ASSERT_EQ(b->post("/plan/feed", {}).status, 303);
+  EXPECT_NE(b->get("/plan?feed=1").body.find("href=\"webcal://"), std::string::npos)
+      << "a link a calendar app subscribes from";
 
   auto page = b->get("/today");
   EXPECT_NE(page.body.find("planned for today"), std::string::npos);

@@ -354,7 +354,8 @@ TEST_F(WebBasicsTest, PagesShowCrisisHelpAndNotADiagnosis) {
   }
   auto understanding = b.get("/understanding");
   for (const char* word :
-       {"Secure", "Anxious", "Avoidant", "Disorganized", "responsive caregiving"}) {
+       {"Secure", "Anxious-preoccupied", "Avoidant-dismissive", "Fearful-avoidant",
+        "also called disorganized", "responsive caregiving"}) {
     EXPECT_NE(understanding.body.find(word), std::string::npos) << word;
   }
 }

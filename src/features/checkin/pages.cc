@@ -72,7 +72,17 @@ Response CheckinPages::render_checkin(Ctx& ctx, const std::map<std::string, int>
         std::snprintf(buf, sizeof buf, "%.1f", h.by_area.at(area.id));
         scores.push_back(json::object{{"area", area.name}, {"score", buf}});
       }
-      rows.push_back(json::object{{"week", h.week_start}, {"scores", scores}});
+      // "Week of Monday 30 November: Accepting emotions 3.0 of 5, ..." with no stray punctuation.
+      std::string line;
+      for (const auto& sc : scores) {
+        const auto& o = sc.as_object();
+        line += (line.empty() ? "" : ", ") + std::string(o.at("area").as_string()) + " " +
+                std::string(o.at("score").as_string()) + " of 5";
+      }
+      const auto monday = parse_date(h.week_start);
+      rows.push_back(json::object{{"week", monday ? spoken_date(*monday) : h.week_start},
+                                  {"scores", scores},
+                                  {"line", line}});
     }
     view["history"] = rows;
     view["has_history"] = true;

@@ -136,7 +136,10 @@ Response PlanPages::render_plan(Ctx& ctx, const std::optional<growth::WeeklyPlan
   if (!token) return fail(ctx, token.error(), "We could not read your calendar settings just now.");
   if (*token) {
     view["has_feed"] = true;
-    view["feed_url"] = kit_.public_base(ctx.req) + "/calendar/" + **token + ".ics";
+    const std::string url = kit_.public_base(ctx.req) + "/calendar/" + **token + ".ics";
+    view["feed_url"] = url;
+    // The same address for a calendar app to subscribe to: webcal: is http(s) for calendars.
+    view["feed_webcal"] = "webcal" + url.substr(url.find(':'));
   }
   if (error) {
     view["has_errors"] = true;
