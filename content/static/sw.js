@@ -1,7 +1,7 @@
 // SecureBase's service worker. It keeps the offline page, the stylesheet and the icons, and
 // shows the offline page when a page cannot be reached. It never stores a page: what people
 // write stays on the server, and a shared phone keeps no copy of it.
-const CACHE = 'securebase-1';
+const CACHE = 'securebase-2';  // a new name when a kept file changes
 const KEPT = ['/offline', '/static/style.css', '/static/favicon.svg', '/static/icon-192.png'];
 
 self.addEventListener('install', (event) => {
