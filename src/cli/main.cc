@@ -3,10 +3,12 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "accounts/accounts.h"
 #include "app/app.h"
@@ -127,7 +129,8 @@ int run(int argc, char** argv) {
       ->capture_default_str();
   serve->add_option("--io-threads", server_config.io_threads, "Socket threads (0: one per core).");
   serve->add_option("--workers", server_config.worker_threads,
-                    "Worker threads for handlers (0: four per core, at least 8).");
+                    "Worker threads for handlers (0: one more than the cores with SQLite; four "
+                    "per core, at least 8, with PostgreSQL, whose handlers wait on the network).");
   serve->add_option("--pool-size", pool_size, "Store connections in the pool.")
       ->capture_default_str();
   serve->add_flag(
@@ -375,6 +378,10 @@ int run(int argc, char** argv) {
     app_config.access_log = !no_access_log;
     auto web_app = sb::app::App::create(app_config, *db, clock);
     if (!web_app) return fail(web_app.error().message);
+    // SQLite is in this process: its handlers never wait on the network, so threads beyond the
+    // cores only take turns and stretch the slowest requests (measured in docs/BENCHMARKS.md).
+    if (server_config.worker_threads == 0 && database_url(db_flag).rfind("sqlite:", 0) == 0)
+      server_config.worker_threads = std::max(1u, std::thread::hardware_concurrency()) + 1;
     sb::web::Server server(server_config,
                            [&](sb::web::Request& r) { return (*web_app)->handle(r); });
     auto port = server.start();

@@ -103,6 +103,30 @@ TEST_P(DirectoryPagesTest, SearchByZipRadiusFiltersAndWords) {
   }
 }
 
+// The cards of a search are kept in memory between searches; a listing changed by another
+// server shows its new card at the next search.
+TEST_P(DirectoryPagesTest, AChangedListingShowsItsNewCard) {
+  Browser b = site->browser();
+  const std::string search = "/therapists?place=60614&radius=25&unit=km&attachment=1&q=secure";
+  auto before = b.get(search);
+  ASSERT_EQ(before.status, 200);
+  ASSERT_NE(before.body.find("Chicago Therapist 3"), std::string::npos);
+  store::DirectoryRepo repo(*site->db, vocabulary);
+  auto all = repo.all();
+  ASSERT_TRUE(all);
+  for (auto l : *all)
+    if (l.name == "Chicago Therapist 3") {
+      l.name = "Chicago Therapist Renamed";
+      l.city = "Evanston";
+      ASSERT_TRUE(repo.save(l, site->clock.now()));
+    }
+  auto after = b.get(search);
+  ASSERT_EQ(after.status, 200);
+  EXPECT_EQ(after.body.find("Chicago Therapist 3"), std::string::npos);
+  EXPECT_NE(after.body.find("Chicago Therapist Renamed"), std::string::npos) << after.body;
+  EXPECT_NE(after.body.find("Evanston, IL"), std::string::npos);
+}
+
 TEST_P(DirectoryPagesTest, TelehealthForAStateAndAmbiguousPlaces) {
   Browser b = site->browser();
   auto tx = b.get("/therapists.json?state=TX");

@@ -27,6 +27,11 @@ Status Directory::load() {
     if (auto refreshed = repo_.refresh_reach(*all); !refreshed) return refreshed.error();
     index_.rebuild(*all);
   }
+  {
+    std::lock_guard cards_lock(cards_mutex_);
+    ++cards_generation_;
+    cards_.clear();
+  }
   index_.set_version(*version);
   // Every listing was read in full to build the index: give those pages back (glibc keeps
   // freed memory otherwise, about 1 GB at a million listings).
@@ -42,8 +47,15 @@ Status Directory::catch_up() {
   auto changed = repo_.changed_since(index_.version());
   if (!changed) return changed.error();
   for (const auto& l : *changed) index_.apply(l);
+  forget_cards(*changed);
   index_.set_version(*version);
   return ok_status();
+}
+
+void Directory::forget_cards(const std::vector<Listing>& changed) {
+  std::lock_guard lock(cards_mutex_);
+  ++cards_generation_;
+  for (const auto& l : changed) cards_.erase(l.id);
 }
 
 Result<Page> Directory::search(Query q) {
@@ -60,9 +72,31 @@ Result<Page> Directory::search_sql(Query q, store::SpatialIndex spatial) {
 Result<std::optional<Listing>> Directory::listing(int64_t id) { return repo_.get(id); }
 
 Result<std::unordered_map<int64_t, Listing>> Directory::cards(const Page& page) {
-  std::vector<int64_t> ids;
-  for (const auto& h : page.hits) ids.push_back(h.id);
-  return repo_.cards(ids);
+  std::unordered_map<int64_t, Listing> out;
+  std::vector<int64_t> missing;
+  uint64_t generation = 0;
+  {
+    std::lock_guard lock(cards_mutex_);
+    generation = cards_generation_;
+    for (const auto& h : page.hits) {
+      if (auto it = cards_.find(h.id); it != cards_.end()) {
+        out.emplace(h.id, it->second);
+      } else {
+        missing.push_back(h.id);
+      }
+    }
+  }
+  if (missing.empty()) return out;
+  auto read = repo_.cards(missing);
+  if (!read) return read.error();
+  std::lock_guard lock(cards_mutex_);
+  const bool keep = generation == cards_generation_;
+  if (keep && cards_.size() + read->size() > kCardsKept) cards_.clear();
+  for (auto& [id, card] : *read) {
+    if (keep) cards_.emplace(id, card);
+    out.emplace(id, std::move(card));
+  }
+  return out;
 }
 
 Result<int64_t> Directory::save(const Listing& l) {

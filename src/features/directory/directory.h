@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "core/clock.h"
 #include "core/result.h"
@@ -41,7 +42,8 @@ class Directory {
   Result<Page> search_sql(Query q, store::SpatialIndex spatial = store::SpatialIndex::kNone);
   Result<std::optional<Listing>> listing(int64_t id);
   // What the result cards show of a page of hits (DirectoryRepo::cards), by id; a listing
-  // withdrawn a moment ago is missing.
+  // withdrawn a moment ago is missing. Recently shown cards are kept in memory (popular
+  // places show the same first pages all day) and forgotten when their listing changes.
   Result<std::unordered_map<int64_t, Listing>> cards(const Page& page);
   // Adds or changes one listing (validated) and updates the index; returns its id.
   Result<int64_t> save(const Listing& l);
@@ -81,6 +83,14 @@ class Directory {
   store::DirectoryRepo repo_;
   DirectoryIndex index_;
   std::mutex catch_up_mutex_;
+
+  // The card cache. A card read from the store while a change came in is not kept: the
+  // generation tells (it moves on every change).
+  static constexpr size_t kCardsKept = 20'000;
+  void forget_cards(const std::vector<Listing>& changed);
+  std::mutex cards_mutex_;
+  std::unordered_map<int64_t, Listing> cards_;
+  uint64_t cards_generation_ = 0;
 };
 
 }  // namespace sb::directory

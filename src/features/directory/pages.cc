@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cmath>
+#include <unordered_map>
 
 #include "core/dates.h"
 #include "core/numbers.h"
@@ -53,6 +54,42 @@ std::string options_html(const std::vector<std::pair<std::string, std::string>>&
     out += fmt::format(R"(<option value="{}"{}>{}</option>)", escape_html(value),
                        value == selected ? " selected" : "", escape_html(label));
   return out;
+}
+
+// The filter form's lists as HTML, which depend only on what is chosen in them. Most searches
+// choose little, so each server thread keeps the last few dozen forms it wrote.
+struct FormLists {
+  std::string radii, states, insurers, approaches, concerns, populations, languages;
+};
+
+const FormLists& form_lists(const Vocabulary& v, const directory::Query& q,
+                            const std::string& radius) {
+  thread_local std::unordered_map<std::string, FormLists> kept;
+  thread_local const Vocabulary* kept_for = nullptr;
+  std::string key = radius + '\x1f' + q.telehealth_state + '\x1f' + q.insurance;
+  for (const auto* chosen : {&q.approaches, &q.concerns, &q.populations, &q.languages}) {
+    key += '\x1e';
+    for (const auto& id : *chosen) key += id + '\x1f';
+  }
+  if (kept_for != &v || kept.size() >= 64) {
+    kept.clear();
+    kept_for = &v;
+  }
+  if (auto it = kept.find(key); it != kept.end()) return it->second;
+  std::vector<std::pair<std::string, std::string>> radii, states, insurers;
+  for (int r : kRadii) radii.emplace_back(std::to_string(r), std::to_string(r));
+  states.emplace_back("", "any state");
+  for (const auto& st : v.states) states.emplace_back(st, st);
+  insurers.emplace_back("", "any, or none");
+  for (const auto& t : v.insurance) insurers.emplace_back(t.id, t.label);
+  FormLists f{options_html(radii, radius),
+              options_html(states, q.telehealth_state),
+              options_html(insurers, q.insurance),
+              checkboxes_html(v.approaches, q.approaches, "approach"),
+              checkboxes_html(v.concerns, q.concerns, "concern"),
+              checkboxes_html(v.populations, q.populations, "population"),
+              checkboxes_html(v.languages, q.languages, "language")};
+  return kept.emplace(std::move(key), std::move(f)).first->second;
 }
 
 std::string labels(const std::vector<Term>& list, const std::vector<std::string>& ids) {
@@ -194,24 +231,19 @@ Response DirectoryPages::search_page(Ctx& ctx) {
   const bool miles = query_value(ctx.req, "unit") != "km";
   const std::string radius =
       query_value(ctx.req, "radius").empty() ? "25" : query_value(ctx.req, "radius");
-  std::vector<std::pair<std::string, std::string>> radii, states, insurers;
-  for (int r : kRadii) radii.emplace_back(std::to_string(r), std::to_string(r));
-  states.emplace_back("", "any state");
-  for (const auto& st : v.states) states.emplace_back(st, st);
-  insurers.emplace_back("", "any, or none");
-  for (const auto& t : v.insurance) insurers.emplace_back(t.id, t.label);
+  const FormLists& lists = form_lists(v, q, radius);
   json::object view{
       {"title", "Find a therapist"},
       {"place", query_value(ctx.req, "place")},
       {"q", query_value(ctx.req, "q")},
-      {"radii", options_html(radii, radius)},
+      {"radii", lists.radii},
       {"miles", miles},
-      {"states", options_html(states, q.telehealth_state)},
-      {"insurers", options_html(insurers, q.insurance)},
-      {"approaches", checkboxes_html(v.approaches, q.approaches, "approach")},
-      {"concerns", checkboxes_html(v.concerns, q.concerns, "concern")},
-      {"populations", checkboxes_html(v.populations, q.populations, "population")},
-      {"languages", checkboxes_html(v.languages, q.languages, "language")},
+      {"states", lists.states},
+      {"insurers", lists.insurers},
+      {"approaches", lists.approaches},
+      {"concerns", lists.concerns},
+      {"populations", lists.populations},
+      {"languages", lists.languages},
       {"attachment", q.attachment_focused},
       {"accepting", q.accepting_only},
       {"sliding", q.sliding_scale_only},

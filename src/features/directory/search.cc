@@ -160,16 +160,34 @@ class FlatCircle {
     if (!usable_) return kUnsure;
     const double dphi = (static_cast<double>(h.lat) - lat0_) * kRadiansPerDegree;
     if (std::abs(dphi) > lat_limit_) return kOutside;  // the angle is at least |dlat|
-    double dlon_deg = static_cast<double>(h.lon) - lon0_;
-    if (dlon_deg > 180) dlon_deg -= 360;
-    if (dlon_deg < -180) dlon_deg += 360;
-    const double dlam = dlon_deg * kRadiansPerDegree;
+    const double dlam = wrapped(static_cast<double>(h.lon) - lon0_) * kRadiansPerDegree;
     *low = dphi * dphi + cmin2_ * dlam * dlam;
     if (*low >= outside_above_) return kOutside;
     const double high = dphi * dphi + cmax2_ * dlam * dlam;
     return high <= inside_below_ ? kInside : kUnsure;
   }
   bool usable() const { return usable_; }
+  // Whether every point of the block's box is classified inside: the inside region is an
+  // ellipse in (latitude, longitude) offsets, convex, so its four corners decide.
+  bool holds(const HotBlock& b) const {
+    for (float lat : {b.lat_min, b.lat_max})
+      for (float lon : {b.lon_min, b.lon_max}) {
+        const double dphi = (static_cast<double>(lat) - lat0_) * kRadiansPerDegree;
+        const double dlam = wrapped(static_cast<double>(lon) - lon0_) * kRadiansPerDegree;
+        if (dphi * dphi + cmax2_ * dlam * dlam > inside_below_) return false;
+      }
+    return true;
+  }
+  // The smallest `low` a listing in the block's box can have.
+  double lowest(const HotBlock& b) const {
+    const double lat =
+        std::clamp(lat0_, static_cast<double>(b.lat_min), static_cast<double>(b.lat_max));
+    const double west = wrapped(static_cast<double>(b.lon_min) - lon0_);
+    const double east = wrapped(static_cast<double>(b.lon_max) - lon0_);
+    const double dlon = west <= 0 && east >= 0 ? 0 : std::min(std::abs(west), std::abs(east));
+    const double dphi = (lat - lat0_) * kRadiansPerDegree, dlam = dlon * kRadiansPerDegree;
+    return dphi * dphi + cmin2_ * dlam * dlam;
+  }
   // The largest `low` a listing at most `metres` away can have.
   static double flat_at_most(double metres) {
     const double angle = metres / kEarthRadiusM;
@@ -184,6 +202,11 @@ class FlatCircle {
   static constexpr double kSlackM = 5;
 
  private:
+  static double wrapped(double dlon_deg) {
+    if (dlon_deg > 180) return dlon_deg - 360;
+    if (dlon_deg < -180) return dlon_deg + 360;
+    return dlon_deg;
+  }
   static constexpr double kMaxAngle = 0.05, kRelative = 2e-3;
   bool usable_ = false;
   double lat0_ = 0, lon0_ = 0, lat_limit_ = 0, cmin2_ = 0, cmax2_ = 0;
@@ -232,6 +255,14 @@ HotEntry HotEntry::of(const IndexEntry& e) {
     h.confirmed_day =
         static_cast<uint16_t>(std::min<int64_t>((e.confirmed_at + 86399) / 86400, UINT16_MAX));
   return h;
+}
+
+void HotBlock::count(uint8_t flags, int change) {
+  const uint8_t f = flags & 63;
+  for (uint8_t subset = f;; subset = static_cast<uint8_t>((subset - 1) & f)) {
+    with_flags[subset] = static_cast<uint8_t>(with_flags[subset] + change);
+    if (subset == 0) break;
+  }
 }
 
 IndexEntry IndexEntry::of(const Listing& l, const Vocabulary& v) {
@@ -388,6 +419,22 @@ void DirectoryIndex::rebuild_locked(std::vector<OverlayEntry> entries) {
   hot_.clear();
   hot_.reserve(base_.size());
   for (const auto& e : base_) hot_.push_back(HotEntry::of(e));
+  blocks_.assign((hot_.size() + HotBlock::kSize - 1) / HotBlock::kSize, HotBlock{});
+  for (size_t i = 0; i < hot_.size(); ++i) {
+    HotBlock& b = blocks_[i / HotBlock::kSize];
+    const HotEntry& h = hot_[i];
+    if (i % HotBlock::kSize == 0) {
+      b.lat_min = b.lat_max = h.lat;
+      b.lon_min = b.lon_max = h.lon;
+    }
+    b.lat_min = std::min(b.lat_min, h.lat);
+    b.lat_max = std::max(b.lat_max, h.lat);
+    b.lon_min = std::min(b.lon_min, h.lon);
+    b.lon_max = std::max(b.lon_max, h.lon);
+    b.max_confirmed_day = std::max(b.max_confirmed_day, h.confirmed_day);
+    b.max_completeness = std::max(b.max_completeness, h.completeness);
+    b.count(h.flags, +1);
+  }
   position_.clear();
   position_.reserve(base_.size());
   for (size_t i = 0; i < base_.size(); ++i)
@@ -422,7 +469,10 @@ void DirectoryIndex::apply(const Listing& l) {
   std::unique_lock lock(mutex_);
   const auto at =
       std::lower_bound(position_.begin(), position_.end(), std::pair<int64_t, uint32_t>{l.id, 0});
-  if (at != position_.end() && at->first == l.id) hot_[at->second].flags |= HotEntry::kDead;
+  if (at != position_.end() && at->first == l.id && !(hot_[at->second].flags & HotEntry::kDead)) {
+    hot_[at->second].flags |= HotEntry::kDead;
+    blocks_[at->second / HotBlock::kSize].count(hot_[at->second].flags, -1);
+  }
   if (l.hidden) {
     overlay_.erase(l.id);
   } else {
@@ -452,7 +502,8 @@ size_t DirectoryIndex::memory_bytes() const {
   std::shared_lock lock(mutex_);
   auto text = [](const std::string& s) { return s.capacity() > 15 ? s.capacity() + 1 : 0; };
   size_t bytes = base_.capacity() * sizeof(IndexEntry) + hot_.capacity() * sizeof(HotEntry) +
-                 words_.capacity() * sizeof(uint32_t) + band_start_.capacity() * sizeof(uint32_t) +
+                 blocks_.capacity() * sizeof(HotBlock) + words_.capacity() * sizeof(uint32_t) +
+                 band_start_.capacity() * sizeof(uint32_t) +
                  position_.capacity() * sizeof(position_[0]) +
                  dictionary_.capacity() * sizeof(std::string);
   for (const auto& w : dictionary_) bytes += text(w);
@@ -618,12 +669,11 @@ Page DirectoryIndex::search(const Query& q) const {
   auto scan_simple = [&](size_t from, size_t to, bool down) {
     const FlatCircle flat = circle;
     const HotEntry* const hot = hot_.data();
+    const HotBlock* const blocks = blocks_.data();
     const uint8_t mask = live_with_flags, flags = c.flags;
     const int64_t fresh = fresh_day;
     int64_t counted = 0;
-    const size_t n = to - from;
-    for (size_t k = 0; k < n; ++k) {
-      const size_t i = down ? to - 1 - k : from + k;
+    auto one = [&](size_t i) __attribute__((always_inline)) {
       const HotEntry& h = hot[i];
       double low = 0;
       const auto verdict = flat.classify(h, &low);
@@ -635,6 +685,37 @@ Page DirectoryIndex::search(const Query& q) const {
       const int needed = std::clamp(worst - best, 0, 31);  // distance points to reach the page
       if (wanted & (unsure | (inside & (low <= reach[static_cast<size_t>(needed)])))) [[unlikely]]
         slow(i, unsure, low);
+    };
+    // A block wholly inside the circle none of whose entries could reach the page is only
+    // counted: one() would count the same entries and send none to the slow path, since each
+    // entry's best and nearness are within the block's.
+    auto counted_whole = [&](size_t block) {
+      const HotBlock& b = blocks[block];
+      if (!flat.holds(b)) return false;
+      const bool maybe_fresh = b.max_confirmed_day >= fresh && b.max_confirmed_day != 0;
+      const int best = b.max_completeness + (maybe_fresh ? ranking::kFreshPoints : 0);
+      const int needed = std::clamp(worst - best, 0, 31);
+      if (flat.lowest(b) <= reach[static_cast<size_t>(needed)]) return false;
+      counted += b.with_flags[flags];
+      return true;
+    };
+    constexpr size_t kBlock = HotBlock::kSize;
+    if (!down) {
+      for (size_t i = from; i < to;) {
+        if (i % kBlock == 0 && i + kBlock <= to && counted_whole(i / kBlock)) {
+          i += kBlock;
+        } else {
+          one(i++);
+        }
+      }
+    } else {
+      for (size_t i = to; i > from;) {
+        if (i % kBlock == 0 && i - kBlock >= from && counted_whole(i / kBlock - 1)) {
+          i -= kBlock;
+        } else {
+          one(--i);
+        }
+      }
     }
     total += counted;
   };

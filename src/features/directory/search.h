@@ -4,6 +4,7 @@
 // (tests/integration/directory_index_test.cc), only faster.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -115,6 +116,19 @@ struct HotEntry {
   static constexpr uint8_t kDead = 128;  // replaced or hidden since the build
 };
 
+// What a dense city's search needs of 64 consecutive hot entries at once: where they lie, the
+// best score they could have without distance, and how many live ones have each set of flags
+// (with_flags[f]: live entries whose flags include all of f). A block wholly inside the circle
+// whose entries cannot reach the page is counted in one step.
+struct HotBlock {
+  static constexpr size_t kSize = 64;
+  float lat_min = 0, lat_max = 0, lon_min = 0, lon_max = 0;
+  uint16_t max_confirmed_day = 0;
+  uint8_t max_completeness = 0;
+  std::array<uint8_t, 64> with_flags{};
+  void count(uint8_t flags, int change);  // a live entry with these flags came or went
+};
+
 // A listing's folded words as text (key_words and bio_words in listing.h; `own` is the name
 // and credentials alone): what the overlay keeps, and what the dictionary is built from.
 struct EntryWords {
@@ -175,6 +189,7 @@ class DirectoryIndex {
   mutable std::shared_mutex mutex_;
   std::vector<IndexEntry> base_;                        // by band, then longitude
   std::vector<HotEntry> hot_;                           // base_'s hot fields, in its order
+  std::vector<HotBlock> blocks_;                        // hot_ by HotBlock::kSize
   std::vector<uint32_t> band_start_;                    // 1801 + 1 offsets into base_
   std::vector<std::pair<int64_t, uint32_t>> position_;  // (id, position in base_), by id
   std::vector<std::string> dictionary_;                 // every word of base_, sorted
