@@ -21,3 +21,13 @@ for (const button of document.querySelectorAll('button[data-copy]')) {
     }
   });
 }
+
+// Sliders show their number beside the label (the number is hidden without this script, as
+// it could not follow the slider).
+for (const output of document.querySelectorAll('output.slider-value[for]')) {
+  const input = document.getElementById(output.htmlFor.value);
+  if (!input) continue;
+  output.hidden = false;
+  output.value = input.value;
+  input.addEventListener('input', () => { output.value = input.value; });
+}

@@ -129,8 +129,17 @@ Result<Visitor> Accounts::resolve(const std::string& token) {
     v.role = parse_role((*user)->role).value_or(Role::kMember);
     v.two_factor_enabled = (*user)->two_factor;
     v.second_factor = (*user)->two_factor && s.second_factor_at.has_value();
+    v.theme = (*user)->theme;
   }
   return v;
+}
+
+Status Accounts::set_theme(const Visitor& visitor, const std::string& theme) {
+  if (!visitor.user_id) return Error{ErrorCode::kPermissionDenied, "not signed in", "theme"};
+  if (theme != "system" && theme != "light" && theme != "dark")
+    return Error{ErrorCode::kInvalidArgument, "Choose light, dark or your device's setting.",
+                 "theme"};
+  return repo_.set_theme(*visitor.user_id, theme);
 }
 
 Result<IssuedSession> Accounts::start_anonymous() { return issue(std::nullopt, "", Role::kMember); }
@@ -354,6 +363,7 @@ Result<IssuedSession> Accounts::sign_in_as(const store::UserRecord& u, const Vis
   }
   issued->visitor.public_id = u.public_id;
   issued->visitor.two_factor_enabled = u.two_factor;
+  issued->visitor.theme = u.theme;
   issued->visitor.authenticated_at = clock_.now();
   if (second_factor) {
     if (auto st = repo_.set_second_factor(issued->visitor.session_id, clock_.now()); !st)
@@ -458,6 +468,7 @@ Result<std::string> Accounts::export_json(const Visitor& visitor) {
   account["id"] = (*user)->public_id;
   account["two_factor"] = (*user)->two_factor;
   account["role"] = (*user)->role;
+  account["theme"] = (*user)->theme;
   account["created_at"] = iso8601((*user)->created_at);
   account["password_changed_at"] = iso8601((*user)->password_changed_at);
   boost::json::array session_list;

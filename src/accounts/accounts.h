@@ -42,6 +42,7 @@ struct Visitor {
   std::string email;
   Role role = Role::kMember;
   bool two_factor_enabled = false;         // the account has two-factor sign-in
+  std::string theme = "system";            // the account's light or dark choice
   bool second_factor = false;              // this session passed it
   int64_t authenticated_at = 0;            // last password or code entered in this session
   std::optional<int64_t> pending_user_id;  // signing in: password right, code still to come
@@ -118,6 +119,8 @@ class Accounts {
   // After enrolling in two-factor, the current session counts as having passed it.
   Status mark_second_factor(const Visitor& visitor);
   Status sign_out(const Visitor& visitor);
+  // "system" (follow the device), "light" or "dark".
+  Status set_theme(const Visitor& visitor, const std::string& theme);
   Status change_password(const Visitor& visitor, const std::string& current_password,
                          const std::string& new_password);
   // Everything stored about the signed-in user, as a JSON document.

@@ -21,6 +21,7 @@ UserRecord read_user(const soci::row& r) {
   u.role = r.get<std::string>(3);
   u.created_at = get_int64(r, 4);
   u.password_changed_at = get_int64(r, 5);
+  u.theme = r.get<std::string>(8);
   return u;
 }
 
@@ -40,7 +41,7 @@ SessionRecord read_session(const soci::row& r) {
 
 constexpr const char* kUserColumns =
     "SELECT id, email, password_hash, role, created_at, password_changed_at, public_id, "
-    "totp_enabled_at FROM users ";
+    "totp_enabled_at, theme FROM users ";
 constexpr const char* kSessionColumns =
     "SELECT id, token_hash, csrf_token, user_id, created_at, last_seen_at, pending_user_id, "
     "second_factor_at, authenticated_at FROM sessions ";
@@ -165,6 +166,13 @@ Result<int64_t> AccountsRepo::create_session(const std::string& token_hash,
   });
   if (!st) return st.error();
   return static_cast<int64_t>(id);
+}
+
+Status AccountsRepo::set_theme(int64_t user_id, const std::string& theme) {
+  const ll id = user_id;
+  return db_.run([&](soci::session& s) {
+    s << "UPDATE users SET theme = :t WHERE id = :i", soci::use(theme), soci::use(id);
+  });
 }
 
 Result<std::optional<SessionRecord>> AccountsRepo::find_session(const std::string& token_hash) {

@@ -21,7 +21,8 @@ struct UserRecord {
   std::string role;
   int64_t created_at = 0;
   int64_t password_changed_at = 0;
-  bool two_factor = false;  // a TOTP secret is enabled
+  bool two_factor = false;       // a TOTP secret is enabled
+  std::string theme = "system";  // system, light or dark
 };
 
 struct SessionRecord {
@@ -57,6 +58,7 @@ class AccountsRepo {
   // Newest first, at most `limit`.
   Result<std::vector<UserRecord>> list_users(int limit);
   Status update_password(int64_t user_id, const std::string& password_hash, int64_t now);
+  Status set_theme(int64_t user_id, const std::string& theme);
   // Erases the user and every row that belongs to it, in one transaction: first what
   // `erase_features` removes (every feature's rows), then the account's own rows.
   Status delete_user(int64_t user_id, const std::function<void(soci::session&)>& erase_features);

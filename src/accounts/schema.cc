@@ -107,6 +107,11 @@ std::vector<store::Migration> migrations() {
            " expires_at BIGINT NOT NULL)",
            "CREATE INDEX signup_requests_expiry ON signup_requests(expires_at)",
        }},
+      {12,
+       "each account's choice of light or dark pages",
+       {
+           "ALTER TABLE users ADD COLUMN theme TEXT NOT NULL DEFAULT 'system'",
+       }},
   };
 }
 

@@ -48,14 +48,52 @@ std::optional<int64_t> parse_date(std::string_view d) {
   return days_from_civil(y, m, day);
 }
 
-std::string spoken_date(int64_t day) {
-  static constexpr const char* kMonths[] = {"January",   "February", "March",    "April",
-                                            "May",       "June",     "July",     "August",
-                                            "September", "October",  "November", "December"};
+namespace {
+struct Civil {
+  int year, month, day;
+};
+Civil civil_of(int64_t day) {
   const std::string iso = date_of_day(day);  // YYYY-MM-DD
-  const int month = std::stoi(iso.substr(5, 2)), day_of_month = std::stoi(iso.substr(8, 2));
-  return std::string(kWeekdayNames[weekday_of(day)]) + " " + std::to_string(day_of_month) + " " +
-         kMonths[month - 1];
+  return {std::stoi(iso.substr(0, 4)), std::stoi(iso.substr(5, 2)), std::stoi(iso.substr(8, 2))};
+}
+}  // namespace
+
+std::string spoken_date(int64_t day) {
+  const Civil c = civil_of(day);
+  return std::string(kWeekdayNames[weekday_of(day)]) + " " + std::to_string(c.day) + " " +
+         kMonthNames[c.month - 1];
+}
+
+std::string spoken_date(int64_t day, int64_t today) {
+  const int year = civil_of(day).year;
+  return year == civil_of(today).year ? spoken_date(day)
+                                      : spoken_date(day) + " " + std::to_string(year);
+}
+
+std::string month_and_year(int64_t day) {
+  const Civil c = civil_of(day);
+  return std::string(kMonthNames[c.month - 1]) + " " + std::to_string(c.year);
+}
+
+std::string said_date(const std::string& yyyy_mm_dd, int64_t now_unix_seconds) {
+  const auto day = parse_date(yyyy_mm_dd);
+  return day ? spoken_date(*day, day_of(now_unix_seconds)) : yyyy_mm_dd;
+}
+
+std::string short_date(int64_t day) {
+  return std::to_string(civil_of(day).day) + " " + short_month(day);
+}
+
+std::string spoken_time(int64_t unix_seconds, int64_t today) {
+  const int64_t day = day_of(unix_seconds), seconds = unix_seconds - day * 86400;
+  char clock[16];
+  std::snprintf(clock, sizeof clock, "%02d:%02d", static_cast<int>(seconds / 3600),
+                static_cast<int>(seconds % 3600 / 60));
+  return spoken_date(day, today) + ", " + clock + " UTC";
+}
+
+std::string short_month(int64_t day) {
+  return std::string(kMonthNames[civil_of(day).month - 1]).substr(0, 3);
 }
 
 }  // namespace sb

@@ -246,6 +246,10 @@ Response Site::render_page(PageContext& ctx, const std::string& template_name, j
   layout["email"] = v.email;
   layout["is_admin"] = v.signed_in() && v.role == accounts::Role::kAdmin;
   layout["csrf"] = ctx.csrf();
+  // A chosen scheme overrides the device's; without one the stylesheet follows the device.
+  layout["theme_light"] = v.signed_in() && v.theme == "light";
+  layout["theme_dark"] = v.signed_in() && v.theme == "dark";
+  layout["theme_chosen"] = v.signed_in() && (v.theme == "light" || v.theme == "dark");
   view["csrf"] = ctx.csrf();
   view["signed_in"] = v.signed_in();
   view["is_admin"] = layout["is_admin"];

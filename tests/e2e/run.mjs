@@ -11,7 +11,7 @@ const require = createRequire(import.meta.url);
 const AXE_PATH = require.resolve('axe-core/axe.min.js');
 const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:8080';
 const ARTIFACTS = process.env.ARTIFACTS ?? 'artifacts';
-fs.mkdirSync(ARTIFACTS, { recursive: true });
+fs.mkdirSync(path.join(ARTIFACTS, 'pages'), { recursive: true });
 
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
@@ -114,9 +114,16 @@ async function shoot(page, name) {
 }
 
 test('public pages pass axe with no violations of any impact', async (page) => {
-  for (const p of ['/', '/understanding', '/help', '/privacy', '/not-a-diagnosis', '/signin', '/signup', '/no-such-page']) {
+  for (const p of ['/', '/understanding', '/help', '/privacy', '/not-a-diagnosis', '/signin', '/signup', '/no-such-page',
+    '/how-we-rank', '/therapists']) {
     await page.goto(`${BASE}${p}`);
     await axeCheck(page, p);
+    // Screenshots of what a visitor sees before signing in.
+    const name = `public-${p.replace(/^\//, '').replace(/[^A-Za-z0-9]+/g, '-') || 'home'}`;
+    for (const [w, h] of [[390, 844], [1280, 800]]) {
+      await page.setViewportSize({ width: w, height: h });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'pages', `${name}-${w}.png`), fullPage: true });
+    }
   }
 });
 
@@ -382,23 +389,43 @@ test('journal: quick and full entries, search, crisis help, axe', async (page) =
   expect((await page.locator('ul.entries li').count()) === 1, 'search finds a feeling named by a chip');
 });
 
-test('skills: library, breathing timer without script, practice log, axe', async (page) => {
+test('skills: library, a calm breathing screen, sliders, practice log, axe', async (page) => {
   await signUp(page, `skills-${Date.now()}@example.org`);
   await page.goto(`${BASE}/skills`);
   await axeCheck(page, '/skills');
+  await page.clock.install();  // the guide's timers run on a clock the test moves
   await page.getByRole('link', { name: 'Slow breathing' }).click();
   expect(await page.locator('.breath-4-6').count() === 1, 'paced timer present');
-  await page.getByRole('button', { name: 'Start guided breathing' }).click();
+  const animation = () => page.locator('.breath').evaluate((e) => getComputedStyle(e).animationName);
+  expect(await animation() === 'none', 'the circle is still until Start');
+  await page.setViewportSize({ width: 390, height: 844 });
+  const circle = await page.locator('.breathing-timer').boundingBox();
+  expect(circle.height >= 250, `the circle is large on a phone: ${Math.round(circle.height)} px`);
+  await shoot(page, 'breathing-still');
+  await page.locator('label[for="minutes-1"]').click();
+  await page.getByRole('button', { name: 'Start breathing' }).click();
+  expect(await animation() !== 'none', 'the circle moves once started');
   expect((await page.locator('.breath-cue').innerText()) === 'Breathe in', 'guide starts with breathing in');
-  await page.waitForTimeout(4300);
+  expect((await page.locator('.breath-left').innerText()) === '1:00 left', 'one minute chosen');
+  await page.clock.runFor(4300);
   expect((await page.locator('.breath-cue').innerText()) === 'Breathe out', 'guide moves to breathing out after 4 s');
-  await page.getByRole('button', { name: 'Stop' }).click();
+  await shoot(page, 'breathing-running');
+  await page.clock.runFor(57000);
+  expect(await page.locator('.breath-done').isVisible(), 'a completion view after the minute');
+  expect((await page.locator('.breath-done').innerText()).includes('Done: 1 minute'), 'completion says how long');
+  expect(await page.evaluate(() => document.activeElement.className) === 'breath-done', 'focus moves to it');
+  await shoot(page, 'breathing-done');
   await axeCheck(page, 'skill page');
-  await page.getByLabel(/Distress before/).fill('7');
+  await page.getByRole('link', { name: 'Log how you feel now' }).click();
+  // Sliders, their numbers shown beside them.
+  await page.getByLabel('Distress before').fill('7');
   await page.getByLabel('Distress after').fill('4');
+  expect((await page.locator('output[for="before"]').innerText()) === '7', 'slider shows its number');
   await page.getByRole('button', { name: 'Log practice' }).click();
   expect((await page.getByRole('status').innerText()).includes('logged'), 'practice logged');
-  expect((await page.locator('main').innerText()).includes('dropped by 3.0'), 'average drop shown');
+  const main = await page.locator('main').innerText();
+  expect(main.includes('dropped by 3.0'), 'average drop shown');
+  expect(/distress 7 → 4/.test(main) && !main.includes('4;'), 'the log reads as a sentence');
 });
 
 test('weekly check-in: answer nine statements, see the chart, axe', async (page) => {
@@ -457,14 +484,29 @@ test('weekly plan: practices, a gentle streak, the private calendar feed, axe', 
   await signUp(page, `plan-${Date.now()}@example.org`);
   await page.goto(`${BASE}/plan`);
   await axeCheck(page, '/plan (empty)');
-  await page.getByLabel('Include in my plan').first().check();
-  await page.locator('#times_name-the-feeling').fill('2');
-  await page.locator('label[for="day_name-the-feeling_0"]').click();
-  await page.locator('label[for="day_name-the-feeling_3"]').click();
-  await page.locator('#time_name-the-feeling').fill('08:15');
+  // An empty plan offers one picker, not every skill's fields.
+  expect(await page.locator('form[action="/plan/add"] input, form[action="/plan/add"] select').count() < 15,
+         'the empty plan is one short form');
+  await page.locator('#add_skill').selectOption('name-the-feeling');
+  await page.locator('#add_times').fill('2');
+  await page.locator('label[for="day_new_0"]').click();
+  await page.locator('label[for="day_new_3"]').click();
+  await page.locator('#add_time').fill('08:15');
+  await page.getByRole('button', { name: 'Add to my plan' }).click();
+  expect((await page.getByRole('status').first().innerText()).includes('Added'), 'skill added');
+  expect(await page.locator('#add_skill option[value="name-the-feeling"]').count() === 0,
+         'a chosen skill leaves the picker');
+  // A second one, then taken out again.
+  await page.locator('#add_skill').selectOption('slow-breathing');
+  await page.getByRole('button', { name: 'Add to my plan' }).click();
+  expect(await page.locator('#remove_slow-breathing').count() === 1, 'second skill listed');
+  await shoot(page, 'plan-two-skills');
+  await page.locator('label[for="remove_slow-breathing"]').click();
   await page.getByLabel('Remind me of the weekly check-in on').selectOption({ label: 'Sunday' });
-  await page.getByRole('button', { name: 'Save my plan' }).click();
-  expect((await page.getByRole('status').innerText()).includes('plan is saved'), 'plan saved');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  expect((await page.getByRole('status').first().innerText()).includes('plan is saved'), 'plan saved');
+  expect(await page.locator('#remove_slow-breathing').count() === 0, 'taken out of the plan');
+  expect(await page.locator('#times_name-the-feeling').inputValue() === '2', 'first skill kept');
   expect((await page.locator('.streak-now').innerText()).includes('fresh start'), 'gentle start');
   await page.goto(`${BASE}/skills/name-the-feeling`);
   await page.getByLabel(/Distress before/).fill('6');
@@ -737,7 +779,7 @@ async function layoutProblems(page, width) {
   return await page.evaluate((w) => {
     const problems = [];
     if (document.documentElement.scrollWidth > w) problems.push(`scrolls sideways (${document.documentElement.scrollWidth} px)`);
-    for (const el of document.querySelectorAll('.nav-links a, .tab-bar a, .menu-list a, .mood-cell, .option, .chip span')) {
+    for (const el of document.querySelectorAll('.nav-links a, .tab-bar a, .menu-list a, .mood-cell, .option, .chip span, .segment label, .breath-controls .button')) {
       const box = el.getBoundingClientRect();
       if (box.width === 0 || box.height === 0) continue;  // not shown at this width
       if (box.height < 44 || box.width < 44) problems.push(`${el.textContent.trim() || el.getAttribute('aria-label')}: ${Math.round(box.width)}x${Math.round(box.height)}`);
@@ -781,17 +823,42 @@ test('today: a mood check in two taps, feeling words after, axe, phone and deskt
   await shoot(page, 'mood-calendar');
 });
 
-test('phone-first: no sideways scroll at 320 px, navigation and answers at least 44 px, a bottom bar', async (page) => {
+test('every page at 320, 390 and 1280 px: no sideways scroll, 44 px targets, axe, screenshots; a bottom bar', async (page) => {
   await signUp(page, `layout-${Date.now()}@example.org`);
-  const pages = ['/today', '/menu', '/journal', '/journal/new', '/journal/calendar', '/skills', '/skills/slow-breathing',
-    '/checkin', '/plan', '/reconsider', '/reconsider/new', '/progress', '/account', '/assessments',
-    '/understanding', '/help', '/therapists', '/therapists?place=60614&radius=25&unit=km', '/assessment'];
+  // A little of everything first, so the pages show what people see after a few days.
+  await page.goto(`${BASE}/today`);
+  await page.getByRole('button', { name: 'pleasant and calm', exact: true }).click();
+  await page.waitForURL(/\/mood\/[A-Za-z0-9_-]+$/);
+  const moodPage = new URL(page.url()).pathname;
+  await page.goto(`${BASE}/journal/new`);
+  await page.getByLabel('What happened?').fill('Lunch with a friend ran long and we laughed a lot');
+  await page.locator('label.chip', { hasText: 'hopeful' }).click();
+  await page.getByRole('button', { name: 'Save entry' }).click();
+  await page.waitForURL(/\/journal\/[A-Za-z0-9_-]+\?saved=1$/);
+  const entryPage = new URL(page.url()).pathname;
+  await page.goto(`${BASE}/plan`);
+  await page.locator('#add_skill').selectOption('slow-breathing');
+  await page.getByRole('button', { name: 'Add to my plan' }).click();
+  await page.goto(`${BASE}/skills/slow-breathing`);
+  await page.getByLabel('Distress before').fill('6');
+  await page.getByLabel('Distress after').fill('3');
+  await page.getByRole('button', { name: 'Log practice' }).click();
+  const pages = ['/today', '/menu', '/journal', '/journal/new', entryPage, `${entryPage}/edit`, moodPage,
+    '/journal/calendar', '/skills', '/skills/slow-breathing', '/skills/name-the-feeling', '/checkin', '/plan',
+    '/reconsider', '/reconsider/new', '/progress', '/account', '/account/access', '/account/two-factor',
+    '/assessments', '/assessment', '/understanding', '/help', '/privacy', '/not-a-diagnosis', '/how-we-rank',
+    '/therapists', '/therapists?place=60614&radius=25&unit=km', '/clinician'];
   const problems = [];
   for (const [w, h] of [[320, 700], [390, 844], [1280, 800]]) {
     await page.setViewportSize({ width: w, height: h });
     for (const p of pages) {
       await page.goto(`${BASE}${p}`);
       for (const problem of await layoutProblems(page, w)) problems.push(`${w} ${p}: ${problem}`);
+      if (w === 320) continue;
+      await axeCheck(page, `${p} at ${w} px`);
+      const named = { [entryPage]: 'journal-entry', [`${entryPage}/edit`]: 'journal-entry-edit', [moodPage]: 'mood-details' };
+      const name = named[p] ?? (p.replace(/^\//, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/-$/, '') || 'home');
+      await page.screenshot({ path: path.join(ARTIFACTS, 'pages', `${name}-${w}.png`), fullPage: true });
     }
   }
   expect(problems.length === 0, problems.join('\n'));
@@ -845,6 +912,28 @@ test('dark mode follows the system setting', async (page) => {
   await page.emulateMedia({ colorScheme: 'light' });
   await page.goto(`${BASE}/`);
   expect((await page.evaluate(() => getComputedStyle(document.body).backgroundColor)) === 'rgb(251, 250, 247)', 'light paper');
+});
+
+test('dark mode: a choice saved with the account overrides the system setting', async (page) => {
+  await signUp(page, `theme-${Date.now()}@example.org`);
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(`${BASE}/account`);
+  await page.locator('label[for="theme-dark"]').click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  expect((await page.getByRole('status').first().innerText()).includes('Saved'), 'choice saved');
+  const paper = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(await paper() === 'rgb(20, 25, 29)', 'dark although the device is light');
+  await axeCheck(page, '/account, chosen dark');
+  await shoot(page, 'account-dark');
+  await page.goto(`${BASE}/today`);
+  expect(await paper() === 'rgb(20, 25, 29)', 'every page follows the choice');
+  await shoot(page, 'today-dark');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto(`${BASE}/account`);
+  await page.locator('label[for="theme-light"]').click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  expect(await paper() === 'rgb(251, 250, 247)', 'light although the device is dark');
+  await axeCheck(page, '/account, chosen light on a dark device');
 });
 
 const browser = await launchChromium();

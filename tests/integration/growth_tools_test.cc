@@ -203,6 +203,43 @@ TEST_P(GrowthToolsTest, NoFreeTextOfTheNewToolsIsStoredInPlaintext) {
   }
 }
 
+// The plan page lists the chosen skills; the others are offered in one "add a skill" picker.
+TEST_P(GrowthToolsTest, PlanAddsOneSkillAtATimeAndTakesOneOut) {
+  auto empty = b->get("/plan");
+  EXPECT_EQ(empty.body.find("name=\"remove_"), std::string::npos) << "no skill fields yet";
+  EXPECT_NE(empty.body.find("Start with one skill"), std::string::npos);
+  ASSERT_EQ(b->post("/plan/add", {{"skill", "slow-breathing"}, {"times", "2"}, {"day_new_1", "1"}})
+                .status,
+            303);
+  auto page = b->get("/plan");
+  EXPECT_NE(page.body.find("name=\"remove_slow-breathing\""), std::string::npos);
+  EXPECT_EQ(page.body.find("<option value=\"slow-breathing\""), std::string::npos)
+      << "a chosen skill leaves the picker";
+  EXPECT_NE(page.body.find("id=\"day_slow-breathing_1\" name=\"day_slow-breathing_1\" "
+                           "value=\"1\" checked"),
+            std::string::npos);
+  auto twice = b->post("/plan/add", {{"skill", "slow-breathing"}, {"times", "3"}});
+  EXPECT_EQ(twice.status, 422);
+  EXPECT_NE(twice.body.find("already in your plan"), std::string::npos);
+  EXPECT_EQ(b->post("/plan/add", {{"skill", "no-such-skill"}, {"times", "3"}}).status, 422);
+  EXPECT_EQ(b->post("/plan/add", {{"skill", "name-the-feeling"}, {"times", "0"}}).status, 422);
+  ASSERT_EQ(b->post("/plan/add", {{"skill", "name-the-feeling"}, {"times", "3"}}).status, 303);
+  // Saving with "take out" ticked for one keeps the other as it was.
+  b->get("/plan");
+  ASSERT_EQ(b->post("/plan", {{"include_slow-breathing", "1"},
+                              {"times_slow-breathing", "2"},
+                              {"day_slow-breathing_1", "1"},
+                              {"include_name-the-feeling", "1"},
+                              {"times_name-the-feeling", "3"},
+                              {"remove_name-the-feeling", "1"}})
+                .status,
+            303);
+  page = b->get("/plan");
+  EXPECT_EQ(page.body.find("name=\"remove_name-the-feeling\""), std::string::npos);
+  EXPECT_NE(page.body.find("name=\"remove_slow-breathing\""), std::string::npos);
+  EXPECT_NE(page.body.find("This week: 0 of 2 planned"), std::string::npos);
+}
+
 TEST_P(GrowthToolsTest, WeeklyPlanGentleStreaksAndInvalidPlans) {
   b->get("/plan");
   EXPECT_EQ(

@@ -147,6 +147,34 @@ TEST_P(TodayTest, SignedInTheHomeAndSignInLeadToToday) {
       << "the menu signs out";
 }
 
+// Light or dark: the device decides until the account chooses; the choice follows the account
+// to every page and every device, and is part of the export.
+TEST_P(TodayTest, ALightOrDarkChoiceFollowsTheAccount) {
+  auto before = b->get("/today");
+  EXPECT_EQ(before.body.find("data-theme="), std::string::npos);
+  EXPECT_NE(before.body.find("media=\"(prefers-color-scheme: dark)\""), std::string::npos);
+  b->get("/account");
+  ASSERT_EQ(b->post("/account/theme", {{"theme", "dark"}}).status, 303);
+  auto after = b->get("/journal");
+  EXPECT_NE(after.body.find("<html lang=\"en\" data-theme=\"dark\">"), std::string::npos);
+  EXPECT_EQ(after.body.find("media=\"(prefers-color-scheme: dark)\""), std::string::npos);
+  EXPECT_NE(b->get("/account").body.find("value=\"dark\" checked"), std::string::npos);
+  EXPECT_EQ(b->post("/account/theme", {{"theme", "purple"}}).status, 422);
+  // Another device: signing in again brings the choice along.
+  Browser other = site->browser();
+  other.get("/signin");
+  ASSERT_EQ(other.post("/signin", {{"email", "today@example.org"}, {"password", kPassword}}).status,
+            303);
+  EXPECT_NE(other.get("/today").body.find("data-theme=\"dark\""), std::string::npos);
+  // Someone else's pages are not touched.
+  Browser someone = site->browser();
+  ASSERT_EQ(testing::sign_up(someone, "someone-else@example.org", kPassword).status, 303);
+  EXPECT_EQ(someone.get("/today").body.find("data-theme="), std::string::npos);
+  b->get("/account");
+  ASSERT_EQ(b->post("/account/theme", {{"theme", "light"}}).status, 303);
+  EXPECT_NE(b->get("/today").body.find("data-theme=\"light\""), std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, TodayTest,
                          ::testing::Values(TestBackend::kSqlite, TestBackend::kPostgres),
                          [](const auto& info) { return testing::backend_name(info.param); });

@@ -43,6 +43,7 @@ class AccountModule final : public web::Module {
     r.page("POST", "/signout", Need::anyone(), h(&P::do_signout));
     r.page("GET", "/account", Need::member("account:read"), h(&P::show_account));
     r.page("POST", "/account/password", Need::member("account:write"), h(&P::do_change_password));
+    r.page("POST", "/account/theme", Need::member("account:write"), h(&P::do_theme));
     r.page("POST", "/account/export", Need::member("account:export").fresh(), h(&P::do_export));
     // The form asks for the password itself: that is the re-authentication.
     r.page("POST", "/account/delete", Need::member("account:delete"), h(&P::do_delete_account));

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/csv.h"
+#include "core/dates.h"
 #include "core/strings.h"
 
 namespace sb::web {
@@ -254,12 +255,29 @@ Response AccountPages::render_account(Ctx& ctx, json::object view, int status) {
   view["email"] = ctx.visitor.email;
   view["role"] = accounts::role_name(ctx.visitor.role);
   view["two_factor"] = ctx.visitor.two_factor_enabled;
+  json::array themes;
+  for (const auto& [value, label] : {std::pair{"system", "Like my device"},
+                                     std::pair{"light", "Light"}, std::pair{"dark", "Dark"}})
+    themes.push_back(
+        json::object{{"value", value}, {"label", label}, {"checked", ctx.visitor.theme == value}});
+  view["themes"] = themes;
   return render_page(ctx, "account", std::move(view), status);
+}
+
+Response AccountPages::do_theme(Ctx& ctx) {
+  auto st = accounts_.set_theme(ctx.visitor, first_value(ctx.form, "theme"));
+  if (!st) {
+    if (st.error().code != ErrorCode::kInvalidArgument)
+      return fail(ctx, st.error(), "We could not save your choice just now.");
+    return render_account(ctx, {{"theme_error", st.error().message}}, 422);
+  }
+  return Response::redirect("/account?theme=1#appearance");
 }
 
 Response AccountPages::show_account(Ctx& ctx) {
   return render_account(ctx,
                         {{"welcome", ctx.req.query.count("welcome") > 0},
+                         {"theme_saved", ctx.req.query.count("theme") > 0},
                          {"password_changed", ctx.req.query.count("password_changed") > 0}},
                         200);
 }
@@ -322,7 +340,7 @@ Response AccountPages::show_access(Ctx& ctx) {
   if (!records) return fail(ctx, records.error(), "We could not read your access record just now.");
   json::array rows;
   for (const auto& r : *records) {
-    rows.push_back(json::object{{"when", iso8601(r.at)},
+    rows.push_back(json::object{{"when", spoken_time(r.at, day_of(clock_.now()))},
                                 {"who", actor_words(r)},
                                 {"why", grant_words(r.grant)},
                                 {"what", r.scope},
@@ -445,10 +463,11 @@ Response AccountPages::show_admin(Ctx& ctx) {
   if (!recent) return fail(ctx, recent.error());
   json::array members;
   for (const auto& u : *recent) {
-    members.push_back(json::object{{"id", u.public_id},
-                                   {"email", u.email},
-                                   {"role", u.role},
-                                   {"since", iso8601(u.created_at).substr(0, 10)}});
+    members.push_back(
+        json::object{{"id", u.public_id},
+                     {"email", u.email},
+                     {"role", u.role},
+                     {"since", spoken_date(day_of(u.created_at), day_of(clock_.now()))}});
   }
   return render_page(ctx, "admin",
                      {{"title", "Administration"},
@@ -468,7 +487,7 @@ Response AccountPages::show_admin_member(Ctx& ctx) {
                      {{"title", "Account " + u.email},
                       {"email", u.email},
                       {"role", u.role},
-                      {"since", iso8601(u.created_at)},
+                      {"since", spoken_time(u.created_at, day_of(clock_.now()))},
                       {"two_factor", u.two_factor}});
 }
 

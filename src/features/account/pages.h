@@ -51,6 +51,7 @@ class AccountPages final : public FeaturePages {
   Response do_signout(Ctx& ctx);
   Response show_account(Ctx& ctx);
   Response do_change_password(Ctx& ctx);
+  Response do_theme(Ctx& ctx);
   Response do_export(Ctx& ctx);
   Response do_delete_account(Ctx& ctx);
   Response show_access(Ctx& ctx);

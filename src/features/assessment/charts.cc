@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "core/dates.h"
 #include "core/strings.h"
 
 namespace sb::assessment {
@@ -138,6 +139,9 @@ std::string history_chart_svg(const std::vector<HistoryEntry>& h) {
     return n <= 1 ? left + width / 2
                   : left + 20 + (width - 40) * static_cast<double>(i) / static_cast<double>(n - 1);
   };
+  auto year_of = [](int64_t day) { return std::stoi(date_of_day(day).substr(0, 4)); };
+  const bool span_years = n > 1 && year_of(day_of(h.front().result.completed_at)) !=
+                                       year_of(day_of(h.back().result.completed_at));
   std::string anx_line, av_line;
   for (size_t i = 0; i < n; ++i) {
     const auto& r = h[i].result;
@@ -156,7 +160,10 @@ std::string history_chart_svg(const std::vector<HistoryEntry>& h) {
                        py(r.avoidance.theta) - 5);
     anx_line += fmt::format("{}{:.1f},{:.1f}", i ? " " : "", x - 5, py(r.anxiety.theta));
     av_line += fmt::format("{}{:.1f},{:.1f}", i ? " " : "", x + 5, py(r.avoidance.theta));
-    svg += text(x, top + height + 18, iso8601(r.completed_at).substr(0, 10),
+    // "30 Nov"; with the year when the results span more than one.
+    const int64_t day = day_of(r.completed_at);
+    svg += text(x, top + height + 18,
+                span_years ? short_date(day) + " " + std::to_string(year_of(day)) : short_date(day),
                 R"(font-size="11" fill="#1f2a33" text-anchor="middle")");
   }
   if (n > 1) {

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <cmath>
 
+#include "core/dates.h"
 #include "core/numbers.h"
 #include "core/strings.h"
 #include "features/assessment/charts.h"
@@ -205,7 +206,7 @@ Response AssessmentPages::assessment_result(Ctx& ctx) {
       {"directory_href", directory_link(top)},
       {"provisional", r->provisional},
       {"version", r->instrument_version},
-      {"date", iso8601(r->completed_at).substr(0, 10)},
+      {"date", spoken_date(day_of(r->completed_at), day_of(clock_.now()))},
   };
   return render_page(ctx, "assessment_result", std::move(view));
 }
@@ -217,7 +218,7 @@ Response AssessmentPages::assessment_history(Ctx& ctx) {
   for (const auto& e : *h) {
     json::object row{
         {"id", e.result.public_id},
-        {"date", iso8601(e.result.completed_at).substr(0, 10)},
+        {"date", spoken_date(day_of(e.result.completed_at), day_of(clock_.now()))},
         {"style", psy::style_name(e.result.top)},
         {"anxiety", fmt::format("{:+.2f} ± {:.2f}", e.result.anxiety.theta, e.result.anxiety.se)},
         {"avoidance",

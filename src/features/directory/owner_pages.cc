@@ -87,7 +87,7 @@ Listing listing_from(const Form& f) {
 std::string status_text(const Claim& c) {
   switch (c.status) {
     case ClaimStatus::kPending:
-      return "waiting for an administrator since " + date_of(c.created_at);
+      return "waiting for an administrator since " + spoken_date(day_of(c.created_at));
     case ClaimStatus::kVerified:
       return "verified " + date_of(c.decided_at);
     case ClaimStatus::kRefused:
@@ -270,7 +270,7 @@ Response ListingOwnerPages::claims_queue(Ctx& ctx) {
         {"licence", c.licence_number},
         {"email", c.claimant_email},
         {"action", "/admin/members/" + c.claimant_public_id + "/claims/" + std::to_string(c.id)},
-        {"since", date_of(c.created_at)}});
+        {"since", spoken_date(day_of(c.created_at), day_of(clock_.now()))}});
   }
   json::object view{{"title", "Listing claims"}, {"claims", rows}, {"none", rows.empty()}};
   const std::string done = first_value(ctx.req.query, "done");

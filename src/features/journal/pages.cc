@@ -112,10 +112,6 @@ json::object entry_view(const growth::JournalEntry& e) {
   return view;
 }
 
-constexpr const char* kMonthNames[] = {"January",   "February", "March",    "April",
-                                       "May",       "June",     "July",     "August",
-                                       "September", "October",  "November", "December"};
-
 std::string month_name(const std::string& yyyy_mm) {
   return std::string(kMonthNames[std::stoi(yyyy_mm.substr(5, 2)) - 1]) + " " + yyyy_mm.substr(0, 4);
 }
@@ -145,9 +141,6 @@ DayMoods moods_by_day(const std::vector<growth::MoodCheck>& checks) {
   return out;
 }
 
-constexpr const char* kShortMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-
 // A year of moods: a column a week, a row a weekday (Monday on top), each day coloured by its
 // mood; days without a check are outlined. Drawn here, like every chart, as SVG.
 std::string mood_year_svg(int year, const DayMoods& moods) {
@@ -175,7 +168,8 @@ std::string mood_year_svg(int year, const DayMoods& moods) {
   for (int month = 1; month <= 12; ++month) {
     const int64_t day = days_from_civil(year, static_cast<unsigned>(month), 1);
     svg += fmt::format(R"(<text x="{}" y="12" class="axis-label">{}</text>)",
-                       kLeft + (day - first_monday) / 7 * kPitch, kShortMonths[month - 1]);
+                       kLeft + (day - first_monday) / 7 * kPitch,
+                       std::string(kMonthNames[month - 1]).substr(0, 3));
   }
   for (int row : {0, 2, 4})
     svg +=

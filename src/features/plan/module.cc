@@ -28,6 +28,7 @@ class PlanModule final : public web::Module {
     using P = web::PlanPages;
     r.page("GET", "/plan", Need::member("plan:read"), pages_.handler(&P::plan_page));
     r.page("POST", "/plan", Need::member("plan:write"), pages_.handler(&P::do_plan_save));
+    r.page("POST", "/plan/add", Need::member("plan:write"), pages_.handler(&P::do_plan_add));
     r.page("POST", "/plan/feed", Need::member("plan:write"), pages_.handler(&P::do_feed_create));
     r.page("POST", "/plan/feed/revoke", Need::member("plan:write"),
            pages_.handler(&P::do_feed_revoke));

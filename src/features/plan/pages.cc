@@ -17,30 +17,47 @@ namespace json = boost::json;
 
 namespace {
 
-json::array plan_form_view(const growth::SkillLibrary& library,
-                           const std::optional<growth::WeeklyPlan>& plan) {
-  json::array skills;
-  for (const auto& s : library.skills()) {
-    const growth::PlanItem* item = nullptr;
-    if (plan) {
-      for (const auto& i : plan->items) {
-        if (i.skill_id == s.id) item = &i;
-      }
-    }
-    json::array days;
-    for (int d = 0; d < 7; ++d) {
-      days.push_back(json::object{{"field", "day_" + s.id + "_" + std::to_string(d)},
-                                  {"short", std::string(growth::kWeekdayNames[d]).substr(0, 3)},
-                                  {"checked", item && (item->days & (1u << d))}});
-    }
-    skills.push_back(json::object{{"id", s.id},
-                                  {"name", s.name},
-                                  {"included", item != nullptr},
-                                  {"times", item ? item->times_per_week : 3},
-                                  {"days", days},
-                                  {"time", item ? item->time : "19:00"}});
+json::array days_view(const std::string& prefix, unsigned checked_days) {
+  json::array days;
+  for (int d = 0; d < 7; ++d) {
+    days.push_back(json::object{{"field", prefix + std::to_string(d)},
+                                {"short", std::string(growth::kWeekdayNames[d]).substr(0, 3)},
+                                {"long", growth::kWeekdayNames[d]},
+                                {"checked", (checked_days & (1u << d)) != 0}});
   }
-  return skills;
+  return days;
+}
+
+// The practices in the plan, each with its own fields, in the plan's order.
+json::array chosen_view(const growth::SkillLibrary& library,
+                        const std::optional<growth::WeeklyPlan>& plan) {
+  json::array chosen;
+  if (!plan) return chosen;
+  for (const auto& item : plan->items) {
+    const growth::Skill* skill = library.find(item.skill_id);
+    if (!skill) continue;
+    chosen.push_back(json::object{{"id", skill->id},
+                                  {"name", skill->name},
+                                  {"times", item.times_per_week},
+                                  {"days", days_view("day_" + skill->id + "_", item.days)},
+                                  {"time", item.time}});
+  }
+  return chosen;
+}
+
+// The skills not yet in the plan, for the "add a skill" picker.
+json::array available_view(const growth::SkillLibrary& library,
+                           const std::optional<growth::WeeklyPlan>& plan,
+                           const std::string& selected) {
+  json::array available;
+  for (const auto& s : library.skills()) {
+    const bool in_plan = plan && std::any_of(plan->items.begin(), plan->items.end(),
+                                             [&](const auto& i) { return i.skill_id == s.id; });
+    if (in_plan) continue;
+    available.push_back(
+        json::object{{"id", s.id}, {"name", s.name}, {"selected", s.id == selected}});
+  }
+  return available;
 }
 
 json::array checkin_days_view(const std::optional<growth::WeeklyPlan>& plan) {
@@ -57,10 +74,11 @@ json::array checkin_days_view(const std::optional<growth::WeeklyPlan>& plan) {
 void add_streak_view(const growth::Streak& streak, json::object& view) {
   json::array recent;
   for (const auto& w : streak.recent) {
-    recent.push_back(json::object{{"week_start", w.week_start},
-                                  {"done", w.done},
-                                  {"planned", w.planned},
-                                  {"counts", w.counts}});
+    recent.push_back(
+        json::object{{"week_start", "Week of " + short_date(*parse_date(w.week_start))},
+                     {"done", w.done},
+                     {"planned", w.planned},
+                     {"counts", w.counts}});
   }
   if (streak.current == 0) {
     view["streak_sentence"] =
@@ -91,7 +109,9 @@ Response PlanPages::plan_page(Ctx& ctx) {
 Response PlanPages::do_plan_save(Ctx& ctx) {
   growth::WeeklyPlan plan;
   for (const auto& s : skills_.skills()) {
-    if (first_value(ctx.form, "include_" + s.id).empty()) continue;
+    if (first_value(ctx.form, "include_" + s.id).empty() ||
+        !first_value(ctx.form, "remove_" + s.id).empty())
+      continue;
     growth::PlanItem item;
     item.skill_id = s.id;
     // Not a whole number: 0, which the plan refuses with a field error.
@@ -118,10 +138,46 @@ Response PlanPages::do_plan_save(Ctx& ctx) {
   return Response::redirect("/plan?saved=1");
 }
 
+Response PlanPages::do_plan_add(Ctx& ctx) {
+  auto current = plans_.get(ctx.owner());
+  if (!current) return fail(ctx, current.error(), "We could not open your plan just now.");
+  growth::WeeklyPlan plan = current->value_or(growth::WeeklyPlan{});
+  const std::string skill_id = first_value(ctx.form, "skill");
+  const growth::Skill* skill = skills_.find(skill_id);
+  Error problem{ErrorCode::kInvalidArgument, "", "skill"};
+  if (!skill) {
+    problem.message = "Choose a skill to add.";
+  } else if (std::any_of(plan.items.begin(), plan.items.end(),
+                         [&](const auto& i) { return i.skill_id == skill_id; })) {
+    problem.message = skill->name + " is already in your plan.";
+  }
+  if (!problem.message.empty()) return render_plan(ctx, *current, &problem, 422);
+  growth::PlanItem item;
+  item.skill_id = skill_id;
+  item.times_per_week =
+      static_cast<int>(parse_int_in(first_value(ctx.form, "times"), 0, 1000).value_or(0));
+  for (int d = 0; d < 7; ++d)
+    if (!first_value(ctx.form, "day_new_" + std::to_string(d)).empty()) item.days |= 1u << d;
+  item.time = first_value(ctx.form, "time");
+  if (item.time.empty()) item.time = "19:00";
+  plan.items.push_back(item);
+  if (auto st = plans_.save(ctx.owner(), plan); !st) {
+    if (st.error().code != ErrorCode::kInvalidArgument)
+      return fail(ctx, st.error(), "We could not save your plan.");
+    return render_plan(ctx, *current, &st.error(), 422);
+  }
+  return Response::redirect("/plan?added=1");
+}
+
 Response PlanPages::render_plan(Ctx& ctx, const std::optional<growth::WeeklyPlan>& plan,
                                 const Error* error, int status) {
+  const auto available = available_view(skills_, plan, first_value(ctx.form, "skill"));
   json::object view{{"title", "Your weekly plan"},
-                    {"skills", plan_form_view(skills_, plan)},
+                    {"chosen", chosen_view(skills_, plan)},
+                    {"available", available},
+                    {"can_add", !available.empty()},
+                    {"new_days", days_view("day_new_", 0)},
+                    {"added", ctx.req.query.count("added") > 0},
                     {"checkin_days", checkin_days_view(plan)},
                     {"has_plan", plan && !plan->items.empty()},
                     {"saved", ctx.req.query.count("saved") > 0},

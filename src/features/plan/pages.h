@@ -18,6 +18,7 @@ class PlanPages final : public FeaturePages {
 
   Response plan_page(Ctx& ctx);
   Response do_plan_save(Ctx& ctx);
+  Response do_plan_add(Ctx& ctx);
   Response render_plan(Ctx& ctx, const std::optional<growth::WeeklyPlan>& plan, const Error* error,
                        int status);
   Response do_feed_create(Ctx& ctx);

@@ -137,17 +137,16 @@ std::string weekly_bars_svg(const std::string& id, const std::string& title,
       svg += fmt::format(
           R"(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="{}"><title>Week of {}: {:g}</title></rect>)",
           x + slot * 0.15, py(weeks[i].value), slot * 0.7, height - (py(weeks[i].value) - top),
-          kBar, weeks[i].label, weeks[i].value);
+          kBar, spoken_date(*parse_date(weeks[i].label)), weeks[i].value);
     }
     if ((weeks.size() - 1 - i) % every == 0) {
       svg += fmt::format(
           R"(<text x="{:.1f}" y="{:.0f}" font-size="11" fill="{}" text-anchor="middle">{}</text>)",
-          x + slot / 2, top + height + 18, kInk, weeks[i].label.substr(5));
+          x + slot / 2, top + height + 18, kInk, short_date(*parse_date(weeks[i].label)));
     }
   }
-  svg += fmt::format(
-      R"(<text x="{:.0f}" y="212" font-size="11" fill="{}">Week starting (month-day)</text>)", left,
-      kInk);
+  svg += fmt::format(R"(<text x="{:.0f}" y="212" font-size="11" fill="{}">Week starting</text>)",
+                     left, kInk);
   return svg + "</svg>";
 }
 

@@ -56,7 +56,7 @@ Response ReconsiderPages::reconsider_list(Ctx& ctx) {
   for (const auto& r : *all) {
     const std::string happened = shorten_utf8(r.happened, 120);
     items.push_back(json::object{{"id", r.public_id},
-                                 {"occurred_on", r.occurred_on},
+                                 {"occurred_on", said_date(r.occurred_on, clock_.now())},
                                  {"happened", happened},
                                  {"followed_up", r.followed_up}});
   }
@@ -185,7 +185,7 @@ Response ReconsiderPages::render_reconsider(Ctx& ctx, const growth::Reconsiderat
     outcomes.push_back(json::object{{"value", o}, {"label", outcome_label(o)}});
   json::object view{{"title", "Pause and reconsider"},
                     {"id", r.public_id},
-                    {"occurred_on", r.occurred_on},
+                    {"occurred_on", said_date(r.occurred_on, clock_.now())},
                     {"happened", r.happened},
                     {"first_text", r.first.text},
                     {"first_support", r.first.support},

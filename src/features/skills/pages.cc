@@ -50,14 +50,33 @@ Response SkillsPages::do_skill_log(Ctx& ctx) {
   return Response::redirect("/skills/" + skill->id + "?logged=1");
 }
 
+namespace {
+
+// "in for 4 counts, out for 6": a pace as the guide says it.
+std::string pace_words(const std::string& pace) {
+  if (pace == "4-6") return "in for 4 counts, out for 6";
+  if (pace == "4-4-4-4") return "in for 4, hold for 4, out for 4, hold for 4";
+  return pace + " counts";
+}
+
+}  // namespace
+
 Response SkillsPages::render_skill(Ctx& ctx, const growth::Skill& skill, const Error* error,
                                    int status) {
   json::array steps;
   for (const auto& s : skill.steps) steps.push_back(json::value(s));
-  json::object view{{"title", skill.name}, {"id", skill.id},
-                    {"name", skill.name},  {"when", skill.when},
-                    {"steps", steps},      {"has_timer", !skill.pace.empty()},
-                    {"pace", skill.pace},  {"logged", ctx.req.query.count("logged") > 0}};
+  json::array ticks;
+  for (int i = 0; i <= 10; ++i) ticks.push_back(i);
+  // The sliders keep what was sent when the log is refused; else they start in the middle.
+  auto slider = [&](const char* field) {
+    return parse_int_in(first_value(ctx.form, field), 0, 10).value_or(5);
+  };
+  json::object view{{"title", skill.name},      {"id", skill.id},
+                    {"name", skill.name},       {"when", skill.when},
+                    {"steps", steps},           {"has_timer", !skill.pace.empty()},
+                    {"pace", skill.pace},       {"pace_words", pace_words(skill.pace)},
+                    {"ticks", ticks},           {"before", slider("before")},
+                    {"after", slider("after")}, {"logged", ctx.req.query.count("logged") > 0}};
   if (error) {
     view["has_errors"] = true;
     view["error"] = error->message;
@@ -67,11 +86,13 @@ Response SkillsPages::render_skill(Ctx& ctx, const growth::Skill& skill, const E
     if (!logs) return fail(ctx, logs.error(), "We could not open your practice log just now.");
     json::array list;
     bool worrying = false;
+    const int64_t today = day_of(clock_.now());
     for (const auto& l : *logs) {
-      list.push_back(json::object{{"date", iso8601(l.practiced_at).substr(0, 10)},
+      list.push_back(json::object{{"date", spoken_date(day_of(l.practiced_at), today)},
                                   {"before", l.before},
                                   {"after", l.after},
-                                  {"note", l.note}});
+                                  {"note", l.note},
+                                  {"has_note", !l.note.empty()}});
       worrying = worrying || sb::suggests_crisis(std::string_view(l.note));
     }
     view["logs"] = list;

@@ -17,6 +17,18 @@ TEST(Dates, RoundTripsAndKnowsWeekdays) {
   EXPECT_EQ(day_of(1800000000), friday);
 }
 
+TEST(Dates, AsPeopleSayThem) {
+  const int64_t day = *parse_date("2026-11-28"), today = *parse_date("2026-12-02");
+  EXPECT_EQ(spoken_date(day), "Saturday 28 November");
+  EXPECT_EQ(spoken_date(day, today), "Saturday 28 November");
+  EXPECT_EQ(spoken_date(*parse_date("2025-12-02"), today), "Tuesday 2 December 2025");
+  EXPECT_EQ(month_and_year(day), "November 2026");
+  EXPECT_EQ(short_month(*parse_date("2027-01-01")), "Jan");
+  EXPECT_EQ(short_date(*parse_date("2026-11-30")), "30 Nov");
+  EXPECT_EQ(spoken_time(1'796'198'460, today), "Wednesday 2 December, 08:01 UTC");
+  EXPECT_EQ(spoken_time(1'796'198'460 - 365 * 86400, today), "Tuesday 2 December 2025, 08:01 UTC");
+}
+
 TEST(Dates, RefusesDatesThatDoNotExist) {
   EXPECT_TRUE(parse_date("2024-02-29"));
   EXPECT_FALSE(parse_date("2023-02-29"));
