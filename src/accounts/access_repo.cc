@@ -68,6 +68,34 @@ Result<std::vector<GrantRecord>> AccessRepo::grants_given(int64_t subject_user_i
       static_cast<ll>(subject_user_id));
 }
 
+Result<std::vector<GrantRecord>> AccessRepo::grants_between(int64_t subject_user_id,
+                                                            int64_t grantee_user_id) {
+  return select_all<GrantRecord>(
+      db_,
+      std::string(kGrantColumns) +
+          "WHERE subject_user_id = :s AND grantee_user_id = :g ORDER BY id",
+      read_grant, static_cast<ll>(subject_user_id), static_cast<ll>(grantee_user_id));
+}
+
+Status AccessRepo::revoke_scope(int64_t subject_user_id, int64_t grantee_user_id,
+                                const std::string& scope, int64_t now) {
+  const ll subject = subject_user_id, grantee = grantee_user_id, t = now;
+  return db_.run([&](soci::session& s) {
+    s << "UPDATE grants SET revoked_at = :t WHERE subject_user_id = :s AND grantee_user_id = :g "
+         "AND scope = :c AND revoked_at IS NULL",
+        soci::use(t), soci::use(subject), soci::use(grantee), soci::use(scope);
+  });
+}
+
+Status AccessRepo::revoke_between(int64_t subject_user_id, int64_t grantee_user_id, int64_t now) {
+  const ll subject = subject_user_id, grantee = grantee_user_id, t = now;
+  return db_.run([&](soci::session& s) {
+    s << "UPDATE grants SET revoked_at = :t WHERE subject_user_id = :s AND grantee_user_id = :g "
+         "AND revoked_at IS NULL",
+        soci::use(t), soci::use(subject), soci::use(grantee);
+  });
+}
+
 Status AccessRepo::record(const AuditRecord& r) {
   const ll subject = r.subject_user_id, at = r.at;
   ll actor = r.actor_user_id.value_or(0);

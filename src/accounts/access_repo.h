@@ -45,6 +45,12 @@ class AccessRepo {
   Result<std::optional<GrantRecord>> active_grant(int64_t subject_user_id, int64_t grantee_user_id,
                                                   const std::string& scope, int64_t now);
   Result<std::vector<GrantRecord>> grants_given(int64_t subject_user_id);
+  // Every grant from `subject` to `grantee`, oldest first.
+  Result<std::vector<GrantRecord>> grants_between(int64_t subject_user_id, int64_t grantee_user_id);
+  // Ends the grants of one scope, or of every scope, from `subject` to `grantee` at `now`.
+  Status revoke_scope(int64_t subject_user_id, int64_t grantee_user_id, const std::string& scope,
+                      int64_t now);
+  Status revoke_between(int64_t subject_user_id, int64_t grantee_user_id, int64_t now);
 
   Status record(const AuditRecord& r);
   // Newest first.

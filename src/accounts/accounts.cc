@@ -123,6 +123,11 @@ Result<Visitor> Accounts::resolve(const std::string& token) {
     auto user = repo_.find_user(*s.user_id);
     if (!user) return user.error();
     if (!user->has_value()) return anonymous;
+    if ((*user)->role == role_name(Role::kClinician) &&
+        now - s.last_seen_at > kClinicianIdleTimeoutSeconds) {
+      if (auto st = repo_.delete_session(s.id); !st) return st.error();
+      return anonymous;
+    }
     v.user_id = (*user)->id;
     v.public_id = (*user)->public_id;
     v.email = (*user)->email;

@@ -15,6 +15,8 @@
 namespace sb::accounts {
 
 inline constexpr int64_t kIdleTimeoutSeconds = 30 * 60;
+// Clinicians see other people's data: their sessions end after a shorter pause.
+inline constexpr int64_t kClinicianIdleTimeoutSeconds = 15 * 60;
 inline constexpr int64_t kAbsoluteTimeoutSeconds = 12 * 60 * 60;
 inline constexpr int kMaxAccountFailuresPerHour = 100;
 inline constexpr int kFreeFailuresBeforeBackoff = 5;

@@ -3,6 +3,7 @@
 #include "features/account/module.h"
 #include "features/assessment/module.h"
 #include "features/checkin/module.h"
+#include "features/clinician/module.h"
 #include "features/directory/module.h"
 #include "features/journal/module.h"
 #include "features/plan/module.h"
@@ -16,9 +17,9 @@ namespace sb::app {
 
 std::vector<web::Feature> features() {
   return {
-      features::site(),    features::assessment(), features::journal(), features::skills(),
-      features::checkin(), features::reconsider(), features::plan(),    features::progress(),
-      features::today(),   features::directory(),  features::account(),
+      features::site(),    features::assessment(), features::journal(),   features::skills(),
+      features::checkin(), features::reconsider(), features::plan(),      features::progress(),
+      features::today(),   features::directory(),  features::clinician(), features::account(),
   };
 }
 

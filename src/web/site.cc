@@ -253,6 +253,7 @@ Response Site::render_page(PageContext& ctx, const std::string& template_name, j
   view["csrf"] = ctx.csrf();
   view["signed_in"] = v.signed_in();
   view["is_admin"] = layout["is_admin"];
+  view["is_clinician"] = v.signed_in() && v.role == accounts::Role::kClinician;
   layout["body"] = content_->render(template_name, view);
   return Response::html(content_->render("layout", layout), status);
 }

@@ -1,5 +1,6 @@
 // Browser end-to-end tests: a person's path through SecureBase in Debian's chromium, with an
 // axe-core accessibility check of every page. Prints "e2e: N passed, N failed".
+import fhirPackage from 'fhir';
 import { launchChromium, launchPersistentChromium } from './browser.mjs';
 import os from 'node:os';
 import { createRequire } from 'node:module';
@@ -691,9 +692,9 @@ test('directory: ZIP, radius and approach; filters combine; telehealth for a sta
   await axeCheck(page, '/therapists results');
   await shoot(page, 'therapists-results');
 
-  // Without the approach all three Chicago listings; with "accepting" and CBT only Jordan.
+  // Without the approach all four Chicago listings; with "accepting" and CBT only Jordan.
   await page.goto(`${BASE}/therapists?place=60614&radius=10&unit=km`);
-  expect((await page.locator('ol.directory-results li').count()) === 3, 'three listings near 60614');
+  expect((await page.locator('ol.directory-results li').count()) === 4, 'four listings near 60614');
   await page.goto(`${BASE}/therapists?place=60614&radius=10&unit=km&accepting=1&approach=cbt`);
   cards = await page.locator('ol.directory-results li').allInnerTexts();
   expect(cards.length === 1 && cards[0].includes('Jordan Steady'), `accepting + CBT: ${cards.join(' | ')}`);
@@ -772,6 +773,109 @@ test('directory: a clinician claims a listing, an administrator verifies it, the
   await page.goto(`${BASE}/account/access`);
   const rows = await page.locator('table tbody tr').allInnerTexts();
   expect(rows.some((r) => r.includes('An administrator')), `the verification is in my access list: ${rows.join(' | ')}`);
+});
+
+test('working with a therapist: connect from the listing, share two things, stop one, the access list, end; axe', async (page) => {
+  // The therapist keeps the Robin Connectable listing, with two-factor sign-in.
+  const therapist = `e2e-therapist-${Date.now()}@example.org`;
+  await signUp(page, therapist);
+  await enableTwoFactor(page);
+  await page.goto(`${BASE}/clinician`);
+  await page.getByLabel('Your NPI').fill('1987654328');
+  await page.getByLabel('Your licence number').fill('PSY 2048');
+  await page.getByRole('button', { name: 'Send the claim' }).click();
+  await page.waitForURL(/\/clinician\?claimed=1/);
+  const admin = await page.context().browser().newContext({ bypassCSP: true });
+  const a = await admin.newPage();
+  await signIn(a, process.env.CARE_ADMIN_EMAIL, process.env.ADMIN_PASSWORD);
+  await enableTwoFactor(a);
+  await a.goto(`${BASE}/admin/directory/claims`);
+  await a.locator('article.card', { hasText: therapist }).getByRole('button', { name: 'Verify: the listing is theirs' }).click();
+  await a.waitForURL(/done=verified/);
+  await admin.close();
+
+  // The client finds the therapist in the directory and asks to connect.
+  const clientContext = await page.context().browser().newContext({ bypassCSP: true });
+  const c = await clientContext.newPage();
+  await signUp(c, `e2e-client-${Date.now()}@example.org`);
+  await c.goto(`${BASE}/checkin`);
+  for (const id of ['acc1', 'acc2', 'acc3', 'beh1', 'beh2', 'beh3', 'mea1', 'mea2', 'mea3'])
+    await c.locator(`label[for="${id}-4"]`).click();
+  await c.getByRole('button', { name: "Save this week's check-in" }).click();
+  await startAssessment(c);
+  await answerUntilResult(c, personas[1]);
+  await c.goto(`${BASE}/therapists?place=60614&radius=10&unit=km&attachment=1`);
+  await c.getByRole('link', { name: 'Robin Connectable' }).click();
+  await axeCheck(c, 'a listing with Connect');
+  await c.getByRole('button', { name: 'Connect with this therapist' }).click();
+  await c.waitForURL(/\/care\?connected=1/);
+  expect((await c.locator('main').innerText()).includes('waiting for an answer'), 'the request waits');
+
+  // The therapist accepts.
+  await page.goto(`${BASE}/clinician/clients`);
+  await axeCheck(page, '/clinician/clients with a request');
+  await page.getByRole('button', { name: /^Accept / }).click();
+  await page.waitForURL(/accepted=1/);
+
+  // The client shares two things, after a preview.
+  await c.goto(`${BASE}/care`);
+  await c.locator('a[href$="/preview/checkins"]').click();
+  expect((await c.locator('main').innerText()).includes('of 5'), 'the preview shows the check-in');
+  await axeCheck(c, 'preview of check-ins');
+  await shoot(c, 'care-preview');
+  await c.goto(`${BASE}/care`);
+  await c.getByRole('button', { name: 'Share Assessment results' }).click();
+  await c.getByRole('button', { name: 'Share Weekly check-ins' }).click();
+  await axeCheck(c, '/care sharing two things');
+  await shoot(c, 'care-sharing');
+
+  // The therapist sees exactly those two, and is refused the rest.
+  await page.goto(`${BASE}/clinician/clients`);
+  await page.locator('ul.client-list a').first().click();
+  const clientPath = new URL(page.url()).pathname;
+  const shared = await page.locator('main ul li a').allInnerTexts();
+  expect(shared.join('|') === 'Assessment results|Weekly check-ins', `shared: ${shared.join('|')}`);
+  await axeCheck(page, 'a client as the therapist sees them');
+  await page.getByRole('link', { name: 'Weekly check-ins' }).click();
+  expect((await page.locator('main').innerText()).includes('of 5'), 'the therapist sees the check-in');
+  await axeCheck(page, 'shared check-ins');
+  await shoot(page, 'clinician-checkins');
+  for (const slug of ['practice', 'reconsider', 'moods', 'journal'])
+    expect((await page.goto(`${BASE}${clientPath}/${slug}`)).status() === 403, `${slug} is not shared`);
+  // The shared measures as FHIR R4 Bundles, checked by an independent validator (npm fhir).
+  const validator = new fhirPackage.Fhir();
+  for (const [what, least] of [['results', 4], ['checkins', 2]]) {
+    const res = await page.request.get(`${BASE}${clientPath}/${what}.fhir.json`);
+    expect(res.status() === 200, `${what} bundle: ${res.status()}`);
+    const bundle = await res.json();
+    const report = validator.validate(bundle, {});
+    const errors = report.messages.filter((m) => m.severity === 'error');
+    expect(errors.length === 0, `${what} bundle is valid FHIR R4: ${JSON.stringify(errors.slice(0, 3))}`);
+    expect(bundle.entry.length >= least, `${what} bundle holds the measures (${bundle.entry.length} entries)`);
+    const kinds = [...new Set(report.messages.map((m) => `${m.severity}: ${m.message.replace(/"[^"]*"/g, '…')}`))];
+    console.log(`     ${what}.fhir.json: ${bundle.entry.length} entries, 0 errors; other messages: ${kinds.join('; ')}`);
+  }
+
+  // The client stops one: the therapist's next request for it is refused.
+  await c.goto(`${BASE}/care`);
+  await c.getByRole('button', { name: 'Stop sharing Weekly check-ins' }).click();
+  expect((await page.goto(`${BASE}${clientPath}/checkins`)).status() === 403, 'stopped at once');
+  expect((await page.goto(`${BASE}${clientPath}/results`)).status() === 200, 'the other is still shared');
+
+  // Every read is on the client's access page.
+  await c.goto(`${BASE}/account/access`);
+  const reads = (await c.locator('table tbody tr').allInnerTexts()).filter((r) => r.includes(therapist));
+  expect(reads.length === 5, `five reads listed (the overview, check-ins, two FHIR downloads, results): ${reads.join(' | ')}`);
+  expect(reads.some((r) => r.includes(`${clientPath}/checkins`)), 'the check-in read is listed');
+  await axeCheck(c, '/account/access with the therapist\'s reads');
+
+  // Ending the connection removes all access.
+  await c.goto(`${BASE}/care`);
+  await c.getByRole('button', { name: 'End this connection' }).click();
+  await c.waitForURL(/ended=1/);
+  for (const p of ['', '/results'])
+    expect((await page.goto(`${BASE}${clientPath}${p}`)).status() === 403, `ended: ${clientPath}${p}`);
+  await clientContext.close();
 });
 
 // What scrolls sideways, and navigation controls smaller than a thumb, on one page as it is.

@@ -24,8 +24,37 @@ using testing::TestBackend;
 using testing::TestSite;
 
 constexpr const char* kPassword = "a long enough password";
-const std::vector<std::string> kActors = {"anonymous",    "member_b",  "admin",
-                                          "admin_no_2fa", "clinician", "member_a"};
+// Member A last (A's own rows change A's objects); the revoked clinician before the granted
+// one, whose rows end A's connection with them.
+const std::vector<std::string> kActors = {"anonymous",         "member_b",  "admin",
+                                          "admin_no_2fa",      "clinician", "clinician_revoked",
+                                          "clinician_granted", "member_a"};
+
+std::string between(const std::string& text, const std::string& before, const std::string& after) {
+  const size_t start = text.find(before);
+  if (start == std::string::npos) return "";
+  const size_t from = start + before.size();
+  return text.substr(from, text.find(after, from) - from);
+}
+
+// A connects with the clinician through a code, the clinician accepts, A shares `scopes`.
+// Returns the connection's id.
+std::string connect(Browser& client, Browser& clinician, const std::vector<std::string>& scopes) {
+  clinician.get("/clinician/clients");
+  const std::string code =
+      between(clinician.post("/clinician/codes", {}).body, "class=\"care-code\">", "<");
+  EXPECT_EQ(code.size(), 12u) << "a code is shown once";
+  client.get("/care");
+  EXPECT_EQ(client.post("/care/connect", {{"code", code}}).status, 303);
+  const std::string link =
+      between(clinician.get("/clinician/clients").body, "/clinician/links/", "/accept");
+  EXPECT_FALSE(link.empty());
+  EXPECT_EQ(clinician.post("/clinician/links/" + link + "/accept", {}).status, 303);
+  client.get("/care");
+  for (const auto& scope : scopes)
+    EXPECT_EQ(client.post("/care/" + link + "/share", {{"scope", scope}}).status, 303) << scope;
+  return link;
+}
 
 std::string outcome_of(const HttpResponse& r) {
   const std::string location = r.header("location").value_or("");
@@ -37,6 +66,7 @@ std::string outcome_of(const HttpResponse& r) {
   if (r.status == 403) return "forbidden";
   if (r.status == 404) return "missing";
   if (r.status == 410) return "gone";
+  if (r.status == 429) return "throttled";
   if ((r.status >= 200 && r.status < 400) || r.status == 409 || r.status == 422) return "ok";
   return "status " + std::to_string(r.status);
 }
@@ -133,6 +163,15 @@ TEST_P(AccessMatrixTest, EveryActorGetsWhatTheMatrixSays) {
   testing::enable_two_factor(actors.at("admin"), *site);
   actors.emplace("admin_no_2fa", signed_in("admin2@example.org", accounts::Role::kAdmin));
   actors.emplace("clinician", signed_in("clinician@example.org", accounts::Role::kClinician));
+  for (const char* name : {"clinician_revoked", "clinician_granted"}) {
+    actors.emplace(name, signed_in(std::string(name) + "@example.org", accounts::Role::kClinician));
+    testing::enable_two_factor(actors.at(name), *site);
+  }
+  vars["care_link_a"] =
+      connect(a, actors.at("clinician_granted"), {"share:results", "share:checkins"});
+  const std::string revoked = connect(a, actors.at("clinician_revoked"), {"share:results"});
+  a.get("/care");
+  EXPECT_EQ(a.post("/care/" + revoked + "/stop", {{"scope", "share:results"}}).status, 303);
   vars["member_a"] = [&] {
     long long id = 0;
     std::string public_id;

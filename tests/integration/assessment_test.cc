@@ -137,6 +137,19 @@ TEST_P(AssessmentTest, CompletesScoresAndRefusesFurtherAnswers) {
   auto result = b->get(path + "/result");
   ASSERT_EQ(result.status, 200);
   EXPECT_NE(result.body.find("<svg class=\"attachment-map\""), std::string::npos);
+  // Each score has plain words beside its number: where it lies and what that means.
+  int explained = 0;
+  for (size_t at = 0;
+       (at = result.body.find("<span class=\"score-words\">", at)) != std::string::npos; ++at) {
+    const std::string words = result.body.substr(at + 26, 60);
+    EXPECT_TRUE(
+        words.starts_with("Well above typical: you") || words.starts_with("Above typical: you") ||
+        words.starts_with("About typical: you") || words.starts_with("Below typical: you") ||
+        words.starts_with("Well below typical: you"))
+        << words;
+    ++explained;
+  }
+  EXPECT_EQ(explained, 2);
   // Next steps lead to the growth tools, and every such link resolves.
   size_t links = 0;
   for (size_t p = 0; (p = result.body.find("href=\"/skills/", p)) != std::string::npos; ++p) {

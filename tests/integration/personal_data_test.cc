@@ -7,6 +7,7 @@
 #include <set>
 
 #include "accounts/access_repo.h"
+#include "features/clinician/care_repo.h"
 #include "features/directory/directory_repo.h"
 #include "store/migrations.h"
 #include "support/access_matrix.h"
@@ -133,6 +134,16 @@ TEST_P(PersonalDataTest, EveryPersonalTableIsExportedAndErased) {
   ASSERT_TRUE(access.create_grant({0, a_id, *clinician, "checkin:read", 1, std::nullopt, {}}));
   ASSERT_TRUE(access.record({0, a_id, *clinician, "clin@example.org", "clinician", "consent",
                              "checkin:read", "GET /test", 1, "127.0.0.1"}));
+  // A connection with that clinician, and a code as if the member were a clinician too.
+  store::CareRepo care(*site->db);
+  store::CareLinkRecord link;
+  link.public_id = "link-of-full";
+  link.client_user_id = a_id;
+  link.clinician_user_id = *clinician;
+  link.status = "requested";
+  link.created_at = 1;
+  ASSERT_TRUE(care.add_link(link));
+  ASSERT_TRUE(care.add_code(a_id, "code-hash-of-full", 1, 2));
 
   a.get("/account");
   auto exported = a.post("/account/export", {});

@@ -32,6 +32,28 @@ std::string ordinal_percentile(double p) {
   return fmt::format("higher than about {} in 100 people", v);  // clamped: never "0" or "100"
 }
 
+// What a score means, in plain words beside the number. The bands are the scale's own: 0 is
+// typical and most people lie between -2 and +2; the estimate's uncertainty is said with it.
+std::string plain_words(double theta, const char* more, const char* less, const char* same) {
+  if (theta >= 1) return fmt::format("Well above typical: {}.", more);
+  if (theta >= 0.5) return fmt::format("Above typical: {}.", more);
+  if (theta > -0.5) return fmt::format("About typical: {}.", same);
+  if (theta > -1) return fmt::format("Below typical: {}.", less);
+  return fmt::format("Well below typical: {}.", less);
+}
+
+std::string anxiety_words(double theta) {
+  return plain_words(theta, "you worry more than most people that closeness could be lost",
+                     "you worry less than most people that closeness could be lost",
+                     "you worry about losing closeness about as much as most people");
+}
+
+std::string avoidance_words(double theta) {
+  return plain_words(theta, "you keep more distance from others than most people do",
+                     "you are more at ease with closeness and depending on others than most",
+                     "you keep about as much distance from others as most people do");
+}
+
 std::string style_page(psy::Style s) {
   switch (s) {
     case psy::Style::kSecure:
@@ -197,9 +219,11 @@ Response AssessmentPages::assessment_result(Ctx& ctx) {
       {"anxiety_theta", fmt::format("{:+.2f}", r->anxiety.theta)},
       {"anxiety_se", fmt::format("{:.2f}", r->anxiety.se)},
       {"anxiety_percentile", ordinal_percentile(r->anxiety.percentile)},
+      {"anxiety_words", anxiety_words(r->anxiety.theta)},
       {"avoidance_theta", fmt::format("{:+.2f}", r->avoidance.theta)},
       {"avoidance_se", fmt::format("{:.2f}", r->avoidance.se)},
       {"avoidance_percentile", ordinal_percentile(r->avoidance.percentile)},
+      {"avoidance_words", avoidance_words(r->avoidance.theta)},
       {"items", r->items_answered},
       {"map", assessment::attachment_map_svg(*r, *instrument_)},
       {"about", about ? *about : ""},

@@ -142,7 +142,9 @@ std::string checkin_chart_svg(const CheckinForm& form, const std::vector<Checkin
     if ((n - 1 - i) % every != 0) continue;
     svg += fmt::format(
         R"(<text x="{:.1f}" y="{:.0f}" font-size="11" fill="#1f2a33" text-anchor="middle">{}</text>)",
-        px(i), top + height + 18, history[i].week_start);
+        px(i), top + height + 18,
+        parse_date(history[i].week_start) ? short_date(*parse_date(history[i].week_start))
+                                          : history[i].week_start);
   }
   return svg + "</svg>";
 }

@@ -383,6 +383,7 @@ Response DirectoryPages::listing_page(Ctx& ctx) {
     if ((c >= '0' && c <= '9') || c == '+') tel.push_back(c);
   json::object view{
       {"title", x.name},
+      {"id", x.id},
       {"name", x.name},
       {"organisation", x.organisation},
       {"licences", licences},
@@ -396,6 +397,8 @@ Response DirectoryPages::listing_page(Ctx& ctx) {
       {"from_register", !x.claimed() && x.source == directory::Source::kNppes},
       {"verified", x.verified},
       {"demo", x.demo()},
+      // A therapist who keeps their listing here can take a client's request to connect.
+      {"can_connect", x.claimed()},
   };
   // Mustache shows a section for any string, even an empty one: only what the listing has.
   auto put = [&](const char* key, const std::string& value) {

@@ -46,6 +46,7 @@ json::object to_json(const JournalEntry& e) {
                  {"tags", tags}};
   if (!e.named.empty()) o["named"] = named;
   if (e.has_mood()) o["mood"] = json::object{{"pleasant", e.pleasant}, {"energy", e.energy}};
+  if (e.shared) o["shared"] = true;
   return o;
 }
 
@@ -70,6 +71,7 @@ void from_json(const json::object& o, JournalEntry& e) {
   }
   if (const auto* named = o.if_contains("named"))
     for (const auto& f : named->as_array()) e.named.emplace_back(f.as_string());
+  if (const auto* shared = o.if_contains("shared")) e.shared = shared->as_bool();
   if (const auto* mood = o.if_contains("mood")) {
     e.pleasant = static_cast<int>(mood->at("pleasant").to_number<int64_t>());
     e.energy = static_cast<int>(mood->at("energy").to_number<int64_t>());

@@ -32,6 +32,9 @@ struct JournalEntry {
   // A mood check: one tap on a grid, from unpleasant (1) to pleasant (5) and from calm (1) to
   // energised (5); both 0 when the entry has none.
   int pleasant = 0, energy = 0;
+  // Marked "share with my therapist": the only entries a therapist may ever see, and only
+  // while the writer shares marked entries with them.
+  bool shared = false;
   bool has_mood() const { return pleasant > 0; }
 };
 

@@ -36,6 +36,7 @@ growth::JournalEntry entry_from_form(const std::multimap<std::string, std::strin
   e.action = first_value(form, "action");
   e.my_motive = first_value(form, "my_motive");
   e.their_motive = first_value(form, "their_motive");
+  e.shared = !first_value(form, "shared").empty();
   std::set<std::string> named;
   for (const auto& [k, v] : form)
     if (k == "named") named.insert(v);
@@ -104,7 +105,8 @@ json::object entry_view(const growth::JournalEntry& e) {
                     {"their_motive", e.their_motive},
                     {"tags", tags},
                     {"tag_links", tag_links},
-                    {"has_tags", !tag_links.empty()}};
+                    {"has_tags", !tag_links.empty()},
+                    {"shared", e.shared}};
   if (e.has_mood()) {
     view["mood"] = growth::mood_words(e.pleasant, e.energy);
     view["mood_value"] = fmt::format("{}-{}", e.pleasant, e.energy);

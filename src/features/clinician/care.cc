@@ -1,0 +1,213 @@
+#include "features/clinician/care.h"
+
+#include <algorithm>
+
+#include "accounts/crypto.h"
+#include "core/dates.h"
+#include "core/strings.h"
+
+namespace sb::care {
+
+const std::vector<Scope>& scopes() {
+  static const std::vector<Scope> all = {
+      {"share:results", "results", "Assessment results",
+       "Your attachment results and their history: the two scores with their uncertainty, the "
+       "most likely pattern, and whether a change since your first result is reliable."},
+      {"share:checkins", "checkins", "Weekly check-ins",
+       "Your weekly check-in scores on the three areas, week by week. Not your single answers."},
+      {"share:practice", "practice", "Skill practice",
+       "Which skills you practised, how often, and your distress before and after on average. "
+       "Not your notes."},
+      {"share:reconsider", "reconsider", "Pause and reconsider",
+       "How many exercises you did, how many you followed up, and the first interpretations "
+       "that keep coming back. Not what happened or what you wrote."},
+      {"share:moods", "moods", "Mood checks",
+       "How pleasant and how energised you felt on average, week by week. Not the feeling "
+       "words or notes."},
+      {"share:journal", "journal", "Journal entries you mark",
+       "Only the journal entries you mark \"share with my therapist\", in full. Nothing else from "
+       "your journal, ever."},
+  };
+  return all;
+}
+
+const Scope* find_scope(std::string_view id_or_slug) {
+  for (const auto& s : scopes())
+    if (s.id == id_or_slug || s.slug == id_or_slug) return &s;
+  return nullptr;
+}
+
+namespace {
+
+Error not_found() { return Error{ErrorCode::kNotFound, "There is no such connection.", "link"}; }
+
+// Codes are read aloud or typed from paper: letters and digits without look-alikes.
+std::string readable_code() {
+  static constexpr char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";  // 32 symbols
+  std::string code;
+  for (unsigned char b : crypto::random_bytes(10)) {
+    if (code.size() == 4 || code.size() == 9) code += '-';
+    code += kAlphabet[b % 32];
+  }
+  return code;  // XXXX-XXXX-XX: 50 bits
+}
+
+std::string normalised_code(std::string_view typed) {
+  std::string out;
+  for (char c : typed) {
+    if (c == '-' || c == ' ') continue;
+    out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> Care::new_code(int64_t clinician_user_id) {
+  const std::string code = readable_code();
+  const int64_t now = clock_.now();
+  if (auto st = repo_.add_code(clinician_user_id, crypto::sha256_hex(normalised_code(code)), now,
+                               now + kCodeSeconds);
+      !st)
+    return st.error();
+  return code;
+}
+
+Result<std::string> Care::connect_with_code(int64_t client_user_id, const std::string& code) {
+  const std::string typed = normalised_code(code);
+  if (typed.size() != 10)
+    return Error{ErrorCode::kInvalidArgument,
+                 "A code has ten letters and digits, like ABCD-EFGH-JK. Check it with your "
+                 "therapist.",
+                 "code"};
+  auto clinician = repo_.use_code(crypto::sha256_hex(typed), clock_.now());
+  if (!clinician) return clinician.error();
+  if (!*clinician)
+    return Error{ErrorCode::kInvalidArgument,
+                 "This code is not valid: it may be mistyped, already used or older than 7 days. "
+                 "Ask your therapist for a new one.",
+                 "code"};
+  return connect(client_user_id, **clinician);
+}
+
+Result<std::string> Care::connect_with_listing(int64_t client_user_id, int64_t listing_id) {
+  auto owner = repo_.listing_owner(listing_id);
+  if (!owner) return owner.error();
+  if (!*owner)
+    return Error{ErrorCode::kInvalidArgument,
+                 "This therapist does not use SecureBase yet, so you cannot connect here. Their "
+                 "listing has other ways to reach them.",
+                 "listing"};
+  return connect(client_user_id, **owner);
+}
+
+Result<std::string> Care::connect(int64_t client_user_id, int64_t clinician_user_id) {
+  if (client_user_id == clinician_user_id)
+    return Error{ErrorCode::kInvalidArgument, "You cannot connect with yourself.", "code"};
+  auto open = repo_.open_link(client_user_id, clinician_user_id);
+  if (!open) return open.error();
+  if (*open) return (*open)->public_id;  // asking twice changes nothing
+  store::CareLinkRecord r;
+  r.public_id = crypto::random_token(16);
+  r.client_user_id = client_user_id;
+  r.clinician_user_id = clinician_user_id;
+  r.status = "requested";
+  r.created_at = clock_.now();
+  if (auto id = repo_.add_link(r); !id) return id.error();
+  return r.public_id;
+}
+
+Result<store::CareLinkRecord> Care::link_for(int64_t user_id, const std::string& link_id) {
+  auto link = repo_.link(link_id);
+  if (!link) return link.error();
+  if (!*link || ((*link)->client_user_id != user_id && (*link)->clinician_user_id != user_id))
+    return not_found();
+  return **link;
+}
+
+Status Care::accept(int64_t clinician_user_id, const std::string& link_id) {
+  auto link = link_for(clinician_user_id, link_id);
+  if (!link) return link.error();
+  if (link->clinician_user_id != clinician_user_id) return not_found();
+  if (link->status != "requested")
+    return Error{ErrorCode::kConflict, "This request was already answered or withdrawn.", "link"};
+  const int64_t now = clock_.now();
+  return db_.in_transaction([&]() -> Status {
+    if (auto st = repo_.set_active(link->id, now); !st) return st;
+    store::GrantRecord g;
+    g.subject_user_id = link->client_user_id;
+    g.grantee_user_id = clinician_user_id;
+    g.scope = kConnected;
+    g.granted_at = now;
+    if (auto id = access_.create_grant(g); !id) return id.error();
+    return ok_status();
+  });
+}
+
+Status Care::end(int64_t user_id, const std::string& link_id) {
+  auto link = link_for(user_id, link_id);
+  if (!link) return link.error();
+  if (link->status == "ended") return ok_status();
+  const std::string by = user_id == link->client_user_id ? "client" : "clinician";
+  return db_.in_transaction([&]() -> Status {
+    if (auto st = repo_.set_ended(link->id, by, clock_.now()); !st) return st;
+    return revoke_all(link->client_user_id, link->clinician_user_id);
+  });
+}
+
+Status Care::revoke_all(int64_t client_user_id, int64_t clinician_user_id) {
+  return access_.revoke_between(client_user_id, clinician_user_id, clock_.now());
+}
+
+Status Care::share(int64_t client_user_id, const std::string& link_id, const std::string& scope,
+                   std::optional<int64_t> until_day) {
+  auto link = link_for(client_user_id, link_id);
+  if (!link) return link.error();
+  if (link->client_user_id != client_user_id) return not_found();
+  const Scope* s = find_scope(scope);
+  if (!s) return Error{ErrorCode::kInvalidArgument, "Choose what to share.", "scope"};
+  if (link->status != "active")
+    return Error{ErrorCode::kConflict,
+                 "You can share once your therapist has accepted your request.", "scope"};
+  const int64_t now = clock_.now(), today = day_of(now);
+  if (until_day && (*until_day < today || *until_day > today + kLongestShareDays))
+    return Error{ErrorCode::kInvalidArgument,
+                 "Choose an end date from today to a year from now, or leave it empty.", "until"};
+  return db_.in_transaction([&]() -> Status {
+    if (auto st = access_.revoke_scope(client_user_id, link->clinician_user_id, s->id, now); !st)
+      return st;
+    store::GrantRecord g;
+    g.subject_user_id = client_user_id;
+    g.grantee_user_id = link->clinician_user_id;
+    g.scope = s->id;
+    g.granted_at = now;
+    if (until_day) g.expires_at = (*until_day + 1) * 86400;  // to the end of that day (UTC)
+    if (auto id = access_.create_grant(g); !id) return id.error();
+    return ok_status();
+  });
+}
+
+Status Care::stop(int64_t client_user_id, const std::string& link_id, const std::string& scope) {
+  auto link = link_for(client_user_id, link_id);
+  if (!link) return link.error();
+  if (link->client_user_id != client_user_id) return not_found();
+  const Scope* s = find_scope(scope);
+  if (!s) return Error{ErrorCode::kInvalidArgument, "Choose what to stop sharing.", "scope"};
+  return access_.revoke_scope(client_user_id, link->clinician_user_id, s->id, clock_.now());
+}
+
+Result<std::vector<Shared>> Care::shared(int64_t client_user_id, int64_t clinician_user_id) {
+  auto grants = access_.grants_between(client_user_id, clinician_user_id);
+  if (!grants) return grants.error();
+  const int64_t now = clock_.now();
+  std::vector<Shared> out;
+  for (const auto& s : scopes()) {
+    for (const auto& g : *grants) {
+      if (g.scope != s.id || g.revoked_at || (g.expires_at && *g.expires_at <= now)) continue;
+      out.push_back({&s, g.granted_at, g.expires_at});
+    }
+  }
+  return out;
+}
+
+}  // namespace sb::care

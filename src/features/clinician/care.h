@@ -1,0 +1,84 @@
+// Working with a therapist: a client connects with a clinician (from the clinician's listing,
+// or with a one-time code the clinician hands out), the clinician accepts, and the client
+// shares what they choose, scope by scope, each a grant the access policy checks on every
+// request. Either side ends the connection at any time; every grant under it stops at once.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "accounts/access_repo.h"
+#include "core/clock.h"
+#include "core/result.h"
+#include "features/clinician/care_repo.h"
+#include "store/database.h"
+
+namespace sb::care {
+
+// One thing a client can share. `sees` says in plain words what the therapist will see.
+struct Scope {
+  std::string id;    // the grant's scope, e.g. "share:results"
+  std::string slug;  // its address under a client's page, e.g. "results"
+  std::string name;
+  std::string sees;
+};
+const std::vector<Scope>& scopes();
+const Scope* find_scope(std::string_view id_or_slug);
+// Granted while a connection is active: the clinician may see that the client is connected
+// (their e-mail and what is shared), nothing of their data.
+inline constexpr const char* kConnected = "care:connected";
+
+inline constexpr int64_t kCodeSeconds = 7 * 86400;
+inline constexpr int64_t kLongestShareDays = 366;
+
+struct Shared {
+  const Scope* scope = nullptr;
+  int64_t granted_at = 0;
+  std::optional<int64_t> until;
+};
+
+class Care {
+ public:
+  Care(store::Database& db, const Clock& clock) : db_(db), clock_(clock), repo_(db), access_(db) {}
+
+  // A clinician's one-time code for one client: returned once, stored only as a hash.
+  Result<std::string> new_code(int64_t clinician_user_id);
+  // A client asks to connect; the clinician then accepts. Returns the link's public id.
+  Result<std::string> connect_with_code(int64_t client_user_id, const std::string& code);
+  Result<std::string> connect_with_listing(int64_t client_user_id, int64_t listing_id);
+
+  Status accept(int64_t clinician_user_id, const std::string& link_id);
+  // Either side; `user_id` must be the client or the clinician of the link.
+  Status end(int64_t user_id, const std::string& link_id);
+
+  // The client shares a scope with the link's clinician, until the end of `until_day` (a day
+  // number) or until they stop it; sharing again replaces the end date.
+  Status share(int64_t client_user_id, const std::string& link_id, const std::string& scope,
+               std::optional<int64_t> until_day);
+  Status stop(int64_t client_user_id, const std::string& link_id, const std::string& scope);
+
+  Result<std::vector<store::CareLinkRecord>> links_of_client(int64_t client_user_id) {
+    return repo_.links_of_client(client_user_id);
+  }
+  Result<std::vector<store::CareLinkRecord>> links_of_clinician(int64_t clinician_user_id) {
+    return repo_.links_of_clinician(clinician_user_id);
+  }
+  // The link, when `user_id` is one of its two sides.
+  Result<store::CareLinkRecord> link_for(int64_t user_id, const std::string& link_id);
+  // What the client shares with the clinician now (active grants of the share scopes).
+  Result<std::vector<Shared>> shared(int64_t client_user_id, int64_t clinician_user_id);
+
+ private:
+  Result<std::string> connect(int64_t client_user_id, int64_t clinician_user_id);
+  Status revoke_all(int64_t client_user_id, int64_t clinician_user_id);
+
+  store::Database& db_;
+  const Clock& clock_;
+  store::CareRepo repo_;
+  store::AccessRepo access_;
+};
+
+}  // namespace sb::care

@@ -1,0 +1,65 @@
+// Pages of working with a therapist: the client's "Your therapist" page (connect, share by
+// scope with a preview, stop, end), and the clinician's workspace (codes, requests, clients,
+// and each shared scope, every read audited by the access policy).
+#pragma once
+
+#include <string>
+
+#include "features/assessment/assessment.h"
+#include "features/checkin/checkin.h"
+#include "features/clinician/care.h"
+#include "features/journal/journal.h"
+#include "features/reconsider/reconsider.h"
+#include "features/skills/skills.h"
+#include "web/pages.h"
+
+namespace sb::web {
+
+// What a clinician reads of one scope, as template data; the client's preview shows the same.
+struct SharedSources {
+  assessment::Assessments& assessments;
+  growth::Checkins& checkins;
+  const growth::CheckinForm& checkin_form;
+  growth::Practice& practice;
+  const growth::SkillLibrary& skills;
+  growth::Reconsider& reconsider;
+  growth::Journal& journal;
+};
+
+class CarePages final : public FeaturePages {
+ public:
+  CarePages(PageKit& kit, care::Care& care, const SharedSources& sources)
+      : FeaturePages(kit), care_(care), sources_(sources) {}
+
+  // The client's side.
+  Response care_page(Ctx& ctx);
+  Response do_connect_code(Ctx& ctx);
+  Response do_connect_listing(Ctx& ctx);
+  Response do_share(Ctx& ctx);
+  Response do_stop(Ctx& ctx);
+  Response do_end_as_client(Ctx& ctx);
+  Response preview(Ctx& ctx);
+
+  // The clinician's side.
+  Response clients_page(Ctx& ctx);
+  Response do_new_code(Ctx& ctx);
+  Response do_accept(Ctx& ctx);
+  Response do_end_as_clinician(Ctx& ctx);
+  Response client_page(Ctx& ctx);
+  // One shared scope of the client named by {client}; the route's need names the scope.
+  Response scope_page(Ctx& ctx, const std::string& scope);
+  // The shared results or check-ins as a FHIR R4 Bundle, for the clinician's record system.
+  Response results_fhir(Ctx& ctx);
+  Response checkins_fhir(Ctx& ctx);
+
+ private:
+  Response render_care(Ctx& ctx, const Error* error, int status);
+  Response render_clients(Ctx& ctx, const std::string& new_code, int status);
+  // The scope's data of `subject`, for `viewer_words` ("you", "your therapist").
+  Result<boost::json::object> scope_view(const care::Scope& scope, const Owner& subject);
+
+  care::Care& care_;
+  SharedSources sources_;
+};
+
+}  // namespace sb::web

@@ -1,0 +1,202 @@
+// Working with a therapist, through HTTP on both back ends: a one-time code, the clinician's
+// acceptance, sharing scope by scope (with an end date), what the clinician sees and is
+// refused, journal entries marked for sharing, the client's access list, ending the
+// connection, and the clinician's shorter idle timeout.
+#include <gtest/gtest.h>
+
+#include "support/test_site.h"
+
+namespace sb::web {
+namespace {
+
+using testing::Browser;
+using testing::TestBackend;
+using testing::TestSite;
+
+constexpr const char* kPassword = "a long enough password";
+
+std::string between(const std::string& text, const std::string& before, const std::string& after) {
+  const size_t start = text.find(before);
+  if (start == std::string::npos) return "";
+  const size_t from = start + before.size();
+  return text.substr(from, text.find(after, from) - from);
+}
+
+size_t count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+class CareTest : public ::testing::TestWithParam<TestBackend> {
+ protected:
+  void SetUp() override {
+    site = std::make_unique<TestSite>(GetParam());
+    ASSERT_TRUE(site->ready());
+    client = std::make_unique<Browser>(site->browser());
+    ASSERT_EQ(testing::sign_up(*client, "client@example.org", kPassword).status, 303);
+    accounts::Accounts accounts(*site->db, site->clock, testing::fast_password_policy());
+    ASSERT_TRUE(
+        accounts.create_user("therapist@example.org", kPassword, accounts::Role::kClinician));
+    therapist = std::make_unique<Browser>(site->browser());
+    therapist->get("/signin");
+    therapist->post("/signin", {{"email", "therapist@example.org"}, {"password", kPassword}});
+    secret = testing::enable_two_factor(*therapist, *site);
+  }
+
+  std::string new_code() {
+    therapist->get("/clinician/clients");
+    return between(therapist->post("/clinician/codes", {}).body, "class=\"care-code\">", "<");
+  }
+
+  // The client connects with a fresh code and the therapist accepts; returns the link id.
+  std::string connect() {
+    client->get("/care");
+    EXPECT_EQ(client->post("/care/connect", {{"code", new_code()}}).status, 303);
+    const auto clients = therapist->get("/clinician/clients");
+    const std::string link = between(clients.body, "/clinician/links/", "/accept");
+    EXPECT_FALSE(link.empty()) << clients.body;
+    EXPECT_EQ(therapist->post("/clinician/links/" + link + "/accept", {}).status, 303);
+    return link;
+  }
+
+  int share(const std::string& link, const std::string& scope, const std::string& until = "") {
+    client->get("/care");
+    std::map<std::string, std::string> form{{"scope", scope}};
+    if (!until.empty()) form["until"] = until;
+    return client->post("/care/" + link + "/share", form).status;
+  }
+
+  std::string client_path() {
+    const auto page = therapist->get("/clinician/clients");
+    return "/clinician/clients/" + between(page.body, "<a href=\"/clinician/clients/", "\"");
+  }
+
+  std::unique_ptr<TestSite> site;
+  std::unique_ptr<Browser> client, therapist;
+  std::string secret;
+};
+
+TEST_P(CareTest, SharedScopesAreSeenOthersRefusedAndRevokingStopsAtOnce) {
+  // Something to share: a check-in, a mood check, two journal entries (one marked).
+  client->get("/checkin");
+  std::map<std::string, std::string> answers;
+  for (const char* id : {"acc1", "acc2", "acc3", "beh1", "beh2", "beh3", "mea1", "mea2", "mea3"})
+    answers[id] = "4";
+  ASSERT_EQ(client->post("/checkin", answers).status, 303);
+  client->get("/journal/new");
+  ASSERT_EQ(client
+                ->post("/journal", {{"kind", "quick"},
+                                    {"occurred_on", "2027-01-14"},
+                                    {"situation", "Quillon and I argued about the trip"},
+                                    {"shared", "1"}})
+                .status,
+            303);
+  ASSERT_EQ(client
+                ->post("/journal", {{"kind", "quick"},
+                                    {"occurred_on", "2027-01-14"},
+                                    {"situation", "Private thoughts about Marrowlight"}})
+                .status,
+            303);
+
+  const std::string link = connect();
+  const std::string path = client_path();
+  ASSERT_NE(path, "/clinician/clients/");
+  // Connected, nothing shared: the overview only.
+  EXPECT_EQ(therapist->get(path).status, 200);
+  EXPECT_EQ(therapist->get(path + "/checkins").status, 403);
+
+  ASSERT_EQ(share(link, "share:checkins"), 303);
+  ASSERT_EQ(share(link, "share:journal"), 303);
+  auto checkins = therapist->get(path + "/checkins");
+  ASSERT_EQ(checkins.status, 200);
+  EXPECT_NE(checkins.body.find("Accepting emotions 3.3 of 5"), std::string::npos) << checkins.body;
+  auto journal = therapist->get(path + "/journal");
+  ASSERT_EQ(journal.status, 200);
+  EXPECT_NE(journal.body.find("Quillon and I argued"), std::string::npos);
+  EXPECT_EQ(journal.body.find("Marrowlight"), std::string::npos) << "an unmarked entry, shown";
+  // What was not shared is refused, scope by scope.
+  for (const char* scope : {"results", "practice", "reconsider", "moods"})
+    EXPECT_EQ(therapist->get(path + "/" + scope).status, 403) << scope;
+
+  // The client stops one scope: the next request for it is refused, the other still works.
+  client->get("/care");
+  ASSERT_EQ(client->post("/care/" + link + "/stop", {{"scope", "share:checkins"}}).status, 303);
+  EXPECT_EQ(therapist->get(path + "/checkins").status, 403);
+  EXPECT_EQ(therapist->get(path + "/journal").status, 200);
+
+  // Every read is on the client's access page: the overview twice, check-ins once, the
+  // journal twice; refused requests are not reads.
+  const auto access = client->get("/account/access");
+  EXPECT_EQ(count(access.body, "GET " + path + "/checkins"), 1u) << access.body;
+  EXPECT_EQ(count(access.body, "GET " + path + "/journal"), 2u);
+  EXPECT_EQ(count(access.body, "GET " + path + "<"), 1u);
+  EXPECT_EQ(count(access.body, "therapist@example.org"), 4u);
+
+  // Ending the connection ends everything at once.
+  client->get("/care");
+  ASSERT_EQ(client->post("/care/" + link + "/end", {}).status, 303);
+  EXPECT_EQ(therapist->get(path).status, 403);
+  EXPECT_EQ(therapist->get(path + "/journal").status, 403);
+  EXPECT_EQ(share(link, "share:results"), 422) << "nothing can be shared on an ended connection";
+}
+
+TEST_P(CareTest, CodesAreSingleUseAndExpireAfterSevenDays) {
+  const std::string code = new_code();
+  ASSERT_EQ(code.size(), 12u);
+  client->get("/care");
+  ASSERT_EQ(client->post("/care/connect", {{"code", code}}).status, 303);
+  Browser other = site->browser();
+  ASSERT_EQ(testing::sign_up(other, "other@example.org", kPassword).status, 303);
+  other.get("/care");
+  auto again = other.post("/care/connect", {{"code", code}});
+  EXPECT_EQ(again.status, 422);
+  EXPECT_NE(again.body.find("already used"), std::string::npos);
+  const std::string old = new_code();
+  site->clock.advance(8 * 86400);
+  other.get("/signin");
+  ASSERT_EQ(other.post("/signin", {{"email", "other@example.org"}, {"password", kPassword}}).status,
+            303);
+  other.get("/care");
+  EXPECT_EQ(other.post("/care/connect", {{"code", old}}).status, 422);
+  EXPECT_EQ(other.post("/care/connect", {{"code", "not a code"}}).status, 422);
+}
+
+TEST_P(CareTest, AShareWithAnEndDateStopsAfterIt) {
+  const std::string link = connect();
+  const std::string path = client_path();
+  EXPECT_EQ(share(link, "share:moods", "2027-01-01"), 422) << "an end date in the past";
+  ASSERT_EQ(share(link, "share:moods", "2027-01-16"), 303);  // tomorrow (the clock: 2027-01-15)
+  EXPECT_EQ(therapist->get(path + "/moods").status, 200);
+  EXPECT_NE(client->get("/care").body.find("until the end of Saturday 16 January"),
+            std::string::npos);
+  site->clock.advance(2 * 86400);
+  for (Browser* b : {therapist.get()}) {
+    b->get("/signin");
+    b->post("/signin", {{"email", "therapist@example.org"}, {"password", kPassword}});
+    b->get("/signin/code");
+    b->post("/signin/code",
+            {{"code", accounts::TwoFactor::totp_for_base32(secret, site->clock.now())}});
+  }
+  EXPECT_EQ(therapist->get(path).status, 200) << "still connected";
+  EXPECT_EQ(therapist->get(path + "/moods").status, 403) << "the share ended";
+}
+
+TEST_P(CareTest, AClinicianIsSignedOutAfterFifteenIdleMinutes) {
+  EXPECT_EQ(therapist->get("/clinician/clients").status, 200);
+  site->clock.advance(16 * 60);
+  auto later = therapist->get("/clinician/clients");
+  EXPECT_EQ(later.status, 303);
+  EXPECT_EQ(later.header("location").value_or(""), "/signin");
+  // A member's session is not cut as short.
+  client->get("/today");
+  site->clock.advance(16 * 60);
+  EXPECT_EQ(client->get("/today").status, 200);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CareTest,
+                         ::testing::Values(TestBackend::kSqlite, TestBackend::kPostgres),
+                         [](const auto& info) { return testing::backend_name(info.param); });
+
+}  // namespace
+}  // namespace sb::web
