@@ -2,6 +2,8 @@
 
 #include <soci/soci.h>
 
+#include <algorithm>
+
 #include "store/errors.h"
 #include "store/owned_rows.h"
 #include "store/query.h"
@@ -93,6 +95,66 @@ Status AccessRepo::revoke_between(int64_t subject_user_id, int64_t grantee_user_
     s << "UPDATE grants SET revoked_at = :t WHERE subject_user_id = :s AND grantee_user_id = :g "
          "AND revoked_at IS NULL",
         soci::use(t), soci::use(subject), soci::use(grantee);
+  });
+}
+
+Result<std::vector<GrantRecord>> AccessRepo::grants_to(int64_t grantee_user_id) {
+  return select_all<GrantRecord>(
+      db_, std::string(kGrantColumns) + "WHERE grantee_user_id = :g ORDER BY id", read_grant,
+      static_cast<ll>(grantee_user_id));
+}
+
+Result<std::vector<int64_t>> AccessRepo::subjects_granting(int64_t grantee_user_id,
+                                                           const std::string& scope, int64_t now) {
+  return select_all<int64_t>(
+      db_,
+      "SELECT DISTINCT subject_user_id FROM grants WHERE grantee_user_id = :g AND scope = :c AND "
+      "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > :t)",
+      [](const soci::row& r) { return get_int64(r, 0); }, static_cast<ll>(grantee_user_id), scope,
+      static_cast<ll>(now));
+}
+
+Status AccessRepo::record_all(const std::vector<AuditRecord>& records) {
+  // A few rows per statement: one round trip each on PostgreSQL, and few enough named
+  // parameters that SQLite's lookup of them (linear in their number) stays cheap.
+  constexpr size_t kRowsPerStatement = 25;
+  return db_.transaction([&](soci::session& s) {
+    for (size_t from = 0; from < records.size(); from += kRowsPerStatement) {
+      const size_t n = std::min(kRowsPerStatement, records.size() - from);
+      // Bound values must outlive the statement: copies in vectors sized up front.
+      std::vector<ll> subjects(n), actors(n), ats(n);
+      std::vector<soci::indicator> actor_ind(n);
+      std::string sql =
+          "INSERT INTO access_audit(subject_user_id, actor_user_id, actor_label, actor_role, "
+          "grant_kind, scope, object, at, address) VALUES ";
+      soci::statement st(s);
+      for (size_t i = 0; i < n; ++i) {
+        const auto& r = records[from + i];
+        subjects[i] = r.subject_user_id;
+        actors[i] = r.actor_user_id.value_or(0);
+        actor_ind[i] = r.actor_user_id ? soci::i_ok : soci::i_null;
+        ats[i] = r.at;
+        const std::string k = std::to_string(i);
+        sql += i ? ", (" : "(";
+        for (const char* name :
+             {":s", ", :a", ", :l", ", :r", ", :g", ", :c", ", :o", ", :t", ", :d"})
+          sql.append(name).append(k);
+        sql += ')';
+        st.exchange(soci::use(subjects[i]));
+        st.exchange(soci::use(actors[i], actor_ind[i]));
+        st.exchange(soci::use(r.actor_label));
+        st.exchange(soci::use(r.actor_role));
+        st.exchange(soci::use(r.grant));
+        st.exchange(soci::use(r.scope));
+        st.exchange(soci::use(r.object));
+        st.exchange(soci::use(ats[i]));
+        st.exchange(soci::use(r.address));
+      }
+      st.alloc();
+      st.prepare(sql);
+      st.define_and_bind();
+      st.execute(true);
+    }
   });
 }
 

@@ -52,7 +52,14 @@ class AccessRepo {
                       int64_t now);
   Status revoke_between(int64_t subject_user_id, int64_t grantee_user_id, int64_t now);
 
+  // Every grant to `grantee`, oldest first.
+  Result<std::vector<GrantRecord>> grants_to(int64_t grantee_user_id);
+  // Who granted `grantee` `scope`, still in force at `now`.
+  Result<std::vector<int64_t>> subjects_granting(int64_t grantee_user_id, const std::string& scope,
+                                                 int64_t now);
   Status record(const AuditRecord& r);
+  // Several rows in one statement (a page about several people).
+  Status record_all(const std::vector<AuditRecord>& records);
   // Newest first.
   Result<std::vector<AuditRecord>> audit_for_subject(int64_t subject_user_id);
 

@@ -140,4 +140,34 @@ Status AccessPolicy::audit(const AccessContext& context, const Request& req) {
   return access_.record(r);
 }
 
+Result<std::set<int64_t>> AccessPolicy::consented(const accounts::Visitor& actor,
+                                                  const std::string& scope,
+                                                  const std::vector<int64_t>& subjects,
+                                                  const Request& req) {
+  std::set<int64_t> allowed;
+  // The same rules as one person's data: signed in, two-factor, a grant in force.
+  if (!actor.signed_in() || !actor.second_factor) return allowed;
+  auto granting = access_.subjects_granting(*actor.user_id, scope, clock_.now());
+  if (!granting) return granting.error();
+  const std::set<int64_t> asked(subjects.begin(), subjects.end());
+  std::vector<store::AuditRecord> rows;
+  for (int64_t subject : *granting) {
+    if (!asked.count(subject) || subject == *actor.user_id) continue;
+    allowed.insert(subject);
+    store::AuditRecord r;
+    r.subject_user_id = subject;
+    r.actor_user_id = actor.user_id;
+    r.actor_role = accounts::role_name(actor.role);
+    r.actor_label = actor.email;
+    r.grant = grant_name(Grant::kConsent);
+    r.scope = scope;
+    r.object = req.method + " " + req.path;
+    r.at = clock_.now();
+    r.address = req.remote_address;
+    rows.push_back(std::move(r));
+  }
+  if (auto st = access_.record_all(rows); !st) return st.error();
+  return allowed;
+}
+
 }  // namespace sb::web

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "accounts/access_repo.h"
 #include "accounts/accounts.h"
@@ -39,6 +41,11 @@ class AccessPolicy {
   // Records an access by someone other than the subject. The request may go on only when
   // this succeeds: no access to someone's data goes unrecorded.
   Status audit(const AccessContext& context, const Request& req);
+  // A page about several people (a clinician's client list): which of `subjects` granted the
+  // actor `scope`, in force now. Each of them gets an audit row for this request before the
+  // answer is returned; the others are left out, never shown.
+  Result<std::set<int64_t>> consented(const accounts::Visitor& actor, const std::string& scope,
+                                      const std::vector<int64_t>& subjects, const Request& req);
 
  private:
   store::AccountsRepo& accounts_;

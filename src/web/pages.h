@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,10 @@ class PageKit {
   // How people reach SecureBase, for addresses used outside the browser.
   virtual std::string public_base(const Request& req) const = 0;
   virtual const Content& content() const = 0;
+  // For a page about several people: those of `subjects` who granted the actor `scope`, each
+  // recorded in their access list (AccessPolicy::consented). Handlers show only these.
+  virtual Result<std::set<int64_t>> consented(PageContext& ctx, const std::string& scope,
+                                              const std::vector<int64_t>& subjects) = 0;
   virtual const Clock& clock() const = 0;
 };
 
@@ -93,6 +98,10 @@ class FeaturePages {
     return kit_.fail(ctx, error, what);
   }
   bool ensure_session(Ctx& ctx) { return kit_.ensure_session(ctx); }
+  Result<std::set<int64_t>> consented(Ctx& ctx, const std::string& scope,
+                                      const std::vector<int64_t>& subjects) {
+    return kit_.consented(ctx, scope, subjects);
+  }
 
   PageKit& kit_;
   const Clock& clock_;

@@ -293,6 +293,11 @@ std::string Site::public_base(const Request& req) const {
   return (config_.secure_cookies ? "https://" : "http://") + host;
 }
 
+Result<std::set<int64_t>> Site::consented(PageContext& ctx, const std::string& scope,
+                                          const std::vector<int64_t>& subjects) {
+  return policy_.consented(ctx.visitor, scope, subjects, ctx.req);
+}
+
 bool Site::ensure_session(PageContext& ctx) {
   if (ctx.visitor.session_id != 0) return true;
   auto issued = accounts_.start_anonymous();

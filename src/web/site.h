@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -80,6 +81,8 @@ class Site final : public PageKit, public Routes {
   Response error_page(PageContext& ctx, int status, const std::string& message) override;
   Response fail(PageContext& ctx, const Error& error, const std::string& what = "") override;
   bool ensure_session(PageContext& ctx) override;
+  Result<std::set<int64_t>> consented(PageContext& ctx, const std::string& scope,
+                                      const std::vector<int64_t>& subjects) override;
   void issue_cookie(PageContext& ctx, const std::string& token) override;
   std::string cookie_name(const std::string& base) const override;
   void set_cookie(PageContext& ctx, const std::string& base, const std::string& value,

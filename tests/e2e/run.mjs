@@ -831,7 +831,7 @@ test('working with a therapist: connect from the listing, share two things, stop
 
   // The therapist sees exactly those two, and is refused the rest.
   await page.goto(`${BASE}/clinician/clients`);
-  await page.locator('ul.client-list a').first().click();
+  await page.locator('table.client-table a').first().click();
   const clientPath = new URL(page.url()).pathname;
   const shared = await page.locator('main ul li a').allInnerTexts();
   expect(shared.join('|') === 'Assessment results|Weekly check-ins', `shared: ${shared.join('|')}`);
@@ -865,7 +865,7 @@ test('working with a therapist: connect from the listing, share two things, stop
   // Every read is on the client's access page.
   await c.goto(`${BASE}/account/access`);
   const reads = (await c.locator('table tbody tr').allInnerTexts()).filter((r) => r.includes(therapist));
-  expect(reads.length === 5, `five reads listed (the overview, check-ins, two FHIR downloads, results): ${reads.join(' | ')}`);
+  expect(reads.length === 7, `seven reads listed (the client list's look at results and at check-ins, the overview, check-ins, two FHIR downloads, results): ${reads.join(' | ')}`);
   expect(reads.some((r) => r.includes(`${clientPath}/checkins`)), 'the check-in read is listed');
   await axeCheck(c, '/account/access with the therapist\'s reads');
 

@@ -141,6 +141,66 @@ TEST_P(CareTest, SharedScopesAreSeenOthersRefusedAndRevokingStopsAtOnce) {
   EXPECT_EQ(share(link, "share:results"), 422) << "nothing can be shared on an ended connection";
 }
 
+// The client list shows the latest result and the change since the first only for clients
+// who share results, and each such look is on that client's access list.
+TEST_P(CareTest, TheClientListShowsSharedResultsAndRecordsTheLook) {
+  for (int taken = 0; taken < 2; ++taken) {
+    client->get("/assessment");
+    const std::string path = *client->post("/assessment/start", {}).header("location");
+    for (int i = 0; i < 40; ++i) {
+      auto q = client->get(path);
+      if (q.status == 303) break;
+      client->post(path + "/answer", {{"position", testing::find_input(q.body, "position")},
+                                      {"item", testing::find_input(q.body, "item")},
+                                      {"answer", taken == 0 ? "7" : "1"}});
+    }
+  }
+  const std::string link = connect();
+  auto before = therapist->get("/clinician/clients");
+  EXPECT_NE(before.body.find("not shared, or none yet"), std::string::npos);
+  EXPECT_EQ(before.body.find("Anxiety +"), std::string::npos);
+  EXPECT_EQ(before.body.find("Anxiety -"), std::string::npos);
+  ASSERT_EQ(share(link, "share:results"), 303);
+  auto after = therapist->get("/clinician/clients");
+  EXPECT_NE(after.body.find("Anxiety "), std::string::npos) << after.body;
+  EXPECT_NE(after.body.find("reliably"), std::string::npos)
+      << "all 7s then all 1s: a reliable change on at least one dimension";
+  const auto access = client->get("/account/access");
+  EXPECT_EQ(count(access.body, "GET /clinician/clients<"), 1u)
+      << "one look at the list while results were shared";
+}
+
+// A therapist asks for the weekly check-in: the client's Today lists it until it is done; the
+// therapist sees done or due only while check-ins are shared; the client can say no.
+TEST_P(CareTest, RequestedMeasuresAreDueDoneOrDeclined) {
+  const std::string link = connect();
+  const std::string path = client_path();
+  therapist->get(path);
+  ASSERT_EQ(therapist->post(path + "/requests", {{"kind", "checkin"}, {"every_weeks", "1"}}).status,
+            303);
+  EXPECT_EQ(therapist->post(path + "/requests", {{"kind", "diary"}, {"every_weeks", "1"}}).status,
+            422);
+  EXPECT_NE(client->get("/today").body.find("asked for the weekly check-in"), std::string::npos);
+  EXPECT_NE(therapist->get(path).body.find("not shared, so you cannot see whether it is done"),
+            std::string::npos);
+  ASSERT_EQ(share(link, "share:checkins"), 303);
+  EXPECT_NE(therapist->get(path).body.find("the weekly check-in, every week: due now"),
+            std::string::npos);
+  client->get("/checkin");
+  std::map<std::string, std::string> answers;
+  for (const char* id : {"acc1", "acc2", "acc3", "beh1", "beh2", "beh3", "mea1", "mea2", "mea3"})
+    answers[id] = "3";
+  ASSERT_EQ(client->post("/checkin", answers).status, 303);
+  EXPECT_EQ(client->get("/today").body.find("asked for the weekly check-in"), std::string::npos);
+  EXPECT_NE(therapist->get(path).body.find("the weekly check-in, every week: done; next on"),
+            std::string::npos);
+  const auto care = client->get("/care");
+  const std::string decline = between(care.body, "action=\"/care/" + link + "/requests/", "\"");
+  ASSERT_FALSE(decline.empty()) << care.body;
+  ASSERT_EQ(client->post("/care/" + link + "/requests/" + decline, {}).status, 303);
+  EXPECT_NE(therapist->get(path).body.find("declined by your client"), std::string::npos);
+}
+
 TEST_P(CareTest, CodesAreSingleUseAndExpireAfterSevenDays) {
   const std::string code = new_code();
   ASSERT_EQ(code.size(), 12u);

@@ -142,7 +142,9 @@ TEST_P(PersonalDataTest, EveryPersonalTableIsExportedAndErased) {
   link.clinician_user_id = *clinician;
   link.status = "requested";
   link.created_at = 1;
-  ASSERT_TRUE(care.add_link(link));
+  auto link_id = care.add_link(link);
+  ASSERT_TRUE(link_id);
+  ASSERT_TRUE(care.add_request({0, *link_id, a_id, "checkin", 1, 1, std::nullopt}));
   ASSERT_TRUE(care.add_code(a_id, "code-hash-of-full", 1, 2));
 
   a.get("/account");

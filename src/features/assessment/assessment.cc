@@ -300,6 +300,23 @@ Result<std::string> Assessments::export_csv(const Owner& owner) {
   return csv;
 }
 
+Result<std::map<int64_t, Assessments::FirstAndLatest>> Assessments::first_and_latest(
+    const std::vector<int64_t>& user_ids) {
+  store::AssessmentsRepo repo(db_);
+  auto rows = repo.first_and_latest(user_ids);
+  if (!rows) return rows.error();
+  std::map<int64_t, FirstAndLatest> out;
+  for (const auto& row : *rows) {  // by user, oldest first
+    auto r = result_from_json(row.result_json);
+    if (!r || !row.user_id) continue;
+    r->public_id = row.public_id;
+    r->completed_at = row.completed_at.value_or(row.started_at);
+    auto [it, added] = out.try_emplace(*row.user_id, FirstAndLatest{*r, *r});
+    if (!added) it->second.latest = *r;
+  }
+  return out;
+}
+
 Result<std::string> Assessments::export_fhir(const Owner& owner) {
   json::array entries;
   auto add = [&](json::object resource) {

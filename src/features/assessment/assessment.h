@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -79,6 +80,12 @@ class Assessments {
   Result<AssessmentResult> result(const Owner& owner, const std::string& public_id);
   // Completed assessments, oldest first, with reliable change from one to the next.
   Result<std::vector<HistoryEntry>> history(const Owner& owner);
+  // The first and the latest result of each of these people who has one (the same result
+  // twice for someone with one): what a clinician's client list shows, in one query.
+  struct FirstAndLatest {
+    AssessmentResult first, latest;
+  };
+  Result<std::map<int64_t, FirstAndLatest>> first_and_latest(const std::vector<int64_t>& user_ids);
   // In-progress assessment ids of the owner (an account, or an anonymous session), newest last.
   Result<std::vector<std::string>> unfinished(const Owner& owner);
   Status adopt(int64_t session_id, int64_t user_id);

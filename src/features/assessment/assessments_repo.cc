@@ -123,6 +123,36 @@ Result<std::vector<AssessmentRecord>> AssessmentsRepo::for_user(int64_t user_id)
   return owned_by("user_id", user_id);
 }
 
+Result<std::vector<AssessmentRecord>> AssessmentsRepo::first_and_latest(
+    const std::vector<int64_t>& user_ids) {
+  std::vector<AssessmentRecord> out;
+  if (user_ids.empty()) return out;
+  std::vector<ll> ids(user_ids.begin(), user_ids.end());
+  std::string in;
+  for (size_t i = 0; i < ids.size(); ++i) in += (i ? ", :u" : ":u") + std::to_string(i);
+  // Window functions: both back ends number each user's completed assessments both ways; the
+  // numbering reads only ids and times, the result text is read for the chosen rows only.
+  const std::string sql =
+      "SELECT a.id, a.public_id, a.user_id, a.session_id, a.instrument_id, a.instrument_version, "
+      "a.consent, a.status, a.started_at, a.completed_at, a.result_json FROM assessments a JOIN "
+      "(SELECT id, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY completed_at, id) AS "
+      "from_first, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY completed_at DESC, id DESC) "
+      "AS from_last FROM assessments WHERE status = 'completed' AND user_id IN (" +
+      in +
+      ")) t ON t.id = a.id WHERE t.from_first = 1 OR t.from_last = 1 ORDER BY a.user_id, "
+      "a.completed_at, a.id";
+  auto st = db_.run([&](soci::session& s) {
+    db_.query(
+        s, sql,
+        [&](soci::statement& stmt) {
+          for (const ll& id : ids) stmt.exchange(soci::use(id));
+        },
+        [&](const soci::row& r) { out.push_back(read(r)); });
+  });
+  if (!st) return st.error();
+  return out;
+}
+
 Result<std::vector<AssessmentRecord>> AssessmentsRepo::for_session(int64_t session_id) {
   // A session's own work only: once adopted, the rows carry a user id and leave this list.
   return owned_by("session_id", session_id, " AND user_id IS NULL");

@@ -51,6 +51,9 @@ class AssessmentsRepo {
   Status complete(int64_t assessment_id, const std::string& result_json, int64_t now);
   // Completed and in-progress assessments of a user, oldest first.
   Result<std::vector<AssessmentRecord>> for_user(int64_t user_id);
+  // For each of these users, their first and latest completed assessment (one row when they
+  // have one), in one query: a clinician's client list.
+  Result<std::vector<AssessmentRecord>> first_and_latest(const std::vector<int64_t>& user_ids);
   // An anonymous session's own assessments, oldest first.
   Result<std::vector<AssessmentRecord>> for_session(int64_t session_id);
   // Inside account deletion's transaction.

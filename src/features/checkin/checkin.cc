@@ -81,6 +81,12 @@ Status Checkins::submit(const Owner& owner, const std::map<std::string, int>& an
   return repo.save(*owner.user_id, {week_start_of(clock_.now()), clock_.now(), encoded});
 }
 
+Result<std::map<int64_t, std::string>> Checkins::latest_weeks(
+    const std::vector<int64_t>& user_ids) {
+  store::CheckinRepo repo(db_);
+  return repo.latest_weeks(user_ids);
+}
+
 Result<std::vector<CheckinScores>> Checkins::history(const Owner& owner) {
   std::vector<CheckinScores> out;
   if (!owner.user_id) return out;

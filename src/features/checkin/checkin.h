@@ -45,6 +45,8 @@ class Checkins {
       : db_(db), clock_(clock), form_(form) {}
   Status submit(const Owner& owner, const std::map<std::string, int>& answers);
   Result<std::vector<CheckinScores>> history(const Owner& owner);
+  // The Monday (YYYY-MM-DD) of each of these people's latest check-in, for those with one.
+  Result<std::map<int64_t, std::string>> latest_weeks(const std::vector<int64_t>& user_ids);
 
  private:
   store::Database& db_;

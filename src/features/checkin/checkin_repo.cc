@@ -39,4 +39,26 @@ void CheckinRepo::erase_user(soci::session& s, int64_t user_id) {
   s << "DELETE FROM regulation_checkins WHERE user_id = :i", soci::use(id);
 }
 
+Result<std::map<int64_t, std::string>> CheckinRepo::latest_weeks(
+    const std::vector<int64_t>& user_ids) {
+  std::map<int64_t, std::string> out;
+  if (user_ids.empty()) return out;
+  std::vector<ll> ids(user_ids.begin(), user_ids.end());
+  std::string in;
+  for (size_t i = 0; i < ids.size(); ++i) in += (i ? ", :u" : ":u") + std::to_string(i);
+  const std::string sql =
+      "SELECT user_id, MAX(week_start) FROM regulation_checkins WHERE user_id IN (" + in +
+      ") GROUP BY user_id";
+  auto st = db_.run([&](soci::session& s) {
+    db_.query(
+        s, sql,
+        [&](soci::statement& stmt) {
+          for (const ll& id : ids) stmt.exchange(soci::use(id));
+        },
+        [&](const soci::row& r) { out[get_int64(r, 0)] = r.get<std::string>(1); });
+  });
+  if (!st) return st.error();
+  return out;
+}
+
 }  // namespace sb::store

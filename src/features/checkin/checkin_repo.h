@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,8 @@ class CheckinRepo {
   // One check-in per user and week: a second one that week replaces the first.
   Status save(int64_t user_id, const CheckinRecord& r);
   Result<std::vector<CheckinRecord>> for_user(int64_t user_id);  // oldest first
+  // The week of each user's latest check-in, for those of these users who have one.
+  Result<std::map<int64_t, std::string>> latest_weeks(const std::vector<int64_t>& user_ids);
 
  private:
   Database& db_;

@@ -63,6 +63,98 @@ std::string normalised_code(std::string_view typed) {
 
 }  // namespace
 
+RequestState due_state(const store::CareRequestRecord& r, int64_t last_done, int64_t today) {
+  RequestState s;
+  s.request = r;
+  const int64_t first = day_of(r.created_at), period = 7 * static_cast<int64_t>(r.every_weeks);
+  s.next_due = last_done >= first - period + 1 && last_done >= 0 ? last_done + period : first;
+  if (r.declined_at) {
+    s.state = DueState::kDeclined;
+  } else if (today < s.next_due) {
+    s.state = DueState::kDone;
+  } else {
+    s.state = today < s.next_due + 7 ? DueState::kDue : DueState::kOverdue;
+  }
+  return s;
+}
+
+const char* kind_words(const std::string& kind) {
+  return kind == "assessment" ? "the attachment assessment" : "the weekly check-in";
+}
+
+Result<int64_t> Care::ask(int64_t clinician_user_id, int64_t client_user_id,
+                          const std::string& kind, int every_weeks) {
+  if (kind != "assessment" && kind != "checkin")
+    return Error{ErrorCode::kInvalidArgument, "Choose the assessment or the weekly check-in.",
+                 "kind"};
+  if (kind == "checkin") every_weeks = 1;
+  if (every_weeks < 1 || every_weeks > 52)
+    return Error{ErrorCode::kInvalidArgument, "Ask every 1 to 52 weeks.", "every_weeks"};
+  auto open = repo_.open_link(client_user_id, clinician_user_id);
+  if (!open) return open.error();
+  if (!*open || (*open)->status != "active") return not_found();
+  store::CareRequestRecord r;
+  r.link_id = (*open)->id;
+  r.client_user_id = client_user_id;
+  r.kind = kind;
+  r.every_weeks = every_weeks;
+  r.created_at = clock_.now();
+  return repo_.add_request(r);
+}
+
+Status Care::decline(int64_t client_user_id, const std::string& link_id, int64_t request_id) {
+  auto link = link_for(client_user_id, link_id);
+  if (!link) return link.error();
+  if (link->client_user_id != client_user_id) return not_found();
+  return repo_.decline_request(request_id, link->id, clock_.now());
+}
+
+Result<std::vector<store::CareRequestRecord>> Care::requests_of_client(int64_t client_user_id,
+                                                                       bool active_only) {
+  auto links = repo_.links_of_client(client_user_id);
+  if (!links) return links.error();
+  std::vector<int64_t> ids;
+  for (const auto& l : *links)
+    if (!active_only || l.status == "active") ids.push_back(l.id);
+  return repo_.requests(ids);
+}
+
+Result<std::vector<Care::Pending>> Care::pending_for_client(int64_t client_user_id,
+                                                            int64_t last_assessment_day,
+                                                            int64_t last_checkin_day) {
+  auto links = repo_.links_of_client(client_user_id);
+  if (!links) return links.error();
+  std::vector<int64_t> ids;
+  for (const auto& l : *links)
+    if (l.status == "active") ids.push_back(l.id);
+  auto requests = repo_.requests(ids);
+  if (!requests) return requests.error();
+  const int64_t today = day_of(clock_.now());
+  std::vector<Pending> out;
+  for (const auto& r : *requests) {
+    const auto s =
+        due_state(r, r.kind == "assessment" ? last_assessment_day : last_checkin_day, today);
+    if (s.state != DueState::kDue && s.state != DueState::kOverdue) continue;
+    Pending p;
+    p.what = kind_words(r.kind);
+    p.href = r.kind == "assessment" ? "/assessment" : "/checkin";
+    p.overdue = s.state == DueState::kOverdue;
+    for (const auto& l : *links)
+      if (l.id == r.link_id)
+        p.who = l.clinician_name.empty() ? l.clinician_email : l.clinician_name;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+Result<std::vector<store::CareRequestRecord>> Care::requests_between(int64_t client_user_id,
+                                                                     int64_t clinician_user_id) {
+  auto open = repo_.open_link(client_user_id, clinician_user_id);
+  if (!open) return open.error();
+  if (!*open) return std::vector<store::CareRequestRecord>{};
+  return repo_.requests({(*open)->id});
+}
+
 Result<std::string> Care::new_code(int64_t clinician_user_id) {
   const std::string code = readable_code();
   const int64_t now = clock_.now();
@@ -196,17 +288,35 @@ Status Care::stop(int64_t client_user_id, const std::string& link_id, const std:
   return access_.revoke_scope(client_user_id, link->clinician_user_id, s->id, clock_.now());
 }
 
-Result<std::vector<Shared>> Care::shared(int64_t client_user_id, int64_t clinician_user_id) {
-  auto grants = access_.grants_between(client_user_id, clinician_user_id);
-  if (!grants) return grants.error();
-  const int64_t now = clock_.now();
+namespace {
+
+// The grants in force among these, as shared scopes in the order of scopes().
+std::vector<Shared> in_force(const std::vector<store::GrantRecord>& grants, int64_t now) {
   std::vector<Shared> out;
   for (const auto& s : scopes()) {
-    for (const auto& g : *grants) {
+    for (const auto& g : grants) {
       if (g.scope != s.id || g.revoked_at || (g.expires_at && *g.expires_at <= now)) continue;
       out.push_back({&s, g.granted_at, g.expires_at});
     }
   }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<Shared>> Care::shared(int64_t client_user_id, int64_t clinician_user_id) {
+  auto grants = access_.grants_between(client_user_id, clinician_user_id);
+  if (!grants) return grants.error();
+  return in_force(*grants, clock_.now());
+}
+
+Result<std::map<int64_t, std::vector<Shared>>> Care::shared_with(int64_t clinician_user_id) {
+  auto grants = access_.grants_to(clinician_user_id);
+  if (!grants) return grants.error();
+  std::map<int64_t, std::vector<store::GrantRecord>> by_client;
+  for (const auto& g : *grants) by_client[g.subject_user_id].push_back(g);
+  std::map<int64_t, std::vector<Shared>> out;
+  for (const auto& [client, list] : by_client) out[client] = in_force(list, clock_.now());
   return out;
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +41,20 @@ struct Shared {
   std::optional<int64_t> until;
 };
 
+// Where a requested measure stands. `next_due` is a day number: the request's first day, then
+// `every_weeks` after the last time it was done. Done until then; due for a week; overdue after.
+enum class DueState { kDone, kDue, kOverdue, kDeclined };
+struct RequestState {
+  store::CareRequestRecord request;
+  std::string link_id;  // the connection's public id
+  int64_t next_due = 0;
+  DueState state = DueState::kDue;
+};
+// `last_done`: the day the measure was last done (an assessment's day, a check-in's Monday),
+// or -1. Pure, so the rule is tested on its own.
+RequestState due_state(const store::CareRequestRecord& r, int64_t last_done, int64_t today);
+const char* kind_words(const std::string& kind);  // "the assessment", "the weekly check-in"
+
 class Care {
  public:
   Care(store::Database& db, const Clock& clock) : db_(db), clock_(clock), repo_(db), access_(db) {}
@@ -68,8 +83,29 @@ class Care {
   }
   // The link, when `user_id` is one of its two sides.
   Result<store::CareLinkRecord> link_for(int64_t user_id, const std::string& link_id);
+  // A clinician asks an active connection's client for a measure, repeated.
+  Result<int64_t> ask(int64_t clinician_user_id, int64_t client_user_id, const std::string& kind,
+                      int every_weeks);
+  Status decline(int64_t client_user_id, const std::string& link_id, int64_t request_id);
+  // The requests of the client's active connections (all clinicians), or of one clinician's
+  // connection with the client; declined ones included.
+  Result<std::vector<store::CareRequestRecord>> requests_of_client(int64_t client_user_id,
+                                                                   bool active_only = true);
+  // What the client's therapists asked for that is due or overdue now, given when the client
+  // last did each measure (day numbers, -1 for never).
+  struct Pending {
+    std::string what, who, href;
+    bool overdue = false;
+  };
+  Result<std::vector<Pending>> pending_for_client(int64_t client_user_id,
+                                                  int64_t last_assessment_day,
+                                                  int64_t last_checkin_day);
+  Result<std::vector<store::CareRequestRecord>> requests_between(int64_t client_user_id,
+                                                                 int64_t clinician_user_id);
   // What the client shares with the clinician now (active grants of the share scopes).
   Result<std::vector<Shared>> shared(int64_t client_user_id, int64_t clinician_user_id);
+  // The same for every client of a clinician at once, by client.
+  Result<std::map<int64_t, std::vector<Shared>>> shared_with(int64_t clinician_user_id);
 
  private:
   Result<std::string> connect(int64_t client_user_id, int64_t clinician_user_id);

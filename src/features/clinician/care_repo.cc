@@ -50,6 +50,9 @@ CareLinkRecord read_link(const soci::row& r) {
 
 void CareRepo::erase_user(soci::session& s, int64_t user_id) {
   const ll uid = user_id;
+  s << "DELETE FROM care_requests WHERE link_id IN (SELECT id FROM care_links WHERE "
+       "client_user_id = :u OR clinician_user_id = :c)",
+      soci::use(uid), soci::use(uid);
   s << "DELETE FROM care_links WHERE client_user_id = :u OR clinician_user_id = :c", soci::use(uid),
       soci::use(uid);
   s << "DELETE FROM care_codes WHERE clinician_user_id = :u", soci::use(uid);
@@ -143,6 +146,53 @@ Status CareRepo::set_ended(int64_t link_id, const std::string& by, int64_t now) 
   });
 }
 
+Result<int64_t> CareRepo::add_request(const CareRequestRecord& r) {
+  ll id = 0;
+  const ll link = r.link_id, client = r.client_user_id, every = r.every_weeks, t = r.created_at;
+  auto st = db_.run([&](soci::session& s) {
+    s << "INSERT INTO care_requests(link_id, client_user_id, kind, every_weeks, created_at) "
+         "VALUES(:l, :c, :k, :e, :t) RETURNING id",
+        soci::use(link), soci::use(client), soci::use(r.kind), soci::use(every), soci::use(t),
+        soci::into(id);
+  });
+  if (!st) return st.error();
+  return static_cast<int64_t>(id);
+}
+
+Result<std::vector<CareRequestRecord>> CareRepo::requests(const std::vector<int64_t>& link_ids) {
+  std::vector<CareRequestRecord> out;
+  if (link_ids.empty()) return out;
+  std::vector<ll> ids(link_ids.begin(), link_ids.end());
+  std::string in;
+  for (size_t i = 0; i < ids.size(); ++i) in += (i ? ", :l" : ":l") + std::to_string(i);
+  auto st = db_.run([&](soci::session& s) {
+    db_.query(
+        s,
+        "SELECT id, link_id, client_user_id, kind, every_weeks, created_at, declined_at FROM "
+        "care_requests WHERE "
+        "link_id IN (" +
+            in + ") ORDER BY id",
+        [&](soci::statement& stmt) {
+          for (const ll& id : ids) stmt.exchange(soci::use(id));
+        },
+        [&](const soci::row& r) {
+          out.push_back({get_int64(r, 0), get_int64(r, 1), get_int64(r, 2), r.get<std::string>(3),
+                         static_cast<int>(get_int64(r, 4)), get_int64(r, 5), optional_int(r, 6)});
+        });
+  });
+  if (!st) return st.error();
+  return out;
+}
+
+Status CareRepo::decline_request(int64_t request_id, int64_t link_id, int64_t now) {
+  const ll id = request_id, link = link_id, t = now;
+  return db_.run([&](soci::session& s) {
+    s << "UPDATE care_requests SET declined_at = :t WHERE id = :i AND link_id = :l AND "
+         "declined_at IS NULL",
+        soci::use(t), soci::use(id), soci::use(link);
+  });
+}
+
 Result<std::optional<int64_t>> CareRepo::listing_owner(int64_t listing_id) {
   return select_one<int64_t>(
       db_,
@@ -174,6 +224,19 @@ std::vector<Migration> care_migrations() {
                " created_at BIGINT NOT NULL,"
                " expires_at BIGINT NOT NULL,"
                " used_at BIGINT)",
+           }},
+          {14,
+           "measures a therapist asks a client for",
+           {
+               "CREATE TABLE care_requests ("
+               " id {{PK}},"
+               " link_id BIGINT NOT NULL REFERENCES care_links(id) ON DELETE CASCADE,"
+               " client_user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+               " kind TEXT NOT NULL CHECK (kind IN ('assessment', 'checkin')),"
+               " every_weeks INTEGER NOT NULL,"
+               " created_at BIGINT NOT NULL,"
+               " declined_at BIGINT)",
+               "CREATE INDEX care_requests_link ON care_requests(link_id)",
            }}};
 }
 

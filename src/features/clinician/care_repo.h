@@ -37,6 +37,18 @@ struct CareCodeRecord {
   std::optional<int64_t> used_at;
 };
 
+// A clinician's request for a measure, repeated: an assessment every N weeks, or the weekly
+// check-in.
+struct CareRequestRecord {
+  int64_t id = 0;
+  int64_t link_id = 0;
+  int64_t client_user_id = 0;
+  std::string kind;  // assessment | checkin
+  int every_weeks = 1;
+  int64_t created_at = 0;
+  std::optional<int64_t> declined_at;
+};
+
 class CareRepo {
  public:
   explicit CareRepo(Database& db) : db_(db) {}
@@ -57,6 +69,10 @@ class CareRepo {
   Result<std::vector<CareLinkRecord>> links_of_clinician(int64_t clinician_user_id);
   Status set_active(int64_t link_id, int64_t now);
   Status set_ended(int64_t link_id, const std::string& by, int64_t now);
+  Result<int64_t> add_request(const CareRequestRecord& r);
+  // Requests under these links, oldest first.
+  Result<std::vector<CareRequestRecord>> requests(const std::vector<int64_t>& link_ids);
+  Status decline_request(int64_t request_id, int64_t link_id, int64_t now);
   // The person behind a listing, when a clinician owns it.
   Result<std::optional<int64_t>> listing_owner(int64_t listing_id);
 

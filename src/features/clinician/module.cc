@@ -21,7 +21,9 @@ class ClinicianModule final : public web::Module {
                web::SharedSources{s.get<assessment::Assessments>(), s.get<growth::Checkins>(),
                                   s.get<growth::CheckinForm>(), s.get<growth::Practice>(),
                                   s.get<growth::SkillLibrary>(), s.get<growth::Reconsider>(),
-                                  s.get<growth::Journal>()}) {}
+                                  s.get<growth::Journal>()}) {
+    s.provide(care_);
+  }
 
   void add_routes(web::Routes& r) override {
     using P = web::CarePages;
@@ -34,6 +36,8 @@ class ClinicianModule final : public web::Module {
     r.page("POST", "/care/{link}/share", Need::member("care:write"), h(&P::do_share));
     r.page("POST", "/care/{link}/stop", Need::member("care:write"), h(&P::do_stop));
     r.page("POST", "/care/{link}/end", Need::member("care:write"), h(&P::do_end_as_client));
+    r.page("POST", "/care/{link}/requests/{request}/decline", Need::member("care:write"),
+           h(&P::do_decline));
     r.page("GET", "/care/{link}/preview/{scope}", Need::member("care:read"), h(&P::preview));
     // The clinician's side: two-factor always; each client's data by that client's grant.
     r.page("GET", "/clinician/clients", Need::clinician("care:clients"), h(&P::clients_page));
@@ -44,6 +48,8 @@ class ClinicianModule final : public web::Module {
            h(&P::do_end_as_clinician));
     r.page("GET", "/clinician/clients/{client}", Need::consent_of("client", care::kConnected),
            h(&P::client_page));
+    r.page("POST", "/clinician/clients/{client}/requests",
+           Need::consent_of("client", care::kConnected), h(&P::do_ask));
     r.page("GET", "/clinician/clients/{client}/results.fhir.json",
            Need::consent_of("client", "share:results"), h(&P::results_fhir));
     r.page("GET", "/clinician/clients/{client}/checkins.fhir.json",
@@ -56,7 +62,9 @@ class ClinicianModule final : public web::Module {
   }
 
   std::vector<web::PersonalTable> personal_tables() const override {
-    return {{"care_links", "client_user_id"}, {"care_codes", "clinician_user_id"}};
+    return {{"care_links", "client_user_id"},
+            {"care_codes", "clinician_user_id"},
+            {"care_requests", "client_user_id"}};
   }
 
   Result<boost::json::object> export_sections(const Owner& owner) override {
@@ -80,6 +88,15 @@ class ClinicianModule final : public web::Module {
     if (!as_clinician) return as_clinician.error();
     add(*as_clinician, "clinician");
     if (!rows.empty()) out["therapy_connections"] = rows;
+    auto requests = care_.requests_of_client(*owner.user_id, /*active_only=*/false);
+    if (!requests) return requests.error();
+    boost::json::array asked;
+    for (const auto& r : *requests)
+      asked.push_back({{"kind", r.kind},
+                       {"every_weeks", r.every_weeks},
+                       {"asked_at", r.created_at},
+                       {"declined_at", r.declined_at ? *r.declined_at : 0}});
+    if (!asked.empty()) out["measures_asked_for"] = asked;
     return out;
   }
 

@@ -201,6 +201,103 @@ Result<json::object> CarePages::scope_view(const care::Scope& scope, const Owner
   return view;
 }
 
+// ------------------------------------------------------------------ requested measures
+
+namespace {
+
+std::string state_words(const care::RequestState& s, int64_t today) {
+  switch (s.state) {
+    case care::DueState::kDeclined:
+      return "declined";
+    case care::DueState::kDone:
+      return "done; next on " + spoken_date(s.next_due, today);
+    case care::DueState::kDue:
+      return "due now (since " + spoken_date(s.next_due, today) + ")";
+    case care::DueState::kOverdue:
+      return "overdue (due since " + spoken_date(s.next_due, today) + ")";
+  }
+  return "";
+}
+
+std::string how_often(const store::CareRequestRecord& r) {
+  if (r.kind == "checkin") return "every week";
+  return r.every_weeks == 1 ? "every week" : "every " + std::to_string(r.every_weeks) + " weeks";
+}
+
+}  // namespace
+
+Result<CarePages::LastDone> CarePages::last_done(const std::vector<int64_t>& for_assessment,
+                                                 const std::vector<int64_t>& for_checkin) {
+  LastDone out;
+  auto results = sources_.assessments.first_and_latest(for_assessment);
+  if (!results) return results.error();
+  for (const auto& [user, r] : *results) out.assessment[user] = day_of(r.latest.completed_at);
+  auto weeks = sources_.checkins.latest_weeks(for_checkin);
+  if (!weeks) return weeks.error();
+  for (const auto& [user, week] : *weeks)
+    if (auto monday = parse_date(week)) out.checkin[user] = *monday;
+  return out;
+}
+
+Result<json::array> CarePages::requests_view(int64_t client_user_id) {
+  auto requests = care_.requests_of_client(client_user_id);
+  if (!requests) return requests.error();
+  json::array out;
+  if (requests->empty()) return out;
+  auto done = last_done({client_user_id}, {client_user_id});
+  if (!done) return done.error();
+  auto links = care_.links_of_client(client_user_id);
+  if (!links) return links.error();
+  const int64_t today = day_of(clock_.now());
+  for (const auto& r : *requests) {
+    const auto& last = r.kind == "assessment" ? done->assessment : done->checkin;
+    const auto it = last.find(client_user_id);
+    const auto state = care::due_state(r, it == last.end() ? -1 : it->second, today);
+    std::string link_id, who;
+    for (const auto& l : *links)
+      if (l.id == r.link_id) {
+        link_id = l.public_id;
+        who = clinician_words(l);
+      }
+    out.push_back(json::object{
+        {"id", r.id},
+        {"link", link_id},
+        {"who", who},
+        {"what", care::kind_words(r.kind)},
+        {"href", r.kind == "assessment" ? "/assessment" : "/checkin"},
+        {"often", how_often(r)},
+        {"state", state_words(state, today)},
+        {"pending", state.state == care::DueState::kDue || state.state == care::DueState::kOverdue},
+        {"declined", state.state == care::DueState::kDeclined}});
+  }
+  return out;
+}
+
+Response CarePages::do_decline(Ctx& ctx) {
+  auto id = parse_int_in(ctx.req.params["request"], 1, INT64_MAX);
+  if (!id) return error_page(ctx, 404, "There is no such request.");
+  auto st = care_.decline(*ctx.visitor.user_id, ctx.req.params["link"], *id);
+  if (!st) {
+    if (st.error().code == ErrorCode::kNotFound) return error_page(ctx, 404, st.error().message);
+    return fail(ctx, st.error(), "We could not decline the request just now.");
+  }
+  return Response::redirect("/care?changed=1");
+}
+
+Response CarePages::do_ask(Ctx& ctx) {
+  const int64_t client = ctx.access->subject().id;
+  auto every = parse_int_in(first_value(ctx.form, "every_weeks"), 1, 52);
+  auto id = care_.ask(*ctx.visitor.user_id, client, first_value(ctx.form, "kind"),
+                      static_cast<int>(every.value_or(0)));
+  if (!id) {
+    if (id.error().code == ErrorCode::kNotFound) return error_page(ctx, 404, id.error().message);
+    if (id.error().code != ErrorCode::kInvalidArgument)
+      return fail(ctx, id.error(), "We could not save the request just now.");
+    return error_page(ctx, 422, id.error().message);
+  }
+  return Response::redirect("/clinician/clients/" + ctx.req.params["client"] + "?asked=1");
+}
+
 // ------------------------------------------------------------------ the client's side
 
 Response CarePages::care_page(Ctx& ctx) { return render_care(ctx, nullptr, 200); }
@@ -240,7 +337,11 @@ Response CarePages::render_care(Ctx& ctx, const Error* error, int status) {
     }
     open.push_back(o);
   }
+  auto requests = requests_view(client);
+  if (!requests) return fail(ctx, requests.error(), "We could not read your therapist's requests.");
   json::object view{{"title", "Your therapist"},
+                    {"requests", *requests},
+                    {"has_requests", !requests->empty()},
                     {"links", open},
                     {"has_links", !open.empty()},
                     {"ended", ended},
@@ -343,6 +444,24 @@ Response CarePages::render_clients(Ctx& ctx, const std::string& new_code, int st
   const int64_t today = day_of(clock_.now());
   auto links = care_.links_of_clinician(*ctx.visitor.user_id);
   if (!links) return fail(ctx, links.error(), "We could not read your clients just now.");
+  auto shared = care_.shared_with(*ctx.visitor.user_id);
+  if (!shared) return fail(ctx, shared.error(), "We could not read your clients just now.");
+  std::vector<int64_t> active;
+  for (const auto& l : *links)
+    if (l.status == "active") active.push_back(l.client_user_id);
+  // The measures, for the clients who share them: the policy says who, and lists this look
+  // in each of their access lists.
+  auto with_results = consented(ctx, "share:results", active);
+  if (!with_results) return fail(ctx, with_results.error(), "We could not read your clients.");
+  auto with_checkins = consented(ctx, "share:checkins", active);
+  if (!with_checkins) return fail(ctx, with_checkins.error(), "We could not read your clients.");
+  auto results = sources_.assessments.first_and_latest(
+      std::vector<int64_t>(with_results->begin(), with_results->end()));
+  if (!results) return fail(ctx, results.error(), "We could not read your clients just now.");
+  auto weeks = sources_.checkins.latest_weeks(
+      std::vector<int64_t>(with_checkins->begin(), with_checkins->end()));
+  if (!weeks) return fail(ctx, weeks.error(), "We could not read your clients just now.");
+
   json::array requests, clients;
   for (const auto& l : *links) {
     if (l.status == "ended") continue;
@@ -354,11 +473,28 @@ Response CarePages::render_clients(Ctx& ctx, const std::string& new_code, int st
       requests.push_back(o);
       continue;
     }
-    auto shared = care_.shared(l.client_user_id, l.clinician_user_id);
-    if (!shared) return fail(ctx, shared.error(), "We could not read your clients just now.");
     std::string names;
-    for (const auto& s : *shared) names += (names.empty() ? "" : ", ") + s.scope->name;
+    if (auto it = shared->find(l.client_user_id); it != shared->end())
+      for (const auto& sh : it->second) names += (names.empty() ? "" : ", ") + sh.scope->name;
     o["shares"] = names.empty() ? std::string("nothing yet") : names;
+    int64_t last = -1;  // the latest day of a shared measure
+    if (auto r = results->find(l.client_user_id); r != results->end()) {
+      const auto& [first, latest] = r->second;
+      o["anxiety"] = fmt::format("{:+.2f}", latest.anxiety.theta);
+      o["avoidance"] = fmt::format("{:+.2f}", latest.avoidance.theta);
+      auto flag = [&](const assessment::DimensionResult& a, const assessment::DimensionResult& b) {
+        const auto c = psy::reliable_change_theta({a.theta, a.se}, {b.theta, b.se});
+        return c.reliable ? std::string(c.difference < 0 ? "reliably lower" : "reliably higher")
+                          : std::string("no reliable change");
+      };
+      o["anxiety_change"] = flag(first.anxiety, latest.anxiety);
+      o["avoidance_change"] = flag(first.avoidance, latest.avoidance);
+      o["has_results"] = true;
+      last = std::max(last, day_of(latest.completed_at));
+    }
+    if (auto w = weeks->find(l.client_user_id); w != weeks->end())
+      if (auto monday = parse_date(w->second)) last = std::max(last, *monday);
+    o["last"] = last >= 0 ? spoken_date(last, today) : std::string("nothing shared yet");
     clients.push_back(o);
   }
   json::object view{{"title", "Your clients"},
@@ -407,12 +543,42 @@ Response CarePages::client_page(Ctx& ctx) {
     scopes.push_back(json::object{{"name", s.scope->name},
                                   {"slug", s.scope->slug},
                                   {"until", until_words(s, day_of(clock_.now()))}});
+  // Where each request stands, for the measures the client shares (the policy records the
+  // look); the others say only that they are not shared.
+  auto requests = care_.requests_between(client, *ctx.visitor.user_id);
+  if (!requests) return fail(ctx, requests.error(), "We could not read the requests.");
+  json::array asked;
+  if (!requests->empty()) {
+    auto results = consented(ctx, "share:results", {client});
+    if (!results) return fail(ctx, results.error(), "We could not read the requests.");
+    auto checkins = consented(ctx, "share:checkins", {client});
+    if (!checkins) return fail(ctx, checkins.error(), "We could not read the requests.");
+    auto done = last_done(std::vector<int64_t>(results->begin(), results->end()),
+                          std::vector<int64_t>(checkins->begin(), checkins->end()));
+    if (!done) return fail(ctx, done.error(), "We could not read the requests.");
+    const int64_t today = day_of(clock_.now());
+    for (const auto& r : *requests) {
+      const bool assessment = r.kind == "assessment";
+      const bool seen = assessment ? results->count(client) > 0 : checkins->count(client) > 0;
+      const auto& last = assessment ? done->assessment : done->checkin;
+      const auto it = last.find(client);
+      const auto state = care::due_state(r, it == last.end() ? -1 : it->second, today);
+      std::string words = state.state == care::DueState::kDeclined ? "declined by your client"
+                          : seen                                   ? state_words(state, today)
+                                 : "not shared, so you cannot see whether it is done";
+      asked.push_back(json::object{
+          {"what", care::kind_words(r.kind)}, {"often", how_often(r)}, {"state", words}});
+    }
+  }
   return render_page(ctx, "clinician_client",
                      {{"title", "Client " + ctx.access->subject().label},
                       {"client", ctx.req.params["client"]},
                       {"email", ctx.access->subject().label},
                       {"scopes", scopes},
-                      {"has_scopes", !scopes.empty()}});
+                      {"has_scopes", !scopes.empty()},
+                      {"asked", asked},
+                      {"has_asked", !asked.empty()},
+                      {"asked_now", ctx.req.query.count("asked") > 0}});
 }
 
 Response CarePages::scope_page(Ctx& ctx, const std::string& scope_id) {

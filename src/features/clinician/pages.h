@@ -3,6 +3,7 @@
 // and each shared scope, every read audited by the access policy).
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "features/assessment/assessment.h"
@@ -38,6 +39,7 @@ class CarePages final : public FeaturePages {
   Response do_share(Ctx& ctx);
   Response do_stop(Ctx& ctx);
   Response do_end_as_client(Ctx& ctx);
+  Response do_decline(Ctx& ctx);
   Response preview(Ctx& ctx);
 
   // The clinician's side.
@@ -46,6 +48,7 @@ class CarePages final : public FeaturePages {
   Response do_accept(Ctx& ctx);
   Response do_end_as_clinician(Ctx& ctx);
   Response client_page(Ctx& ctx);
+  Response do_ask(Ctx& ctx);
   // One shared scope of the client named by {client}; the route's need names the scope.
   Response scope_page(Ctx& ctx, const std::string& scope);
   // The shared results or check-ins as a FHIR R4 Bundle, for the clinician's record system.
@@ -57,7 +60,18 @@ class CarePages final : public FeaturePages {
   Response render_clients(Ctx& ctx, const std::string& new_code, int status);
   // The scope's data of `subject`, for `viewer_words` ("you", "your therapist").
   Result<boost::json::object> scope_view(const care::Scope& scope, const Owner& subject);
+  // When each measure was last done (a day number, -1 for never), for these people.
+  struct LastDone {
+    std::map<int64_t, int64_t> assessment, checkin;
+  };
+  Result<LastDone> last_done(const std::vector<int64_t>& for_assessment,
+                             const std::vector<int64_t>& for_checkin);
 
+ public:
+  // The client's requests from their therapists with where each stands (Today, /care).
+  Result<boost::json::array> requests_view(int64_t client_user_id);
+
+ private:
   care::Care& care_;
   SharedSources sources_;
 };

@@ -2,6 +2,7 @@
 // check-ins, assessments and mood checks; owns no table of its own.
 #include "features/today/module.h"
 
+#include "features/clinician/care.h"
 #include "features/today/pages.h"
 #include "features/today/today.h"
 
@@ -17,7 +18,7 @@ class TodayModule final : public web::Module {
                s.get<growth::SkillLibrary>(), s.get<growth::Reconsider>(),
                s.get<growth::Checkins>(), s.get<assessment::Assessments>(),
                s.get<growth::Journal>()),
-        pages_(s.kit, today_) {}
+        pages_(s.kit, today_, s.get<care::Care>()) {}
 
   void add_routes(web::Routes& r) override {
     r.page("GET", "/today", Need::member("today:read"),

@@ -55,6 +55,17 @@ Response TodayPages::today_page(Ctx& ctx) {
                     {"more_waiting", t->waiting_total > static_cast<int>(t->waiting.size())},
                     {"checkin_done", t->checkin_done_this_week},
                     {"checkin_day", t->checkin_day_today}};
+  // What a therapist asked for and is waiting for (docs/CARE.md, "Requested measures").
+  auto pending = care_.pending_for_client(*ctx.visitor.user_id,
+                                          t->latest ? day_of(t->latest->completed_at) : -1,
+                                          t->checkin_done_this_week ? monday_of(t->day) : -1);
+  if (!pending) return fail(ctx, pending.error(), "We could not gather your day just now.");
+  json::array asked;
+  for (const auto& p : *pending)
+    asked.push_back(
+        json::object{{"what", p.what}, {"who", p.who}, {"href", p.href}, {"overdue", p.overdue}});
+  view["asked"] = asked;
+  view["has_asked"] = !asked.empty();
   if (t->latest) {
     view["latest"] = json::object{{"id", t->latest->public_id},
                                   {"style", t->latest->style},
