@@ -949,7 +949,7 @@ test('every page at 320, 390 and 1280 px: no sideways scroll, 44 px targets, axe
   await page.getByRole('button', { name: 'Log practice' }).click();
   const pages = ['/today', '/menu', '/journal', '/journal/new', entryPage, `${entryPage}/edit`, moodPage,
     '/journal/calendar', '/skills', '/skills/slow-breathing', '/skills/name-the-feeling', '/checkin', '/plan',
-    '/reconsider', '/reconsider/new', '/progress', '/account', '/account/access', '/account/two-factor',
+    '/reconsider', '/reconsider/new', '/progress', '/care', '/account', '/account/access', '/account/two-factor',
     '/assessments', '/assessment', '/understanding', '/help', '/privacy', '/not-a-diagnosis', '/how-we-rank',
     '/therapists', '/therapists?place=60614&radius=25&unit=km', '/clinician'];
   const problems = [];

@@ -4,6 +4,10 @@
 // connection, and the clinician's shorter idle timeout.
 #include <gtest/gtest.h>
 
+#include <soci/soci.h>
+
+#include "accounts/data_key.h"
+#include "features/clinician/care.h"
 #include "support/test_site.h"
 
 namespace sb::web {
@@ -199,6 +203,58 @@ TEST_P(CareTest, RequestedMeasuresAreDueDoneOrDeclined) {
   ASSERT_FALSE(decline.empty()) << care.body;
   ASSERT_EQ(client->post("/care/" + link + "/requests/" + decline, {}).status, 303);
   EXPECT_NE(therapist->get(path).body.find("declined by your client"), std::string::npos);
+}
+
+// The clinician's notes are theirs: on their page and in their export, sealed at rest, never on
+// the client's pages.
+TEST_P(CareTest, AClinicianKeepsSealedNotes) {
+  const std::string link = connect();
+  const std::string path = client_path();
+  therapist->get(path);
+  ASSERT_EQ(therapist
+                ->post("/clinician/links/" + link + "/notes",
+                       {{"note", "Talked about Quillowmere and the trip."}})
+                .status,
+            303);
+  EXPECT_EQ(therapist->post("/clinician/links/" + link + "/notes", {{"note", "   "}}).status, 422);
+  EXPECT_NE(therapist->get(path).body.find("Talked about Quillowmere"), std::string::npos);
+  EXPECT_EQ(client->get("/care").body.find("Quillowmere"), std::string::npos);
+  EXPECT_EQ(client->get("/account/access").body.find("Quillowmere"), std::string::npos);
+  therapist->get("/account");
+  const auto exported = therapist->post("/account/export", {});
+  EXPECT_NE(exported.body.find("Talked about Quillowmere"), std::string::npos)
+      << "the note is in the clinician's export";
+  client->get("/account");
+  EXPECT_EQ(client->post("/account/export", {}).body.find("Quillowmere"), std::string::npos);
+  if (GetParam() == TestBackend::kSqlite) {
+    for (const auto& [name, bytes] : testing::raw_sqlite_files())
+      EXPECT_EQ(bytes.find("Quillowmere"), std::string::npos) << name << ": the note is sealed";
+  }
+}
+
+// Key rotation re-seals the notes: the new key opens them, the old one no longer does.
+TEST_P(CareTest, RotatingTheKeyResealsTheNotes) {
+  const std::string link = connect();
+  therapist->get(client_path());
+  ASSERT_EQ(
+      therapist->post("/clinician/links/" + link + "/notes", {{"note", "Before rotation"}}).status,
+      303);
+  const auto old_key = crypto::DataKey::load(site->key_path);
+  ASSERT_TRUE(old_key);
+  const auto new_key = crypto::DataKey::generate();
+  auto rotated = care::Care::rotate_key(*site->db, *old_key, new_key);
+  ASSERT_TRUE(rotated);
+  EXPECT_EQ(*rotated, 1);
+  long long therapist_id = 0;
+  ASSERT_TRUE(site->db->run([&](soci::session& s) {
+    s << "SELECT id FROM users WHERE email = 'therapist@example.org'", soci::into(therapist_id);
+  }));
+  care::Care with_new(*site->db, site->clock, new_key), with_old(*site->db, site->clock, *old_key);
+  auto notes = with_new.all_notes(therapist_id);
+  ASSERT_TRUE(notes);
+  ASSERT_EQ(notes->size(), 1u);
+  EXPECT_EQ(notes->front().text, "Before rotation");
+  EXPECT_FALSE(with_old.all_notes(therapist_id));
 }
 
 TEST_P(CareTest, CodesAreSingleUseAndExpireAfterSevenDays) {

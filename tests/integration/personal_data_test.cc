@@ -7,6 +7,7 @@
 #include <set>
 
 #include "accounts/access_repo.h"
+#include "accounts/data_key.h"
 #include "features/clinician/care_repo.h"
 #include "features/directory/directory_repo.h"
 #include "store/migrations.h"
@@ -146,6 +147,11 @@ TEST_P(PersonalDataTest, EveryPersonalTableIsExportedAndErased) {
   ASSERT_TRUE(link_id);
   ASSERT_TRUE(care.add_request({0, *link_id, a_id, "checkin", 1, 1, std::nullopt}));
   ASSERT_TRUE(care.add_code(a_id, "code-hash-of-full", 1, 2));
+  // A note as if the member were a clinician, sealed as the clinician feature seals them.
+  auto key = crypto::DataKey::load(site->key_path);
+  ASSERT_TRUE(key);
+  ASSERT_TRUE(care.add_note(
+      {0, a_id, std::nullopt, key->encrypt("A note", "care_note:" + std::to_string(a_id)), 1}));
 
   a.get("/account");
   auto exported = a.post("/account/export", {});

@@ -155,6 +155,70 @@ Result<std::vector<store::CareRequestRecord>> Care::requests_between(int64_t cli
   return repo_.requests({(*open)->id});
 }
 
+namespace {
+std::string note_associated(int64_t clinician_user_id) {
+  return "care_note:" + std::to_string(clinician_user_id);
+}
+}  // namespace
+
+Status Care::add_note(int64_t clinician_user_id, const std::string& link_id,
+                      const std::string& text) {
+  auto link = link_for(clinician_user_id, link_id);
+  if (!link) return link.error();
+  if (link->clinician_user_id != clinician_user_id) return not_found();
+  const std::string body(trim(text));
+  if (body.empty()) return Error{ErrorCode::kInvalidArgument, "Write the note first.", "note"};
+  if (!valid_utf8(body) || utf8_length(body) > 10000)
+    return Error{ErrorCode::kInvalidArgument, "A note can be up to 10,000 characters.", "note"};
+  store::CareNoteRecord r;
+  r.clinician_user_id = clinician_user_id;
+  r.link_id = link->id;
+  r.body_sealed = key_.encrypt(body, note_associated(clinician_user_id));
+  r.created_at = clock_.now();
+  if (auto id = repo_.add_note(r); !id) return id.error();
+  return ok_status();
+}
+
+Result<std::vector<Care::Note>> Care::open_notes(const std::vector<store::CareNoteRecord>& rows) {
+  std::vector<Note> out;
+  for (const auto& r : rows) {
+    auto text = key_.decrypt(r.body_sealed, note_associated(r.clinician_user_id));
+    if (!text) return text.error();
+    out.push_back({r.created_at, std::move(*text)});
+  }
+  return out;
+}
+
+Result<std::vector<Care::Note>> Care::notes(int64_t clinician_user_id, const std::string& link_id) {
+  auto link = link_for(clinician_user_id, link_id);
+  if (!link) return link.error();
+  auto rows = repo_.notes(clinician_user_id, link->id);
+  if (!rows) return rows.error();
+  return open_notes(*rows);
+}
+
+Result<std::vector<Care::Note>> Care::all_notes(int64_t clinician_user_id) {
+  auto rows = repo_.notes(clinician_user_id, 0);
+  if (!rows) return rows.error();
+  return open_notes(*rows);
+}
+
+Result<int> Care::rotate_key(store::Database& db, const crypto::DataKey& from,
+                             const crypto::DataKey& to) {
+  store::CareRepo repo(db);
+  auto rows = repo.all_notes();
+  if (!rows) return rows.error();
+  int n = 0;
+  for (const auto& r : *rows) {
+    auto resealed = crypto::reseal(from, to, r.body_sealed, note_associated(r.clinician_user_id));
+    if (!resealed) return resealed.error();
+    if (!*resealed) continue;
+    if (auto st = repo.replace_note_sealed(r.id, **resealed); !st) return st.error();
+    ++n;
+  }
+  return n;
+}
+
 Result<std::string> Care::new_code(int64_t clinician_user_id) {
   const std::string code = readable_code();
   const int64_t now = clock_.now();

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "accounts/access_repo.h"
+#include "accounts/data_key.h"
 #include "core/clock.h"
 #include "core/result.h"
 #include "features/clinician/care_repo.h"
@@ -57,7 +58,8 @@ const char* kind_words(const std::string& kind);  // "the assessment", "the week
 
 class Care {
  public:
-  Care(store::Database& db, const Clock& clock) : db_(db), clock_(clock), repo_(db), access_(db) {}
+  Care(store::Database& db, const Clock& clock, const crypto::DataKey& key)
+      : db_(db), clock_(clock), key_(key), repo_(db), access_(db) {}
 
   // A clinician's one-time code for one client: returned once, stored only as a hash.
   Result<std::string> new_code(int64_t clinician_user_id);
@@ -102,6 +104,18 @@ class Care {
                                                   int64_t last_checkin_day);
   Result<std::vector<store::CareRequestRecord>> requests_between(int64_t client_user_id,
                                                                  int64_t clinician_user_id);
+  // The clinician's own notes: sealed at rest, theirs alone (never shown to the client).
+  struct Note {
+    int64_t created_at = 0;
+    std::string text;
+  };
+  Status add_note(int64_t clinician_user_id, const std::string& link_id, const std::string& text);
+  // On one connection, newest first.
+  Result<std::vector<Note>> notes(int64_t clinician_user_id, const std::string& link_id);
+  // Every note of the clinician (their export), newest first.
+  Result<std::vector<Note>> all_notes(int64_t clinician_user_id);
+  static Result<int> rotate_key(store::Database& db, const crypto::DataKey& from,
+                                const crypto::DataKey& to);
   // What the client shares with the clinician now (active grants of the share scopes).
   Result<std::vector<Shared>> shared(int64_t client_user_id, int64_t clinician_user_id);
   // The same for every client of a clinician at once, by client.
@@ -111,8 +125,11 @@ class Care {
   Result<std::string> connect(int64_t client_user_id, int64_t clinician_user_id);
   Status revoke_all(int64_t client_user_id, int64_t clinician_user_id);
 
+  Result<std::vector<Note>> open_notes(const std::vector<store::CareNoteRecord>& rows);
+
   store::Database& db_;
   const Clock& clock_;
+  const crypto::DataKey& key_;
   store::CareRepo repo_;
   store::AccessRepo access_;
 };

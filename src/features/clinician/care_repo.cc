@@ -53,6 +53,10 @@ void CareRepo::erase_user(soci::session& s, int64_t user_id) {
   s << "DELETE FROM care_requests WHERE link_id IN (SELECT id FROM care_links WHERE "
        "client_user_id = :u OR clinician_user_id = :c)",
       soci::use(uid), soci::use(uid);
+  s << "DELETE FROM care_notes WHERE clinician_user_id = :u", soci::use(uid);
+  s << "UPDATE care_notes SET link_id = NULL WHERE link_id IN (SELECT id FROM care_links WHERE "
+       "client_user_id = :u)",
+      soci::use(uid);
   s << "DELETE FROM care_links WHERE client_user_id = :u OR clinician_user_id = :c", soci::use(uid),
       soci::use(uid);
   s << "DELETE FROM care_codes WHERE clinician_user_id = :u", soci::use(uid);
@@ -193,6 +197,51 @@ Status CareRepo::decline_request(int64_t request_id, int64_t link_id, int64_t no
   });
 }
 
+namespace {
+constexpr const char* kNoteColumns =
+    "SELECT id, clinician_user_id, link_id, body_sealed, created_at FROM care_notes ";
+CareNoteRecord read_note(const soci::row& r) {
+  return {get_int64(r, 0), get_int64(r, 1), optional_int(r, 2), r.get<std::string>(3),
+          get_int64(r, 4)};
+}
+}  // namespace
+
+Result<int64_t> CareRepo::add_note(const CareNoteRecord& r) {
+  ll id = 0;
+  const ll clinician = r.clinician_user_id, link = r.link_id.value_or(0), t = r.created_at;
+  soci::indicator link_ind = r.link_id ? soci::i_ok : soci::i_null;
+  auto st = db_.run([&](soci::session& s) {
+    s << "INSERT INTO care_notes(clinician_user_id, link_id, body_sealed, created_at) "
+         "VALUES(:c, :l, :b, :t) RETURNING id",
+        soci::use(clinician), soci::use(link, link_ind), soci::use(r.body_sealed), soci::use(t),
+        soci::into(id);
+  });
+  if (!st) return st.error();
+  return static_cast<int64_t>(id);
+}
+
+Result<std::vector<CareNoteRecord>> CareRepo::notes(int64_t clinician_user_id, int64_t link_id) {
+  if (link_id == 0)
+    return select_all<CareNoteRecord>(
+        db_, std::string(kNoteColumns) + "WHERE clinician_user_id = :c ORDER BY id DESC", read_note,
+        static_cast<ll>(clinician_user_id));
+  return select_all<CareNoteRecord>(
+      db_,
+      std::string(kNoteColumns) + "WHERE clinician_user_id = :c AND link_id = :l ORDER BY id DESC",
+      read_note, static_cast<ll>(clinician_user_id), static_cast<ll>(link_id));
+}
+
+Result<std::vector<CareNoteRecord>> CareRepo::all_notes() {
+  return select_all<CareNoteRecord>(db_, std::string(kNoteColumns) + "ORDER BY id", read_note);
+}
+
+Status CareRepo::replace_note_sealed(int64_t note_id, const std::string& sealed) {
+  const ll id = note_id;
+  return db_.run([&](soci::session& s) {
+    s << "UPDATE care_notes SET body_sealed = :b WHERE id = :i", soci::use(sealed), soci::use(id);
+  });
+}
+
 Result<std::optional<int64_t>> CareRepo::listing_owner(int64_t listing_id) {
   return select_one<int64_t>(
       db_,
@@ -237,6 +286,17 @@ std::vector<Migration> care_migrations() {
                " created_at BIGINT NOT NULL,"
                " declined_at BIGINT)",
                "CREATE INDEX care_requests_link ON care_requests(link_id)",
+           }},
+          {15,
+           "therapists' own notes, sealed",
+           {
+               "CREATE TABLE care_notes ("
+               " id {{PK}},"
+               " clinician_user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+               " link_id BIGINT REFERENCES care_links(id) ON DELETE SET NULL,"
+               " body_sealed TEXT NOT NULL,"
+               " created_at BIGINT NOT NULL)",
+               "CREATE INDEX care_notes_clinician ON care_notes(clinician_user_id, link_id)",
            }}};
 }
 

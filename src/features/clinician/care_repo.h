@@ -49,6 +49,16 @@ struct CareRequestRecord {
   std::optional<int64_t> declined_at;
 };
 
+// A clinician's own note about a connection: sealed, the clinician's data (their export), kept
+// when the client leaves (the link is then gone and the note names no one).
+struct CareNoteRecord {
+  int64_t id = 0;
+  int64_t clinician_user_id = 0;
+  std::optional<int64_t> link_id;
+  std::string body_sealed;
+  int64_t created_at = 0;
+};
+
 class CareRepo {
  public:
   explicit CareRepo(Database& db) : db_(db) {}
@@ -73,6 +83,11 @@ class CareRepo {
   // Requests under these links, oldest first.
   Result<std::vector<CareRequestRecord>> requests(const std::vector<int64_t>& link_ids);
   Status decline_request(int64_t request_id, int64_t link_id, int64_t now);
+  Result<int64_t> add_note(const CareNoteRecord& r);
+  // A clinician's notes on one link, or all of them (link 0), newest first.
+  Result<std::vector<CareNoteRecord>> notes(int64_t clinician_user_id, int64_t link_id);
+  Result<std::vector<CareNoteRecord>> all_notes();  // for key rotation
+  Status replace_note_sealed(int64_t note_id, const std::string& sealed);
   // The person behind a listing, when a clinician owns it.
   Result<std::optional<int64_t>> listing_owner(int64_t listing_id);
 

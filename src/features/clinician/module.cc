@@ -16,7 +16,8 @@ using web::Need;
 class ClinicianModule final : public web::Module {
  public:
   explicit ClinicianModule(web::Services& s)
-      : care_(s.db, s.clock),
+      : db_(s.db),
+        care_(s.db, s.clock, s.key),
         pages_(s.kit, care_,
                web::SharedSources{s.get<assessment::Assessments>(), s.get<growth::Checkins>(),
                                   s.get<growth::CheckinForm>(), s.get<growth::Practice>(),
@@ -44,6 +45,7 @@ class ClinicianModule final : public web::Module {
     r.page("POST", "/clinician/codes", Need::clinician("care:clients"), h(&P::do_new_code));
     r.page("POST", "/clinician/links/{link}/accept", Need::clinician("care:clients"),
            h(&P::do_accept));
+    r.page("POST", "/clinician/links/{link}/notes", Need::clinician("care:notes"), h(&P::do_note));
     r.page("POST", "/clinician/links/{link}/end", Need::clinician("care:clients"),
            h(&P::do_end_as_clinician));
     r.page("GET", "/clinician/clients/{client}", Need::consent_of("client", care::kConnected),
@@ -64,7 +66,12 @@ class ClinicianModule final : public web::Module {
   std::vector<web::PersonalTable> personal_tables() const override {
     return {{"care_links", "client_user_id"},
             {"care_codes", "clinician_user_id"},
-            {"care_requests", "client_user_id"}};
+            {"care_requests", "client_user_id"},
+            {"care_notes", "clinician_user_id"}};
+  }
+
+  Result<int> rotate_key(const crypto::DataKey& from, const crypto::DataKey& to) override {
+    return care::Care::rotate_key(db_, from, to);
   }
 
   Result<boost::json::object> export_sections(const Owner& owner) override {
@@ -97,6 +104,12 @@ class ClinicianModule final : public web::Module {
                        {"asked_at", r.created_at},
                        {"declined_at", r.declined_at ? *r.declined_at : 0}});
     if (!asked.empty()) out["measures_asked_for"] = asked;
+    auto notes = care_.all_notes(*owner.user_id);
+    if (!notes) return notes.error();
+    boost::json::array written;
+    for (const auto& n : *notes)
+      written.push_back({{"written_at", n.created_at}, {"text", n.text}});
+    if (!written.empty()) out["notes_about_clients"] = written;
     return out;
   }
 
@@ -105,6 +118,7 @@ class ClinicianModule final : public web::Module {
   }
 
  private:
+  store::Database& db_;
   care::Care care_;
   web::CarePages pages_;
 };

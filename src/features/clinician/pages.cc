@@ -284,6 +284,19 @@ Response CarePages::do_decline(Ctx& ctx) {
   return Response::redirect("/care?changed=1");
 }
 
+Response CarePages::do_note(Ctx& ctx) {
+  auto link = care_.link_for(*ctx.visitor.user_id, ctx.req.params["link"]);
+  if (!link || link->clinician_user_id != *ctx.visitor.user_id)
+    return error_page(ctx, 404, "There is no such connection.");
+  auto st = care_.add_note(*ctx.visitor.user_id, link->public_id, first_value(ctx.form, "note"));
+  if (!st) {
+    if (st.error().code != ErrorCode::kInvalidArgument)
+      return fail(ctx, st.error(), "We could not save the note just now.");
+    return error_page(ctx, 422, st.error().message);
+  }
+  return Response::redirect("/clinician/clients/" + link->client_public_id + "?noted=1#notes");
+}
+
 Response CarePages::do_ask(Ctx& ctx) {
   const int64_t client = ctx.access->subject().id;
   auto every = parse_int_in(first_value(ctx.form, "every_weeks"), 1, 52);
@@ -570,8 +583,28 @@ Response CarePages::client_page(Ctx& ctx) {
           {"what", care::kind_words(r.kind)}, {"often", how_often(r)}, {"state", words}});
     }
   }
+  // The clinician's own notes on this connection (theirs, sealed; never shown to the client).
+  json::array notes;
+  std::string link_id;
+  if (auto links = care_.links_of_clinician(*ctx.visitor.user_id); links) {
+    for (const auto& l : *links)
+      if (l.client_user_id == client && l.status == "active") link_id = l.public_id;
+  } else {
+    return fail(ctx, links.error(), "We could not read your notes.");
+  }
+  if (!link_id.empty()) {
+    auto written = care_.notes(*ctx.visitor.user_id, link_id);
+    if (!written) return fail(ctx, written.error(), "We could not read your notes.");
+    for (const auto& n : *written)
+      notes.push_back(json::object{{"when", spoken_time(n.created_at, day_of(clock_.now()))},
+                                   {"text", n.text}});
+  }
   return render_page(ctx, "clinician_client",
                      {{"title", "Client " + ctx.access->subject().label},
+                      {"link", link_id},
+                      {"notes", notes},
+                      {"has_notes", !notes.empty()},
+                      {"noted", ctx.req.query.count("noted") > 0},
                       {"client", ctx.req.params["client"]},
                       {"email", ctx.access->subject().label},
                       {"scopes", scopes},

@@ -49,6 +49,7 @@ class CarePages final : public FeaturePages {
   Response do_end_as_clinician(Ctx& ctx);
   Response client_page(Ctx& ctx);
   Response do_ask(Ctx& ctx);
+  Response do_note(Ctx& ctx);
   // One shared scope of the client named by {client}; the route's need names the scope.
   Response scope_page(Ctx& ctx, const std::string& scope);
   // The shared results or check-ins as a FHIR R4 Bundle, for the clinician's record system.
