@@ -17,9 +17,9 @@ namespace sb::app {
 
 std::vector<web::Feature> features() {
   return {
-      features::site(),      features::assessment(), features::journal(),   features::skills(),
-      features::checkin(),   features::reconsider(), features::plan(),      features::progress(),
-      features::clinician(), features::today(),      features::directory(), features::account(),
+      features::site(),     features::assessment(), features::journal(),   features::skills(),
+      features::checkin(),  features::reconsider(), features::clinician(), features::plan(),
+      features::progress(), features::today(),      features::directory(), features::account(),
   };
 }
 

@@ -185,6 +185,16 @@ TEST_P(CareTest, RequestedMeasuresAreDueDoneOrDeclined) {
   EXPECT_EQ(therapist->post(path + "/requests", {{"kind", "diary"}, {"every_weeks", "1"}}).status,
             422);
   EXPECT_NE(client->get("/today").body.find("asked for the weekly check-in"), std::string::npos);
+  // ... and in the client's calendar feed, every week from the day it was asked.
+  client->get("/plan");
+  ASSERT_EQ(client->post("/plan/feed", {}).status, 303);
+  const std::string feed = "/calendar/" + between(client->get("/plan").body, "/calendar/", "\"");
+  const auto ics = site->browser().get(feed);
+  ASSERT_EQ(ics.status, 200) << feed;
+  EXPECT_NE(ics.body.find("SUMMARY:Weekly check-in\\, asked by therapist@example.org"),
+            std::string::npos)
+      << ics.body;
+  EXPECT_NE(ics.body.find("RRULE:FREQ=WEEKLY;INTERVAL=1"), std::string::npos);
   EXPECT_NE(therapist->get(path).body.find("not shared, so you cannot see whether it is done"),
             std::string::npos);
   ASSERT_EQ(share(link, "share:checkins"), 303);
@@ -203,6 +213,8 @@ TEST_P(CareTest, RequestedMeasuresAreDueDoneOrDeclined) {
   ASSERT_FALSE(decline.empty()) << care.body;
   ASSERT_EQ(client->post("/care/" + link + "/requests/" + decline, {}).status, 303);
   EXPECT_NE(therapist->get(path).body.find("declined by your client"), std::string::npos);
+  EXPECT_EQ(site->browser().get(feed).body.find("asked by"), std::string::npos)
+      << "a declined request leaves the calendar";
 }
 
 // The clinician's notes are theirs: on their page and in their export, sealed at rest, never on

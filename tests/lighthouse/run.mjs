@@ -81,5 +81,6 @@ for (const [name, url] of [['Today', `${BASE}/today`], ['a question', freshQuest
 }
 await browser.close().catch(() => {});
 chrome.kill();
-fs.rmSync(profile, { recursive: true, force: true });
+// Chromium may still be writing its profile for a moment after the kill: retry the removal.
+fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 process.exit(missed ? 1 : 0);

@@ -147,6 +147,24 @@ Result<std::vector<Care::Pending>> Care::pending_for_client(int64_t client_user_
   return out;
 }
 
+Result<std::vector<Care::Asked>> Care::asked_of_client(int64_t client_user_id) {
+  auto links = repo_.links_of_client(client_user_id);
+  if (!links) return links.error();
+  std::vector<int64_t> ids;
+  for (const auto& l : *links)
+    if (l.status == "active") ids.push_back(l.id);
+  auto requests = repo_.requests(ids);
+  if (!requests) return requests.error();
+  std::vector<Asked> out;
+  for (const auto& r : *requests) {
+    if (r.declined_at) continue;
+    for (const auto& l : *links)
+      if (l.id == r.link_id)
+        out.push_back({r, l.clinician_name.empty() ? l.clinician_email : l.clinician_name});
+  }
+  return out;
+}
+
 Result<std::vector<store::CareRequestRecord>> Care::requests_between(int64_t client_user_id,
                                                                      int64_t clinician_user_id) {
   auto open = repo_.open_link(client_user_id, clinician_user_id);

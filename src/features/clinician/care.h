@@ -102,6 +102,12 @@ class Care {
   Result<std::vector<Pending>> pending_for_client(int64_t client_user_id,
                                                   int64_t last_assessment_day,
                                                   int64_t last_checkin_day);
+  // The requests in force (active connection, not declined), with who asked.
+  struct Asked {
+    store::CareRequestRecord request;
+    std::string who;
+  };
+  Result<std::vector<Asked>> asked_of_client(int64_t client_user_id);
   Result<std::vector<store::CareRequestRecord>> requests_between(int64_t client_user_id,
                                                                  int64_t clinician_user_id);
   // The clinician's own notes: sealed at rest, theirs alone (never shown to the client).

@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include "features/clinician/care.h"
 #include "features/plan/pages.h"
 #include "features/plan/plan.h"
 #include "features/plan/plan_repo.h"
@@ -22,6 +23,25 @@ class PlanModule final : public web::Module {
         plans_(s.db, s.clock, s.key, s.get<growth::SkillLibrary>(), s.get<growth::Practice>()),
         pages_(s.kit, s.get<growth::SkillLibrary>(), plans_) {
     s.provide(plans_);
+    // A therapist's requested measures join the calendar feed (docs/CARE.md).
+    plans_.set_asked_source([&care = s.get<care::Care>()](
+                                int64_t user_id) -> Result<std::vector<growth::AskedMeasure>> {
+      auto asked = care.asked_of_client(user_id);
+      if (!asked) return asked.error();
+      std::vector<growth::AskedMeasure> out;
+      for (const auto& a : *asked) {
+        growth::AskedMeasure m;
+        m.uid_part = "asked-" + std::to_string(a.request.id);
+        m.summary = std::string(a.request.kind == "assessment" ? "Assessment" : "Weekly check-in") +
+                    ", asked by " + a.who;
+        m.description = a.who + " asked for " + care::kind_words(a.request.kind) +
+                        ". Open SecureBase to do it, or say no on Your therapist.";
+        m.first_day = day_of(a.request.created_at);
+        m.every_weeks = a.request.kind == "checkin" ? 1 : a.request.every_weeks;
+        out.push_back(std::move(m));
+      }
+      return out;
+    });
   }
 
   void add_routes(web::Routes& r) override {

@@ -262,7 +262,8 @@ std::string ics_fold(std::string_view line) {
 }
 
 std::string plan_calendar(const WeeklyPlan& plan, const SkillLibrary& library,
-                          const std::string& uid_seed, int64_t now) {
+                          const std::string& uid_seed, int64_t now,
+                          const std::vector<AskedMeasure>& asked) {
   std::string out;
   for (const char* line :
        {"BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//SecureBase//Weekly plan//EN",
@@ -286,6 +287,15 @@ std::string plan_calendar(const WeeklyPlan& plan, const SkillLibrary& library,
     add_event(out, uid_seed + "-checkin@securebase", stamp, monday, 1u << plan.checkin_day, "18:00",
               "Weekly check-in",
               "A few minutes to notice how regulating your emotions went this week.");
+  }
+  for (const auto& a : asked) {
+    for (const std::string& line :
+         {std::string("BEGIN:VEVENT"), "UID:" + uid_seed + "-" + a.uid_part + "@securebase",
+          "DTSTAMP:" + stamp, "DTSTART;VALUE=DATE:" + compact_date(a.first_day),
+          "RRULE:FREQ=WEEKLY;INTERVAL=" + std::to_string(a.every_weeks),
+          "SUMMARY:" + ics_escape(a.summary), "DESCRIPTION:" + ics_escape(a.description),
+          std::string("END:VEVENT")})
+      out += ics_fold(line);
   }
   out += ics_fold("END:VCALENDAR");
   return out;
@@ -360,7 +370,13 @@ Result<std::string> Plans::calendar_for_token(const std::string& token) {
   auto plan = get(owner);
   if (!plan) return plan.error();
   const std::string seed = crypto::sha256_hex("uid:" + token).substr(0, 24);
-  return plan_calendar(plan->value_or(WeeklyPlan{}), library_, seed, clock_.now());
+  std::vector<AskedMeasure> asked;
+  if (asked_) {
+    auto found = asked_(*owner.user_id);
+    if (!found) return found.error();
+    asked = std::move(*found);
+  }
+  return plan_calendar(plan->value_or(WeeklyPlan{}), library_, seed, clock_.now(), asked);
 }
 
 Result<std::string> Plans::export_json(const Owner& owner) {

@@ -2,6 +2,7 @@
 // calendar feed (an ICS address with a secret token that can be revoked or replaced).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,14 +69,28 @@ Streak compute_streak(const WeeklyPlan& plan, const std::vector<PracticeEntry>& 
 
 // An iCalendar (RFC 5545) document with a weekly recurring reminder for each planned practice
 // and the check-in. It names practices only: calendar services read what they store.
+// A measure someone asked the person for (a therapist's request, docs/CARE.md): a whole-day
+// event from `first_day`, every `every_weeks` weeks.
+struct AskedMeasure {
+  std::string uid_part, summary, description;
+  int64_t first_day = 0;
+  int every_weeks = 1;
+};
+
 std::string plan_calendar(const WeeklyPlan& plan, const SkillLibrary& library,
-                          const std::string& uid_seed, int64_t now);
+                          const std::string& uid_seed, int64_t now,
+                          const std::vector<AskedMeasure>& asked = {});
 // RFC 5545 TEXT escaping and 75-octet line folding (exposed for tests).
 std::string ics_escape(std::string_view text);
 std::string ics_fold(std::string_view line);
 
 class Plans {
  public:
+  // Where the calendar feed finds the measures a person was asked for (set by the app when a
+  // feature offers them; none otherwise).
+  using AskedSource = std::function<Result<std::vector<AskedMeasure>>(int64_t user_id)>;
+  void set_asked_source(AskedSource source) { asked_ = std::move(source); }
+
   Plans(store::Database& db, const Clock& clock, const crypto::DataKey& key,
         const SkillLibrary& library, Practice& practice)
       : db_(db), clock_(clock), key_(key), library_(library), practice_(practice) {}
@@ -102,6 +117,7 @@ class Plans {
   const crypto::DataKey& key_;
   const SkillLibrary& library_;
   Practice& practice_;
+  AskedSource asked_;
 };
 
 }  // namespace sb::growth
