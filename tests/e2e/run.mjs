@@ -816,6 +816,7 @@ test('working with a therapist: connect from the listing, share two things, stop
   await axeCheck(page, '/clinician/clients with a request');
   await page.getByRole('button', { name: /^Accept / }).click();
   await page.waitForURL(/accepted=1/);
+  await shoot(page, 'clinician-clients');
 
   // The client shares two things, after a preview.
   await c.goto(`${BASE}/care`);
@@ -836,6 +837,11 @@ test('working with a therapist: connect from the listing, share two things, stop
   const shared = await page.locator('main ul li a').allInnerTexts();
   expect(shared.join('|') === 'Assessment results|Weekly check-ins', `shared: ${shared.join('|')}`);
   await axeCheck(page, 'a client as the therapist sees them');
+  await page.getByLabel('A note').fill('First session: talked about the trip.');
+  await page.getByRole('button', { name: 'Save the note' }).click();
+  await page.waitForURL(/noted=1/);
+  await axeCheck(page, 'a client page with a note');
+  await shoot(page, 'clinician-client');
   await page.getByRole('link', { name: 'Weekly check-ins' }).click();
   expect((await page.locator('main').innerText()).includes('of 5'), 'the therapist sees the check-in');
   await axeCheck(page, 'shared check-ins');
@@ -865,7 +871,7 @@ test('working with a therapist: connect from the listing, share two things, stop
   // Every read is on the client's access page.
   await c.goto(`${BASE}/account/access`);
   const reads = (await c.locator('table tbody tr').allInnerTexts()).filter((r) => r.includes(therapist));
-  expect(reads.length === 7, `seven reads listed (the client list's look at results and at check-ins, the overview, check-ins, two FHIR downloads, results): ${reads.join(' | ')}`);
+  expect(reads.length === 8, `eight reads listed (the client list's look at results and at check-ins, the overview twice (before and after a note), check-ins, two FHIR downloads, results): ${reads.join(' | ')}`);
   expect(reads.some((r) => r.includes(`${clientPath}/checkins`)), 'the check-in read is listed');
   await axeCheck(c, '/account/access with the therapist\'s reads');
 
