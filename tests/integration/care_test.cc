@@ -269,6 +269,29 @@ TEST_P(CareTest, RotatingTheKeyResealsTheNotes) {
   EXPECT_FALSE(with_old.all_notes(therapist_id));
 }
 
+// "Since our last session": what the client did since the day the clinician recorded, one line
+// per shared scope and nothing for the rest.
+TEST_P(CareTest, SinceTheLastSessionCountsWhatIsShared) {
+  const std::string link = connect();
+  const std::string path = client_path();
+  ASSERT_EQ(share(link, "share:checkins"), 303);
+  EXPECT_NE(therapist->get(path).body.find("Record a session"), std::string::npos);
+  ASSERT_EQ(therapist->post("/clinician/links/" + link + "/session", {}).status, 303);
+  client->get("/checkin");
+  std::map<std::string, std::string> answers;
+  for (const char* id : {"acc1", "acc2", "acc3", "beh1", "beh2", "beh3", "mea1", "mea2", "mea3"})
+    answers[id] = "2";
+  ASSERT_EQ(client->post("/checkin", answers).status, 303);
+  client->get("/skills/slow-breathing");
+  client->post("/skills/slow-breathing/log", {{"before", "6"}, {"after", "3"}});
+  const auto page = therapist->get(path);
+  EXPECT_NE(page.body.find("Since Friday 15 January, of what client@example.org shares"),
+            std::string::npos)
+      << page.body;
+  EXPECT_NE(page.body.find("<li>1 weekly check-in</li>"), std::string::npos);
+  EXPECT_EQ(page.body.find("skill practice"), std::string::npos) << "practice is not shared";
+}
+
 TEST_P(CareTest, CodesAreSingleUseAndExpireAfterSevenDays) {
   const std::string code = new_code();
   ASSERT_EQ(code.size(), 12u);

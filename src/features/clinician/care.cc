@@ -318,6 +318,13 @@ Status Care::accept(int64_t clinician_user_id, const std::string& link_id) {
   });
 }
 
+Status Care::record_session(int64_t clinician_user_id, const std::string& link_id) {
+  auto link = link_for(clinician_user_id, link_id);
+  if (!link) return link.error();
+  if (link->clinician_user_id != clinician_user_id || link->status != "active") return not_found();
+  return repo_.set_last_session(link->id, date_of_day(day_of(clock_.now())));
+}
+
 Status Care::end(int64_t user_id, const std::string& link_id) {
   auto link = link_for(user_id, link_id);
   if (!link) return link.error();

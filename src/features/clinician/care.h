@@ -68,6 +68,8 @@ class Care {
   Result<std::string> connect_with_listing(int64_t client_user_id, int64_t listing_id);
 
   Status accept(int64_t clinician_user_id, const std::string& link_id);
+  // The clinician met the client today: "since our last session" counts from today.
+  Status record_session(int64_t clinician_user_id, const std::string& link_id);
   // Either side; `user_id` must be the client or the clinician of the link.
   Status end(int64_t user_id, const std::string& link_id);
 

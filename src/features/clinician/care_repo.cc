@@ -24,7 +24,8 @@ std::string optional_text(const soci::row& r, size_t i) {
 constexpr const char* kLinkColumns =
     "SELECT l.id, l.public_id, l.client_user_id, l.clinician_user_id, l.status, l.created_at, "
     "l.accepted_at, l.ended_at, l.ended_by, c.public_id, c.email, t.email, "
-    "(SELECT MIN(d.name) FROM directory_listings d WHERE d.owner_user_id = l.clinician_user_id) "
+    "(SELECT MIN(d.name) FROM directory_listings d WHERE d.owner_user_id = l.clinician_user_id), "
+    "l.last_session_on "
     "FROM care_links l JOIN users c ON c.id = l.client_user_id "
     "JOIN users t ON t.id = l.clinician_user_id ";
 
@@ -43,6 +44,7 @@ CareLinkRecord read_link(const soci::row& r) {
   l.client_email = r.get<std::string>(10);
   l.clinician_email = r.get<std::string>(11);
   l.clinician_name = optional_text(r, 12);
+  l.last_session_on = optional_text(r, 13);
   return l;
 }
 
@@ -242,6 +244,13 @@ Status CareRepo::replace_note_sealed(int64_t note_id, const std::string& sealed)
   });
 }
 
+Status CareRepo::set_last_session(int64_t link_id, const std::string& day) {
+  const ll id = link_id;
+  return db_.run([&](soci::session& s) {
+    s << "UPDATE care_links SET last_session_on = :d WHERE id = :i", soci::use(day), soci::use(id);
+  });
+}
+
 Result<std::optional<int64_t>> CareRepo::listing_owner(int64_t listing_id) {
   return select_one<int64_t>(
       db_,
@@ -297,6 +306,11 @@ std::vector<Migration> care_migrations() {
                " body_sealed TEXT NOT NULL,"
                " created_at BIGINT NOT NULL)",
                "CREATE INDEX care_notes_clinician ON care_notes(clinician_user_id, link_id)",
+           }},
+          {16,
+           "the day a therapist last met their client",
+           {
+               "ALTER TABLE care_links ADD COLUMN last_session_on TEXT",
            }}};
 }
 

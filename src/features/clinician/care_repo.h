@@ -28,6 +28,7 @@ struct CareLinkRecord {
   std::string ended_by;  // client | clinician, once ended
   // Read with the link: how each side is named to the other.
   std::string client_public_id, client_email, clinician_email, clinician_name;
+  std::string last_session_on;  // YYYY-MM-DD the clinician last recorded a session, or empty
 };
 
 struct CareCodeRecord {
@@ -79,6 +80,7 @@ class CareRepo {
   Result<std::vector<CareLinkRecord>> links_of_clinician(int64_t clinician_user_id);
   Status set_active(int64_t link_id, int64_t now);
   Status set_ended(int64_t link_id, const std::string& by, int64_t now);
+  Status set_last_session(int64_t link_id, const std::string& day);
   Result<int64_t> add_request(const CareRequestRecord& r);
   // Requests under these links, oldest first.
   Result<std::vector<CareRequestRecord>> requests(const std::vector<int64_t>& link_ids);

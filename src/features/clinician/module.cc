@@ -46,6 +46,8 @@ class ClinicianModule final : public web::Module {
     r.page("POST", "/clinician/links/{link}/accept", Need::clinician("care:clients"),
            h(&P::do_accept));
     r.page("POST", "/clinician/links/{link}/notes", Need::clinician("care:notes"), h(&P::do_note));
+    r.page("POST", "/clinician/links/{link}/session", Need::clinician("care:clients"),
+           h(&P::do_session));
     r.page("POST", "/clinician/links/{link}/end", Need::clinician("care:clients"),
            h(&P::do_end_as_clinician));
     r.page("GET", "/clinician/clients/{client}", Need::consent_of("client", care::kConnected),

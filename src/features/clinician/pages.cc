@@ -284,6 +284,96 @@ Response CarePages::do_decline(Ctx& ctx) {
   return Response::redirect("/care?changed=1");
 }
 
+Response CarePages::do_session(Ctx& ctx) {
+  auto link = care_.link_for(*ctx.visitor.user_id, ctx.req.params["link"]);
+  if (!link || link->clinician_user_id != *ctx.visitor.user_id)
+    return error_page(ctx, 404, "There is no such connection.");
+  if (auto st = care_.record_session(*ctx.visitor.user_id, link->public_id); !st) {
+    if (st.error().code == ErrorCode::kNotFound) return error_page(ctx, 404, st.error().message);
+    return fail(ctx, st.error(), "We could not record the session just now.");
+  }
+  return Response::redirect("/clinician/clients/" + link->client_public_id + "#since");
+}
+
+Result<json::array> CarePages::since_view(Ctx& ctx, int64_t client, int64_t since) {
+  json::array lines;
+  const Owner owner{client, 0};
+  const std::string from = date_of_day(since), today = date_of_day(day_of(clock_.now()));
+  auto shared = [&](const char* scope) -> Result<bool> {
+    auto allowed = consented(ctx, scope, {client});
+    if (!allowed) return allowed.error();
+    return allowed->count(client) > 0;
+  };
+  auto add = [&](const std::string& line) { lines.push_back(json::object{{"line", line}}); };
+  auto plural = [](size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  if (auto ok = shared("share:results"); !ok) {
+    return ok.error();
+  } else if (*ok) {
+    auto history = sources_.assessments.history(owner);
+    if (!history) return history.error();
+    size_t n = 0;
+    const assessment::AssessmentResult* latest = nullptr;
+    for (const auto& h : *history)
+      if (day_of(h.result.completed_at) >= since) {
+        ++n;
+        if (!latest || h.result.completed_at > latest->completed_at) latest = &h.result;
+      }
+    std::string line = plural(n, "assessment result", "assessment results");
+    if (latest)
+      line += fmt::format(" (latest: anxiety {:+.2f}, avoidance {:+.2f})", latest->anxiety.theta,
+                          latest->avoidance.theta);
+    add(line);
+  }
+  if (auto ok = shared("share:checkins"); !ok) {
+    return ok.error();
+  } else if (*ok) {
+    auto history = sources_.checkins.history(owner);
+    if (!history) return history.error();
+    size_t n = 0;
+    for (const auto& h : *history)
+      if (h.week_start >= date_of_day(monday_of(since))) ++n;
+    add(plural(n, "weekly check-in", "weekly check-ins"));
+  }
+  if (auto ok = shared("share:practice"); !ok) {
+    return ok.error();
+  } else if (*ok) {
+    auto logs = sources_.practice.logs(owner);
+    if (!logs) return logs.error();
+    const auto n = std::count_if(logs->begin(), logs->end(),
+                                 [&](const auto& l) { return day_of(l.practiced_at) >= since; });
+    add(plural(static_cast<size_t>(n), "skill practice", "skill practices"));
+  }
+  if (auto ok = shared("share:reconsider"); !ok) {
+    return ok.error();
+  } else if (*ok) {
+    auto all = sources_.reconsider.list(owner);
+    if (!all) return all.error();
+    const auto n = std::count_if(all->begin(), all->end(),
+                                 [&](const auto& r) { return r.occurred_on >= from; });
+    add(plural(static_cast<size_t>(n), "pause-and-reconsider exercise",
+               "pause-and-reconsider exercises"));
+  }
+  if (auto ok = shared("share:moods"); !ok) {
+    return ok.error();
+  } else if (*ok) {
+    auto moods = sources_.journal.moods(owner, from, today);
+    if (!moods) return moods.error();
+    add(plural(moods->size(), "mood check", "mood checks"));
+  }
+  if (auto ok = shared("share:journal"); !ok) {
+    return ok.error();
+  } else if (*ok) {
+    auto entries = sources_.journal.list(owner);
+    if (!entries) return entries.error();
+    const auto n = std::count_if(entries->begin(), entries->end(),
+                                 [&](const auto& e) { return e.shared && e.occurred_on >= from; });
+    add(plural(static_cast<size_t>(n), "journal entry shared", "journal entries shared"));
+  }
+  return lines;
+}
+
 Response CarePages::do_note(Ctx& ctx) {
   auto link = care_.link_for(*ctx.visitor.user_id, ctx.req.params["link"]);
   if (!link || link->clinician_user_id != *ctx.visitor.user_id)
@@ -592,6 +682,18 @@ Response CarePages::client_page(Ctx& ctx) {
   } else {
     return fail(ctx, links.error(), "We could not read your notes.");
   }
+  json::array since;
+  std::string since_day;
+  if (auto links = care_.links_of_clinician(*ctx.visitor.user_id); links) {
+    for (const auto& l : *links)
+      if (l.client_user_id == client && l.status == "active" && !l.last_session_on.empty())
+        if (auto day = parse_date(l.last_session_on)) {
+          auto view = since_view(ctx, client, *day);
+          if (!view) return fail(ctx, view.error(), "We could not read what this client shares.");
+          since = std::move(*view);
+          since_day = spoken_date(*day, day_of(clock_.now()));
+        }
+  }
   if (!link_id.empty()) {
     auto written = care_.notes(*ctx.visitor.user_id, link_id);
     if (!written) return fail(ctx, written.error(), "We could not read your notes.");
@@ -602,6 +704,10 @@ Response CarePages::client_page(Ctx& ctx) {
   return render_page(ctx, "clinician_client",
                      {{"title", "Client " + ctx.access->subject().label},
                       {"link", link_id},
+                      {"since", since},
+                      {"has_since", !since_day.empty()},
+                      {"has_since_lines", !since.empty()},
+                      {"since_day", since_day},
                       {"notes", notes},
                       {"has_notes", !notes.empty()},
                       {"noted", ctx.req.query.count("noted") > 0},

@@ -50,6 +50,7 @@ class CarePages final : public FeaturePages {
   Response client_page(Ctx& ctx);
   Response do_ask(Ctx& ctx);
   Response do_note(Ctx& ctx);
+  Response do_session(Ctx& ctx);
   // One shared scope of the client named by {client}; the route's need names the scope.
   Response scope_page(Ctx& ctx, const std::string& scope);
   // The shared results or check-ins as a FHIR R4 Bundle, for the clinician's record system.
@@ -61,6 +62,8 @@ class CarePages final : public FeaturePages {
   Response render_clients(Ctx& ctx, const std::string& new_code, int status);
   // The scope's data of `subject`, for `viewer_words` ("you", "your therapist").
   Result<boost::json::object> scope_view(const care::Scope& scope, const Owner& subject);
+  // "Since our last session": one line per shared scope, from `since` (a day) to today.
+  Result<boost::json::array> since_view(Ctx& ctx, int64_t client, int64_t since);
   // When each measure was last done (a day number, -1 for never), for these people.
   struct LastDone {
     std::map<int64_t, int64_t> assessment, checkin;
