@@ -200,6 +200,8 @@ TEST_P(CareTest, RequestedMeasuresAreDueDoneOrDeclined) {
   ASSERT_EQ(share(link, "share:checkins"), 303);
   EXPECT_NE(therapist->get(path).body.find("the weekly check-in, every week: due now"),
             std::string::npos);
+  EXPECT_NE(therapist->get("/clinician/clients").body.find("check-in: due"), std::string::npos)
+      << "the client list says what is due";
   client->get("/checkin");
   std::map<std::string, std::string> answers;
   for (const char* id : {"acc1", "acc2", "acc3", "beh1", "beh2", "beh3", "mea1", "mea2", "mea3"})
@@ -208,6 +210,7 @@ TEST_P(CareTest, RequestedMeasuresAreDueDoneOrDeclined) {
   EXPECT_EQ(client->get("/today").body.find("asked for the weekly check-in"), std::string::npos);
   EXPECT_NE(therapist->get(path).body.find("the weekly check-in, every week: done; next on"),
             std::string::npos);
+  EXPECT_NE(therapist->get("/clinician/clients").body.find("check-in: done"), std::string::npos);
   const auto care = client->get("/care");
   const std::string decline = between(care.body, "action=\"/care/" + link + "/requests/", "\"");
   ASSERT_FALSE(decline.empty()) << care.body;

@@ -147,6 +147,16 @@ Result<std::vector<Care::Pending>> Care::pending_for_client(int64_t client_user_
   return out;
 }
 
+Result<std::vector<store::CareRequestRecord>> Care::requests_of_clinician(
+    int64_t clinician_user_id) {
+  auto links = repo_.links_of_clinician(clinician_user_id);
+  if (!links) return links.error();
+  std::vector<int64_t> ids;
+  for (const auto& l : *links)
+    if (l.status == "active") ids.push_back(l.id);
+  return repo_.requests(ids);
+}
+
 Result<std::vector<Care::Asked>> Care::asked_of_client(int64_t client_user_id) {
   auto links = repo_.links_of_client(client_user_id);
   if (!links) return links.error();

@@ -110,6 +110,8 @@ class Care {
     std::string who;
   };
   Result<std::vector<Asked>> asked_of_client(int64_t client_user_id);
+  // The requests on all of a clinician's active connections, in one query.
+  Result<std::vector<store::CareRequestRecord>> requests_of_clinician(int64_t clinician_user_id);
   Result<std::vector<store::CareRequestRecord>> requests_between(int64_t client_user_id,
                                                                  int64_t clinician_user_id);
   // The clinician's own notes: sealed at rest, theirs alone (never shown to the client).

@@ -565,6 +565,8 @@ Response CarePages::render_clients(Ctx& ctx, const std::string& new_code, int st
       std::vector<int64_t>(with_checkins->begin(), with_checkins->end()));
   if (!weeks) return fail(ctx, weeks.error(), "We could not read your clients just now.");
 
+  auto asked = care_.requests_of_clinician(*ctx.visitor.user_id);
+  if (!asked) return fail(ctx, asked.error(), "We could not read your clients just now.");
   json::array requests, clients;
   for (const auto& l : *links) {
     if (l.status == "ended") continue;
@@ -598,6 +600,31 @@ Response CarePages::render_clients(Ctx& ctx, const std::string& new_code, int st
     if (auto w = weeks->find(l.client_user_id); w != weeks->end())
       if (auto monday = parse_date(w->second)) last = std::max(last, *monday);
     o["last"] = last >= 0 ? spoken_date(last, today) : std::string("nothing shared yet");
+    // The measures asked for: due, overdue or done where the client shares them.
+    std::string measures;
+    for (const auto& r : *asked) {
+      if (r.link_id != l.id) continue;
+      const bool assessment = r.kind == "assessment";
+      const bool seen = (assessment ? with_results : with_checkins)->count(l.client_user_id) > 0;
+      int64_t done = -1;
+      if (auto it = results->find(l.client_user_id); assessment && it != results->end())
+        done = day_of(it->second.latest.completed_at);
+      if (auto it = weeks->find(l.client_user_id); !assessment && it != weeks->end())
+        done = parse_date(it->second).value_or(-1);
+      const auto state = care::due_state(r, done, today);
+      std::string words = assessment ? "assessment: " : "check-in: ";
+      if (state.state == care::DueState::kDeclined) {
+        words += "declined";
+      } else if (!seen) {
+        words += "not shared";
+      } else {
+        words += state.state == care::DueState::kDone  ? "done"
+                 : state.state == care::DueState::kDue ? "due"
+                                                       : "overdue";
+      }
+      measures += (measures.empty() ? "" : "; ") + words;
+    }
+    o["measures"] = measures.empty() ? std::string("none asked for") : measures;
     clients.push_back(o);
   }
   json::object view{{"title", "Your clients"},
