@@ -1,8 +1,9 @@
 // A clinician's client list with 200 clients who each share two years of measures: 26
 // assessment results (one every four weeks) and 104 weekly check-ins, with results and
-// check-ins shared. Measures the server time of GET /clinician/clients through App::handle
-// (session, the policy's batch consent check and the 400 audit rows it writes, the two batch
-// reads, the reliable-change flags, rendering), without the socket.
+// check-ins shared, each asked for both measures. Measures the server time of GET
+// /clinician/clients through App::handle (session, the policy's batch consent check and the 400
+// audit rows it writes, the batch reads of results, check-ins and requests, the reliable-change
+// flags and due states, rendering), without the socket.
 //
 //   build/release/clinician_bench                       # SQLite in a temporary folder
 //   SECUREBASE_BENCH_DATABASE=postgresql://... build/release/clinician_bench
@@ -117,7 +118,12 @@ World& world() {
       link.clinician_user_id = therapist;
       link.status = "active";
       link.created_at = w->clock.now();
-      must(care.add_link(link), "link");
+      const int64_t link_id = must(care.add_link(link), "link");
+      // Each client was asked for the weekly check-in and, every four weeks, the assessment.
+      must(care.add_request({0, link_id, client, "checkin", 1, w->clock.now(), std::nullopt}),
+           "request");
+      must(care.add_request({0, link_id, client, "assessment", 4, w->clock.now(), std::nullopt}),
+           "request");
       for (const char* scope : {"care:connected", "share:results", "share:checkins"})
         must(access.create_grant({0, client, therapist, scope, w->clock.now(), std::nullopt, {}}),
              "grant");
