@@ -13,14 +13,9 @@ namespace {
 
 using ll = long long;
 
-std::optional<int64_t> optional_int(const soci::row& r, size_t i) {
-  if (r.get_indicator(i) != soci::i_ok) return std::nullopt;
-  return get_int64(r, i);
-}
-
 GrantRecord read_grant(const soci::row& r) {
-  return {get_int64(r, 0), get_int64(r, 1),    get_int64(r, 2),   r.get<std::string>(3),
-          get_int64(r, 4), optional_int(r, 5), optional_int(r, 6)};
+  return {get_int64(r, 0), get_int64(r, 1),      get_int64(r, 2),     r.get<std::string>(3),
+          get_int64(r, 4), optional_int64(r, 5), optional_int64(r, 6)};
 }
 
 constexpr const char* kGrantColumns =
@@ -178,7 +173,7 @@ Result<std::vector<AuditRecord>> AccessRepo::audit_for_subject(int64_t subject_u
       "SELECT id, subject_user_id, actor_user_id, actor_label, actor_role, grant_kind, scope, "
       "object, at, address FROM access_audit WHERE subject_user_id = :u ORDER BY at DESC, id DESC",
       [](const soci::row& r) {
-        return AuditRecord{get_int64(r, 0),       get_int64(r, 1),       optional_int(r, 2),
+        return AuditRecord{get_int64(r, 0),       get_int64(r, 1),       optional_int64(r, 2),
                            r.get<std::string>(3), r.get<std::string>(4), r.get<std::string>(5),
                            r.get<std::string>(6), r.get<std::string>(7), get_int64(r, 8),
                            r.get<std::string>(9)};

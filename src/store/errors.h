@@ -1,6 +1,7 @@
 // How driver failures become Errors. Internal to the store.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "core/result.h"
@@ -37,6 +38,12 @@ inline int64_t get_int64(const soci::row& r, size_t i) {
     default:
       return std::stoll(r.get<std::string>(i));
   }
+}
+
+// A nullable integer column.
+inline std::optional<int64_t> optional_int64(const soci::row& r, size_t i) {
+  if (r.get_indicator(i) != soci::i_ok) return std::nullopt;
+  return get_int64(r, i);
 }
 
 }  // namespace sb::store

@@ -109,40 +109,38 @@ Status Care::decline(int64_t client_user_id, const std::string& link_id, int64_t
   return repo_.decline_request(request_id, link->id, clock_.now());
 }
 
+namespace {
+
+// The ids of these links, or of the active ones only.
+std::vector<int64_t> link_ids(const std::vector<store::CareLinkRecord>& links, bool active_only) {
+  std::vector<int64_t> ids;
+  for (const auto& l : links)
+    if (!active_only || l.status == "active") ids.push_back(l.id);
+  return ids;
+}
+
+}  // namespace
+
 Result<std::vector<store::CareRequestRecord>> Care::requests_of_client(int64_t client_user_id,
                                                                        bool active_only) {
   auto links = repo_.links_of_client(client_user_id);
   if (!links) return links.error();
-  std::vector<int64_t> ids;
-  for (const auto& l : *links)
-    if (!active_only || l.status == "active") ids.push_back(l.id);
-  return repo_.requests(ids);
+  return repo_.requests(link_ids(*links, active_only));
 }
 
 Result<std::vector<Care::Pending>> Care::pending_for_client(int64_t client_user_id,
                                                             int64_t last_assessment_day,
                                                             int64_t last_checkin_day) {
-  auto links = repo_.links_of_client(client_user_id);
-  if (!links) return links.error();
-  std::vector<int64_t> ids;
-  for (const auto& l : *links)
-    if (l.status == "active") ids.push_back(l.id);
-  auto requests = repo_.requests(ids);
-  if (!requests) return requests.error();
+  auto asked = asked_of_client(client_user_id);
+  if (!asked) return asked.error();
   const int64_t today = day_of(clock_.now());
   std::vector<Pending> out;
-  for (const auto& r : *requests) {
+  for (const auto& [r, who] : *asked) {
     const auto s =
         due_state(r, r.kind == "assessment" ? last_assessment_day : last_checkin_day, today);
     if (s.state != DueState::kDue && s.state != DueState::kOverdue) continue;
-    Pending p;
-    p.what = kind_words(r.kind);
-    p.href = r.kind == "assessment" ? "/assessment" : "/checkin";
-    p.overdue = s.state == DueState::kOverdue;
-    for (const auto& l : *links)
-      if (l.id == r.link_id)
-        p.who = l.clinician_name.empty() ? l.clinician_email : l.clinician_name;
-    out.push_back(std::move(p));
+    out.push_back({kind_words(r.kind), who, r.kind == "assessment" ? "/assessment" : "/checkin",
+                   s.state == DueState::kOverdue});
   }
   return out;
 }
@@ -151,19 +149,13 @@ Result<std::vector<store::CareRequestRecord>> Care::requests_of_clinician(
     int64_t clinician_user_id) {
   auto links = repo_.links_of_clinician(clinician_user_id);
   if (!links) return links.error();
-  std::vector<int64_t> ids;
-  for (const auto& l : *links)
-    if (l.status == "active") ids.push_back(l.id);
-  return repo_.requests(ids);
+  return repo_.requests(link_ids(*links, /*active_only=*/true));
 }
 
 Result<std::vector<Care::Asked>> Care::asked_of_client(int64_t client_user_id) {
   auto links = repo_.links_of_client(client_user_id);
   if (!links) return links.error();
-  std::vector<int64_t> ids;
-  for (const auto& l : *links)
-    if (l.status == "active") ids.push_back(l.id);
-  auto requests = repo_.requests(ids);
+  auto requests = repo_.requests(link_ids(*links, /*active_only=*/true));
   if (!requests) return requests.error();
   std::vector<Asked> out;
   for (const auto& r : *requests) {

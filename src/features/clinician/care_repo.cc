@@ -11,11 +11,6 @@ namespace {
 
 using ll = long long;
 
-std::optional<int64_t> optional_int(const soci::row& r, size_t i) {
-  if (r.get_indicator(i) != soci::i_ok) return std::nullopt;
-  return get_int64(r, i);
-}
-
 std::string optional_text(const soci::row& r, size_t i) {
   return r.get_indicator(i) == soci::i_ok ? r.get<std::string>(i) : std::string();
 }
@@ -37,8 +32,8 @@ CareLinkRecord read_link(const soci::row& r) {
   l.clinician_user_id = get_int64(r, 3);
   l.status = r.get<std::string>(4);
   l.created_at = get_int64(r, 5);
-  l.accepted_at = optional_int(r, 6);
-  l.ended_at = optional_int(r, 7);
+  l.accepted_at = optional_int64(r, 6);
+  l.ended_at = optional_int64(r, 7);
   l.ended_by = optional_text(r, 8);
   l.client_public_id = r.get<std::string>(9);
   l.client_email = r.get<std::string>(10);
@@ -183,7 +178,7 @@ Result<std::vector<CareRequestRecord>> CareRepo::requests(const std::vector<int6
         },
         [&](const soci::row& r) {
           out.push_back({get_int64(r, 0), get_int64(r, 1), get_int64(r, 2), r.get<std::string>(3),
-                         static_cast<int>(get_int64(r, 4)), get_int64(r, 5), optional_int(r, 6)});
+                         static_cast<int>(get_int64(r, 4)), get_int64(r, 5), optional_int64(r, 6)});
         });
   });
   if (!st) return st.error();
@@ -203,7 +198,7 @@ namespace {
 constexpr const char* kNoteColumns =
     "SELECT id, clinician_user_id, link_id, body_sealed, created_at FROM care_notes ";
 CareNoteRecord read_note(const soci::row& r) {
-  return {get_int64(r, 0), get_int64(r, 1), optional_int(r, 2), r.get<std::string>(3),
+  return {get_int64(r, 0), get_int64(r, 1), optional_int64(r, 2), r.get<std::string>(3),
           get_int64(r, 4)};
 }
 }  // namespace
