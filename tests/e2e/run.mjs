@@ -842,6 +842,16 @@ test('working with a therapist: connect from the listing, share two things, stop
   await page.waitForURL(/noted=1/);
   await axeCheck(page, 'a client page with a note');
   await shoot(page, 'clinician-client');
+  // The timeline: both shared measures and the note on one axis, and the same as a list.
+  await page.getByRole('link', { name: 'Timeline and printable report' }).click();
+  const timeline = await page.locator('main').innerText();
+  expect(await page.locator('svg.timeline-chart path.note').count() === 1, 'the note is on the chart');
+  expect(await page.locator('svg.timeline-chart polyline').count() >= 3, 'the check-in areas are drawn');
+  for (const words of ['Your note', 'First session: talked about the trip.', 'Assessment', 'Weekly check-in'])
+    expect(timeline.includes(words), `the timeline lists: ${words}`);
+  await axeCheck(page, 'a client timeline');
+  await shoot(page, 'clinician-timeline');
+  await page.goto(`${BASE}${clientPath}`);
   await page.getByRole('link', { name: 'Weekly check-ins' }).click();
   expect((await page.locator('main').innerText()).includes('of 5'), 'the therapist sees the check-in');
   await axeCheck(page, 'shared check-ins');
@@ -862,6 +872,28 @@ test('working with a therapist: connect from the listing, share two things, stop
     console.log(`     ${what}.fhir.json: ${bundle.entry.length} entries, 0 errors; other messages: ${kinds.join('; ')}`);
   }
 
+  // The rest of what a client can share, as Bundles too: a practice and a mood check, shared.
+  await c.goto(`${BASE}/skills/name-the-feeling`);
+  await c.getByLabel(/Distress before/).fill('6');
+  await c.getByLabel('Distress after').fill('3');
+  await c.getByRole('button', { name: 'Log practice' }).click();
+  await c.goto(`${BASE}/today`);
+  await c.getByRole('button', { name: 'pleasant and calm', exact: true }).click();
+  await c.waitForURL(/\/mood\//);
+  await c.goto(`${BASE}/care`);
+  for (const name of ['Skill practice', 'Pause and reconsider', 'Mood', 'Journal entries'])
+    await c.getByRole('button', { name: new RegExp(`^Share ${name}`) }).click();
+  for (const [what, least] of [['practice', 2], ['reconsider', 2], ['moods', 2], ['journal', 1]]) {
+    const res = await page.request.get(`${BASE}${clientPath}/${what}.fhir.json`);
+    expect(res.status() === 200, `${what} bundle: ${res.status()}`);
+    const bundle = await res.json();
+    const errors = validator.validate(bundle, {}).messages.filter((m) => m.severity === 'error');
+    expect(errors.length === 0, `${what} bundle is valid FHIR R4: ${JSON.stringify(errors.slice(0, 3))}`);
+    expect(bundle.entry.length >= least, `${what} bundle holds the shared data (${bundle.entry.length} entries)`);
+  }
+  for (const name of ['Skill practice', 'Pause and reconsider', 'Mood', 'Journal entries'])
+    await c.getByRole('button', { name: new RegExp(`^Stop sharing ${name}`) }).click();
+
   // The client stops one: the therapist's next request for it is refused.
   await c.goto(`${BASE}/care`);
   await c.getByRole('button', { name: 'Stop sharing Weekly check-ins' }).click();
@@ -871,7 +903,8 @@ test('working with a therapist: connect from the listing, share two things, stop
   // Every read is on the client's access page.
   await c.goto(`${BASE}/account/access`);
   const reads = (await c.locator('table tbody tr').allInnerTexts()).filter((r) => r.includes(therapist));
-  expect(reads.length === 8, `eight reads listed (the client list's look at results and at check-ins, the overview twice (before and after a note), check-ins, two FHIR downloads, results): ${reads.join(' | ')}`);
+  expect(reads.length === 16, `sixteen reads listed (the client list's look at results and at check-ins, the overview three times (before and after a note, back from the timeline), the timeline and its look at results and at check-ins, check-ins, six FHIR downloads, results): ${reads.join(' | ')}`);
+  expect(reads.filter((r) => r.includes(`${clientPath}/timeline`)).length === 3, 'the timeline\'s reads are listed');
   expect(reads.some((r) => r.includes(`${clientPath}/checkins`)), 'the check-in read is listed');
   await axeCheck(c, '/account/access with the therapist\'s reads');
 

@@ -138,4 +138,78 @@ std::string checkins_bundle(const std::string& client_public_id, const growth::C
   return b.serialise();
 }
 
+namespace {
+
+json::object integer_component(const std::string& code, const std::string& display, int value) {
+  return json::object{{"code", coding(code, display)}, {"valueInteger", value}};
+}
+
+// The moment of a stored day, at noon UTC (the day is all the client gave).
+int64_t noon_of(const std::string& yyyy_mm_dd) {
+  const auto day = parse_date(yyyy_mm_dd);
+  return day ? *day * 86400 + 12 * 3600 : 0;
+}
+
+}  // namespace
+
+std::string practice_bundle(const std::string& client_public_id,
+                            const std::vector<growth::PracticeEntry>& logs,
+                            const growth::SkillLibrary& skills, int64_t now) {
+  Bundle b(client_public_id, now);
+  for (size_t i = 0; i < logs.size(); ++i) {
+    const auto& l = logs[i];
+    const auto* skill = skills.find(l.skill_id);
+    b.observation(
+        "practice-" + std::to_string(l.practiced_at) + "-" + std::to_string(i),
+        coding("skill-practice", "Skill practice"), l.practiced_at,
+        json::object{
+            {"valueString", skill ? skill->name : l.skill_id},
+            {"component",
+             json::array{
+                 integer_component("distress-before", "Distress before (0 to 10)", l.before),
+                 integer_component("distress-after", "Distress after (0 to 10)", l.after)}}});
+  }
+  return b.serialise();
+}
+
+std::string reconsider_bundle(const std::string& client_public_id,
+                              const growth::ReconsiderSummary& summary, int64_t now) {
+  Bundle b(client_public_id, now);
+  json::array components{
+      integer_component("reconsider-exercises", "Exercises", summary.total),
+      integer_component("reconsider-followed-up", "Followed up", summary.followed_up),
+      integer_component("reconsider-went-better", "Went better than feared", summary.better)};
+  for (const auto& r : summary.recurring)
+    components.push_back(json::object{
+        {"code", coding("recurring-interpretation", "Recurring interpretation")},
+        {"valueString", r.interpretation + " (" + std::to_string(r.count) + " times)"}});
+  b.observation("reconsider-summary",
+                coding("pause-and-reconsider-summary", "Pause and reconsider: summary"), now,
+                json::object{{"component", components}});
+  return b.serialise();
+}
+
+std::string moods_bundle(const std::string& client_public_id,
+                         const std::vector<growth::MoodCheck>& moods, int64_t now) {
+  Bundle b(client_public_id, now);
+  for (const auto& m : moods)
+    b.observation(
+        "mood-" + m.public_id, coding("mood-check", "Mood check"), noon_of(m.occurred_on),
+        json::object{
+            {"component",
+             json::array{integer_component("mood-pleasant", "Pleasant (1 to 5)", m.pleasant),
+                         integer_component("mood-energy", "Energy (1 to 5)", m.energy)}}});
+  return b.serialise();
+}
+
+std::string journal_bundle(const std::string& client_public_id,
+                           const std::vector<SharedEntry>& entries, int64_t now) {
+  Bundle b(client_public_id, now);
+  for (const auto& e : entries)
+    b.observation("journal-" + e.public_id,
+                  coding("journal-entry-shared", "Journal entry shared with the therapist"),
+                  noon_of(e.occurred_on), json::object{{"valueString", e.text}});
+  return b.serialise();
+}
+
 }  // namespace sb::care

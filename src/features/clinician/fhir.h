@@ -9,6 +9,9 @@
 
 #include "features/assessment/assessment.h"
 #include "features/checkin/checkin.h"
+#include "features/journal/journal.h"
+#include "features/reconsider/reconsider.h"
+#include "features/skills/skills.h"
 
 namespace sb::care {
 
@@ -22,5 +25,25 @@ std::string results_bundle(const std::string& client_public_id,
 // Weekly check-ins: per week, one Observation with a component per area (1 to 5).
 std::string checkins_bundle(const std::string& client_public_id, const growth::CheckinForm& form,
                             const std::vector<growth::CheckinScores>& history, int64_t now);
+
+// Skill practice: per practice, the skill and distress before and after (0 to 10); the practice's
+// own note is not part of the scope and not in the Bundle.
+std::string practice_bundle(const std::string& client_public_id,
+                            const std::vector<growth::PracticeEntry>& logs,
+                            const growth::SkillLibrary& skills, int64_t now);
+// Pause and reconsider: one Observation summarising the exercises (counts and the recurring
+// interpretations), as the scope's page does.
+std::string reconsider_bundle(const std::string& client_public_id,
+                              const growth::ReconsiderSummary& summary, int64_t now);
+// Mood checks: per check, pleasantness and energy (1 to 5).
+std::string moods_bundle(const std::string& client_public_id,
+                         const std::vector<growth::MoodCheck>& moods, int64_t now);
+// Journal entries the client marked for their therapist: per entry, its text fields as one
+// valueString (the same fields the scope's page shows).
+struct SharedEntry {
+  std::string public_id, occurred_on, text;
+};
+std::string journal_bundle(const std::string& client_public_id,
+                           const std::vector<SharedEntry>& entries, int64_t now);
 
 }  // namespace sb::care

@@ -52,6 +52,8 @@ class ClinicianModule final : public web::Module {
            h(&P::do_end_as_clinician));
     r.page("GET", "/clinician/clients/{client}", Need::consent_of("client", care::kConnected),
            h(&P::client_page));
+    r.page("GET", "/clinician/clients/{client}/timeline",
+           Need::consent_of("client", care::kConnected), h(&P::timeline_page));
     r.page("POST", "/clinician/clients/{client}/requests",
            Need::consent_of("client", care::kConnected), h(&P::do_ask));
     r.page("GET", "/clinician/clients/{client}/results.fhir.json",
@@ -62,6 +64,10 @@ class ClinicianModule final : public web::Module {
       r.page("GET", "/clinician/clients/{client}/" + scope.slug,
              Need::consent_of("client", scope.id),
              [this, id = scope.id](web::PageContext& ctx) { return pages_.scope_page(ctx, id); });
+      if (scope.slug == "results" || scope.slug == "checkins") continue;  // their own, above
+      r.page("GET", "/clinician/clients/{client}/" + scope.slug + ".fhir.json",
+             Need::consent_of("client", scope.id),
+             [this, id = scope.id](web::PageContext& ctx) { return pages_.scope_fhir(ctx, id); });
     }
   }
 

@@ -11,6 +11,7 @@
 #include "core/safety.h"
 #include "core/strings.h"
 #include "features/clinician/fhir.h"
+#include "features/clinician/timeline.h"
 #include "psychometrics/change.h"
 #include "psychometrics/classify.h"
 
@@ -49,6 +50,26 @@ std::string change_words(const assessment::DimensionResult& first,
     return fmt::format("{:+.2f} since the first result: not a reliable change", c.difference);
   return fmt::format("{:+.2f} since the first result: a reliable {}", c.difference,
                      c.difference < 0 ? "decrease" : "increase");
+}
+
+// A shared journal entry's fields as the therapist sees them: label and text, the empty ones
+// left out.
+std::vector<std::pair<std::string, std::string>> shared_fields(const growth::JournalEntry& e) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [label, text] :
+       {std::pair{"What happened", e.situation}, std::pair{"Who was there", e.people},
+        std::pair{"In the body", e.body}, std::pair{"First thought", e.first_thought},
+        std::pair{"Urge", e.urge}, std::pair{"What they did", e.action},
+        std::pair{"What drove them", e.my_motive},
+        std::pair{"What may have driven the other person", e.their_motive}})
+    if (!text.empty()) out.emplace_back(label, text);
+  std::string feelings;
+  for (const auto& [f, v] : e.emotions)
+    feelings += (feelings.empty() ? "" : ", ") + f + " " + std::to_string(v);
+  for (const auto& f : e.named) feelings += (feelings.empty() ? "" : ", ") + f;
+  if (!feelings.empty()) out.emplace_back("Feelings", feelings);
+  if (e.has_mood()) out.emplace_back("Mood", growth::mood_words(e.pleasant, e.energy));
+  return out;
 }
 
 }  // namespace
@@ -170,23 +191,9 @@ Result<json::object> CarePages::scope_view(const care::Scope& scope, const Owner
     bool worrying = false;
     for (const auto& e : *entries) {
       if (!e.shared) continue;
-      std::string feelings;
-      for (const auto& [f, v] : e.emotions)
-        feelings += (feelings.empty() ? "" : ", ") + f + " " + std::to_string(v);
-      for (const auto& f : e.named) feelings += (feelings.empty() ? "" : ", ") + f;
       json::array fields;
-      for (const auto& [label, text] :
-           {std::pair{"What happened", e.situation}, std::pair{"Who was there", e.people},
-            std::pair{"In the body", e.body}, std::pair{"First thought", e.first_thought},
-            std::pair{"Urge", e.urge}, std::pair{"What they did", e.action},
-            std::pair{"What drove them", e.my_motive},
-            std::pair{"What may have driven the other person", e.their_motive}})
-        if (!text.empty()) fields.push_back(json::object{{"label", label}, {"text", text}});
-      if (!feelings.empty())
-        fields.push_back(json::object{{"label", "Feelings"}, {"text", feelings}});
-      if (e.has_mood())
-        fields.push_back(
-            json::object{{"label", "Mood"}, {"text", growth::mood_words(e.pleasant, e.energy)}});
+      for (const auto& [label, text] : shared_fields(e))
+        fields.push_back(json::object{{"label", label}, {"text", text}});
       const auto day = parse_date(e.occurred_on);
       rows.push_back(json::object{{"date", day ? spoken_date(*day, today) : e.occurred_on},
                                   {"fields", fields}});
@@ -701,26 +708,18 @@ Response CarePages::client_page(Ctx& ctx) {
     }
   }
   // The clinician's own notes on this connection (theirs, sealed; never shown to the client).
-  json::array notes;
-  std::string link_id;
-  if (auto links = care_.links_of_clinician(*ctx.visitor.user_id); links) {
-    for (const auto& l : *links)
-      if (l.client_user_id == client && l.status == "active") link_id = l.public_id;
-  } else {
-    return fail(ctx, links.error(), "We could not read your notes.");
-  }
-  json::array since;
+  auto link = active_link_with(*ctx.visitor.user_id, client);
+  if (!link) return fail(ctx, link.error(), "We could not read your notes.");
+  const std::string link_id = *link ? (*link)->public_id : "";
+  json::array since, notes;
   std::string since_day;
-  if (auto links = care_.links_of_clinician(*ctx.visitor.user_id); links) {
-    for (const auto& l : *links)
-      if (l.client_user_id == client && l.status == "active" && !l.last_session_on.empty())
-        if (auto day = parse_date(l.last_session_on)) {
-          auto view = since_view(ctx, client, *day);
-          if (!view) return fail(ctx, view.error(), "We could not read what this client shares.");
-          since = std::move(*view);
-          since_day = spoken_date(*day, day_of(clock_.now()));
-        }
-  }
+  if (*link && !(*link)->last_session_on.empty())
+    if (auto day = parse_date((*link)->last_session_on)) {
+      auto view = since_view(ctx, client, *day);
+      if (!view) return fail(ctx, view.error(), "We could not read what this client shares.");
+      since = std::move(*view);
+      since_day = spoken_date(*day, day_of(clock_.now()));
+    }
   if (!link_id.empty()) {
     auto written = care_.notes(*ctx.visitor.user_id, link_id);
     if (!written) return fail(ctx, written.error(), "We could not read your notes.");
@@ -747,6 +746,128 @@ Response CarePages::client_page(Ctx& ctx) {
                       {"asked_now", ctx.req.query.count("asked") > 0}});
 }
 
+Result<std::optional<store::CareLinkRecord>> CarePages::active_link_with(int64_t clinician,
+                                                                         int64_t client) {
+  auto links = care_.links_of_clinician(clinician);
+  if (!links) return links.error();
+  for (auto& l : *links)
+    if (l.client_user_id == client && l.status == "active") return std::optional{std::move(l)};
+  return std::optional<store::CareLinkRecord>{};
+}
+
+namespace {
+
+std::string dimension_words(const char* name, double theta,
+                            const std::optional<psy::ReliableChange>& change) {
+  std::string out = fmt::format("{} {:+.2f}", name, theta);
+  if (change && change->reliable)
+    out +=
+        fmt::format(" (a reliable {} of {:.2f})", change->difference < 0 ? "decrease" : "increase",
+                    std::abs(change->difference));
+  return out;
+}
+
+}  // namespace
+
+Result<care::TimelineInput> CarePages::timeline_input(
+    Ctx& ctx, int64_t client, const std::optional<store::CareLinkRecord>& link,
+    TimelineTexts& texts) {
+  care::TimelineInput in;
+  const Owner owner{client, 0};
+  auto results = consented(ctx, "share:results", {client});
+  if (!results) return results.error();
+  in.results_shared = results->count(client) > 0;
+  if (in.results_shared) {
+    auto history = sources_.assessments.history(owner);
+    if (!history) return history.error();
+    for (const auto& h : *history) {
+      const auto& r = h.result;
+      in.results.push_back({day_of(r.completed_at), r.anxiety.theta, r.avoidance.theta,
+                            h.anxiety_change && h.anxiety_change->reliable,
+                            h.avoidance_change && h.avoidance_change->reliable});
+      texts.results.push_back(dimension_words("anxiety", r.anxiety.theta, h.anxiety_change) + ", " +
+                              dimension_words("avoidance", r.avoidance.theta, h.avoidance_change) +
+                              fmt::format("; {} questions", r.items_answered));
+    }
+  }
+  auto checkins = consented(ctx, "share:checkins", {client});
+  if (!checkins) return checkins.error();
+  in.checkins_shared = checkins->count(client) > 0;
+  for (const auto& area : sources_.checkin_form.areas) in.area_names.push_back(area.name);
+  if (in.checkins_shared) {
+    auto history = sources_.checkins.history(owner);
+    if (!history) return history.error();
+    for (const auto& c : *history) {
+      const auto monday = parse_date(c.week_start);
+      if (!monday) continue;
+      care::TimelineInput::Checkin point{*monday, {}};
+      std::string words;
+      for (const auto& area : sources_.checkin_form.areas) {
+        const auto it = c.by_area.find(area.id);
+        point.by_area.push_back(it == c.by_area.end() ? 0 : it->second);
+        words += fmt::format("{}{} {:.1f}", words.empty() ? "" : ", ", area.name,
+                             it == c.by_area.end() ? 0 : it->second);
+      }
+      in.checkins.push_back(std::move(point));
+      texts.checkins.push_back(std::move(words));
+    }
+  }
+  if (link) {
+    auto written = care_.notes(*ctx.visitor.user_id, link->public_id);
+    if (!written) return written.error();
+    for (auto it = written->rbegin(); it != written->rend(); ++it) {  // oldest first
+      in.note_days.push_back(day_of(it->created_at));
+      texts.notes.push_back(it->text);
+    }
+    if (!link->last_session_on.empty()) in.last_session = parse_date(link->last_session_on);
+  }
+  return in;
+}
+
+Response CarePages::timeline_page(Ctx& ctx) {
+  const int64_t client = ctx.access->subject().id, today = day_of(clock_.now());
+  auto link = active_link_with(*ctx.visitor.user_id, client);
+  if (!link) return fail(ctx, link.error(), "We could not read the timeline.");
+  TimelineTexts texts;
+  auto in = timeline_input(ctx, client, *link, texts);
+  if (!in) return fail(ctx, in.error(), "We could not read the timeline.");
+  json::array events;
+  using K = care::TimelineEvent::Kind;
+  for (const auto& e : care::timeline_events(*in)) {
+    json::object o{{"date", spoken_date(e.day, today)}};
+    switch (e.kind) {
+      case K::kNote:
+        o["what"] = "Your note";
+        o["text"] = texts.notes[e.index];
+        o["note"] = true;
+        break;
+      case K::kResult:
+        o["what"] = "Assessment";
+        o["text"] = texts.results[e.index];
+        break;
+      case K::kCheckin:
+        o["what"] = "Weekly check-in (week of " + spoken_date(e.day, today) + ")";
+        o["text"] = texts.checkins[e.index];
+        break;
+      case K::kSession:
+        o["what"] = "Your latest session";
+        o["text"] = "recorded with \"We met today\"";
+        break;
+    }
+    events.push_back(std::move(o));
+  }
+  return render_page(ctx, "clinician_timeline",
+                     {{"title", "Timeline: " + ctx.access->subject().label},
+                      {"client", ctx.req.params["client"]},
+                      {"email", ctx.access->subject().label},
+                      {"chart_svg", care::timeline_svg(*in)},
+                      {"events", events},
+                      {"has_events", !events.empty()},
+                      {"results_shared", in->results_shared},
+                      {"checkins_shared", in->checkins_shared},
+                      {"printed", spoken_date(today)}});
+}
+
 Response CarePages::scope_page(Ctx& ctx, const std::string& scope_id) {
   const care::Scope* scope = care::find_scope(scope_id);
   if (!scope) return error_page(ctx, 404, "There is no such thing to share.");
@@ -754,6 +875,7 @@ Response CarePages::scope_page(Ctx& ctx, const std::string& scope_id) {
   if (!view) return fail(ctx, view.error(), "We could not read what this client shares.");
   (*view)["title"] = scope->name + ": " + ctx.access->subject().label;
   (*view)["client"] = ctx.req.params["client"];
+  (*view)["slug"] = scope->slug;
   (*view)["email"] = ctx.access->subject().label;
   return render_page(ctx, "care_scope", std::move(*view));
 }
@@ -784,6 +906,44 @@ Response CarePages::checkins_fhir(Ctx& ctx) {
   return fhir_download(care::checkins_bundle(ctx.req.params["client"], sources_.checkin_form,
                                              *history, clock_.now()),
                        "securebase-checkins.fhir.json");
+}
+
+Response CarePages::scope_fhir(Ctx& ctx, const std::string& scope_id) {
+  const std::string client = ctx.req.params["client"];
+  const Owner owner = ctx.owner();
+  const int64_t now = clock_.now();
+  const std::string failed = "We could not read what this client shares.";
+  if (scope_id == "share:practice") {
+    auto logs = sources_.practice.logs(owner);
+    if (!logs) return fail(ctx, logs.error(), failed);
+    return fhir_download(care::practice_bundle(client, *logs, sources_.skills, now),
+                         "securebase-practice.fhir.json");
+  }
+  if (scope_id == "share:reconsider") {
+    auto all = sources_.reconsider.list(owner);
+    if (!all) return fail(ctx, all.error(), failed);
+    return fhir_download(care::reconsider_bundle(client, growth::summarise(*all), now),
+                         "securebase-reconsider.fhir.json");
+  }
+  if (scope_id == "share:moods") {
+    auto moods = sources_.journal.moods(owner, "0000-01-01", date_of_day(day_of(now)));
+    if (!moods) return fail(ctx, moods.error(), failed);
+    return fhir_download(care::moods_bundle(client, *moods, now), "securebase-moods.fhir.json");
+  }
+  if (scope_id == "share:journal") {
+    auto entries = sources_.journal.list(owner);
+    if (!entries) return fail(ctx, entries.error(), failed);
+    std::vector<care::SharedEntry> shared;
+    for (const auto& e : *entries) {
+      if (!e.shared) continue;  // only what the client marked, ever
+      std::string text;
+      for (const auto& [label, words] : shared_fields(e))
+        text += fmt::format("{}{}: {}", text.empty() ? "" : "\n", label, words);
+      shared.push_back({e.public_id, e.occurred_on, std::move(text)});
+    }
+    return fhir_download(care::journal_bundle(client, shared, now), "securebase-journal.fhir.json");
+  }
+  return error_page(ctx, 404, "There is no such thing to share.");
 }
 
 }  // namespace sb::web

@@ -4,11 +4,14 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "features/assessment/assessment.h"
 #include "features/checkin/checkin.h"
 #include "features/clinician/care.h"
+#include "features/clinician/timeline.h"
 #include "features/journal/journal.h"
 #include "features/reconsider/reconsider.h"
 #include "features/skills/skills.h"
@@ -51,11 +54,15 @@ class CarePages final : public FeaturePages {
   Response do_ask(Ctx& ctx);
   Response do_note(Ctx& ctx);
   Response do_session(Ctx& ctx);
+  // The shared measures and the clinician's notes on one time axis; printable as a report.
+  Response timeline_page(Ctx& ctx);
   // One shared scope of the client named by {client}; the route's need names the scope.
   Response scope_page(Ctx& ctx, const std::string& scope);
   // The shared results or check-ins as a FHIR R4 Bundle, for the clinician's record system.
   Response results_fhir(Ctx& ctx);
   Response checkins_fhir(Ctx& ctx);
+  // Practice, reconsider, moods or the marked journal entries as a FHIR R4 Bundle.
+  Response scope_fhir(Ctx& ctx, const std::string& scope);
 
  private:
   Response render_care(Ctx& ctx, const Error* error, int status);
@@ -68,6 +75,16 @@ class CarePages final : public FeaturePages {
   struct LastDone {
     std::map<int64_t, int64_t> assessment, checkin;
   };
+  // The clinician's active connection with this client, if any.
+  Result<std::optional<store::CareLinkRecord>> active_link_with(int64_t clinician, int64_t client);
+  // The timeline's data (each shared measure asked of the policy, so each look is recorded) and
+  // the words for each event, in the same order.
+  struct TimelineTexts {
+    std::vector<std::string> results, checkins, notes;
+  };
+  Result<care::TimelineInput> timeline_input(Ctx& ctx, int64_t client,
+                                             const std::optional<store::CareLinkRecord>& link,
+                                             TimelineTexts& texts);
   Result<LastDone> last_done(const std::vector<int64_t>& for_assessment,
                              const std::vector<int64_t>& for_checkin);
 
