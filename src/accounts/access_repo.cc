@@ -181,4 +181,52 @@ Result<std::vector<AuditRecord>> AccessRepo::audit_for_subject(int64_t subject_u
       subject);
 }
 
+namespace {
+
+constexpr const char* kGroupAuditColumns =
+    "SELECT id, group_kind, group_id, actor_user_id, actor_label, actor_role, scope, object, at "
+    "FROM group_audit ";
+
+GroupAuditRecord read_group_audit(const soci::row& r) {
+  return GroupAuditRecord{get_int64(r, 0),       r.get<std::string>(1), get_int64(r, 2),
+                          optional_int64(r, 3),  r.get<std::string>(4), r.get<std::string>(5),
+                          r.get<std::string>(6), r.get<std::string>(7), get_int64(r, 8)};
+}
+
+}  // namespace
+
+Status AccessRepo::record_group(const GroupAuditRecord& r) {
+  const ll group = r.group_id, at = r.at;
+  ll actor = r.actor_user_id.value_or(0);
+  soci::indicator actor_ind = r.actor_user_id ? soci::i_ok : soci::i_null;
+  return db_.run([&](soci::session& s) {
+    s << "INSERT INTO group_audit(group_kind, group_id, actor_user_id, actor_label, actor_role, "
+         "scope, object, at) VALUES(:k, :g, :a, :l, :r, :c, :o, :t)",
+        soci::use(r.group_kind), soci::use(group), soci::use(actor, actor_ind),
+        soci::use(r.actor_label), soci::use(r.actor_role), soci::use(r.scope), soci::use(r.object),
+        soci::use(at);
+  });
+}
+
+Result<std::vector<GroupAuditRecord>> AccessRepo::audit_for_group(const std::string& kind,
+                                                                  int64_t group_id, int limit) {
+  return select_all<GroupAuditRecord>(
+      db_,
+      std::string(kGroupAuditColumns) +
+          "WHERE group_kind = :k AND group_id = :g ORDER BY at DESC, id DESC LIMIT :n",
+      read_group_audit, kind, static_cast<ll>(group_id), limit);
+}
+
+Result<std::vector<GroupAuditRecord>> AccessRepo::group_audit_by(int64_t actor_user_id) {
+  return select_all<GroupAuditRecord>(
+      db_, std::string(kGroupAuditColumns) + "WHERE actor_user_id = :a ORDER BY at DESC, id DESC",
+      read_group_audit, static_cast<ll>(actor_user_id));
+}
+
+void AccessRepo::erase_group(soci::session& s, const std::string& kind, int64_t group_id) {
+  const ll group = group_id;
+  s << "DELETE FROM group_audit WHERE group_kind = :k AND group_id = :g", soci::use(kind),
+      soci::use(group);
+}
+
 }  // namespace sb::store

@@ -35,6 +35,16 @@ struct AuditRecord {
   std::string address;
 };
 
+// An access to a group's data (a child profile, a study) by one of its members.
+struct GroupAuditRecord {
+  int64_t id = 0;
+  std::string group_kind;
+  int64_t group_id = 0;
+  std::optional<int64_t> actor_user_id;  // empty once the actor's account is deleted
+  std::string actor_label, actor_role, scope, object;
+  int64_t at = 0;
+};
+
 class AccessRepo {
  public:
   explicit AccessRepo(Database& db) : db_(db) {}
@@ -62,6 +72,15 @@ class AccessRepo {
   Status record_all(const std::vector<AuditRecord>& records);
   // Newest first.
   Result<std::vector<AuditRecord>> audit_for_subject(int64_t subject_user_id);
+
+  Status record_group(const GroupAuditRecord& r);
+  // Newest first, at most `limit` rows.
+  Result<std::vector<GroupAuditRecord>> audit_for_group(const std::string& kind, int64_t group_id,
+                                                        int limit = 500);
+  // What one account opened in groups, newest first (their export).
+  Result<std::vector<GroupAuditRecord>> group_audit_by(int64_t actor_user_id);
+  // A group's list goes with the group.
+  static void erase_group(soci::session& s, const std::string& kind, int64_t group_id);
 
  private:
   Database& db_;

@@ -138,6 +138,7 @@ Status AccountsRepo::delete_user(int64_t user_id,
     s << "DELETE FROM access_audit WHERE subject_user_id = :i", soci::use(id);
     // What this person did to others' data stays in those people's audit, without the link.
     s << "UPDATE access_audit SET actor_user_id = NULL WHERE actor_user_id = :i", soci::use(id);
+    s << "UPDATE group_audit SET actor_user_id = NULL WHERE actor_user_id = :i", soci::use(id);
     s << "DELETE FROM sessions WHERE user_id = :i", soci::use(id);
     s << "DELETE FROM login_failures WHERE account_key = :e", soci::use(email);
     s << "DELETE FROM users WHERE id = :i", soci::use(id);

@@ -1,5 +1,7 @@
 #include "accounts/crypto.h"
 
+#include <cctype>
+
 #include <sodium.h>
 
 #include <algorithm>
@@ -42,6 +44,26 @@ std::string sha256_hex(std::string_view data) {
 bool constant_time_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string readable_code() {
+  // Codes are read aloud or typed from paper: letters and digits without look-alikes.
+  static constexpr char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";  // 32 symbols
+  std::string code;
+  for (unsigned char b : random_bytes(10)) {
+    if (code.size() == 4 || code.size() == 9) code += '-';
+    code += kAlphabet[b % 32];
+  }
+  return code;
+}
+
+std::string normalised_code(std::string_view typed) {
+  std::string out;
+  for (char c : typed) {
+    if (c == '-' || c == ' ') continue;
+    out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return out;
 }
 
 namespace {

@@ -19,6 +19,10 @@ std::string random_token(size_t bytes = 32);
 // SHA-256 as lower-case hex: how session tokens are stored.
 std::string sha256_hex(std::string_view data);
 bool constant_time_equal(std::string_view a, std::string_view b);
+// A one-time code a person reads out or types: XXXX-XXXX-XX from 32 unambiguous symbols (50 bits).
+std::string readable_code();
+// What was typed, without dashes and spaces, in capitals: the form a code is hashed in.
+std::string normalised_code(std::string_view typed);
 
 struct PasswordPolicy {
   // OWASP's minimum for argon2id is m = 19 MiB, t = 2, p = 1.

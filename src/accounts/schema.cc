@@ -112,6 +112,22 @@ std::vector<store::Migration> migrations() {
        {
            "ALTER TABLE users ADD COLUMN theme TEXT NOT NULL DEFAULT 'system'",
        }},
+      {17,
+       "the access lists of groups several accounts share (child profiles, studies)",
+       {
+           "CREATE TABLE group_audit ("
+           " id {{PK}},"
+           " group_kind TEXT NOT NULL,"
+           " group_id BIGINT NOT NULL,"
+           " actor_user_id BIGINT REFERENCES users(id) ON DELETE SET NULL,"
+           " actor_label TEXT NOT NULL,"
+           " actor_role TEXT NOT NULL,"
+           " scope TEXT NOT NULL,"
+           " object TEXT NOT NULL,"
+           " at BIGINT NOT NULL)",
+           "CREATE INDEX group_audit_group ON group_audit(group_kind, group_id, at)",
+           "CREATE INDEX group_audit_actor ON group_audit(actor_user_id)",
+       }},
   };
 }
 

@@ -5,6 +5,7 @@
 #include "features/checkin/module.h"
 #include "features/clinician/module.h"
 #include "features/directory/module.h"
+#include "features/family/module.h"
 #include "features/journal/module.h"
 #include "features/plan/module.h"
 #include "features/progress/module.h"
@@ -19,7 +20,8 @@ std::vector<web::Feature> features() {
   return {
       features::site(),     features::assessment(), features::journal(),   features::skills(),
       features::checkin(),  features::reconsider(), features::clinician(), features::plan(),
-      features::progress(), features::today(),      features::directory(), features::account(),
+      features::progress(), features::today(),      features::directory(), features::family(),
+      features::account(),
   };
 }
 

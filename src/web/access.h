@@ -10,19 +10,37 @@
 
 #include "accounts/accounts.h"
 #include "core/owner.h"
+#include "core/result.h"
 
 namespace sb::web {
 
 class AccessPolicy;
 
-// Whose data: a person (an account), or an anonymous visitor's own session. Child profiles and
-// studies are further kinds for the features that bring them.
-enum class SubjectKind { kVisitor, kPerson };
+// Whose data: a person (an account), an anonymous visitor's own session, or a group several
+// accounts share (a child profile its caregivers share, a study its coders share), of a kind a
+// feature brings.
+enum class SubjectKind { kVisitor, kPerson, kGroup };
 
 struct Subject {
   SubjectKind kind = SubjectKind::kVisitor;
-  int64_t id = 0;     // the session id of a visitor, the user id of a person
+  int64_t id = 0;     // the session id of a visitor, the user id of a person, the group's row id
   std::string label;  // how an administrator's page names the subject (e-mail), never logged
+  std::string group_kind;  // for a group: "child", "study"
+  std::string role;        // for a group: the actor's role in it ("first caregiver", "coder")
+};
+
+// How the access policy learns who belongs to a group: a feature registers one per kind.
+struct GroupMember {
+  int64_t group_id = 0;
+  std::string label;  // the group's name for pages (a child's name), never logged
+  std::string role;   // empty when the account does not belong to it (or no longer does)
+};
+class GroupDirectory {
+ public:
+  virtual ~GroupDirectory() = default;
+  // The group with this public id and the account's role in it; nullopt when there is none.
+  virtual Result<std::optional<GroupMember>> membership(const std::string& public_id,
+                                                        int64_t user_id) = 0;
 };
 
 // Why the actor may act on the subject's data.
@@ -30,6 +48,7 @@ enum class Grant {
   kSelf,        // it is the actor's own data
   kConsent,     // the subject granted the actor this scope (clinician sharing)
   kModeration,  // an administrator acting for the service
+  kMembership,  // the actor belongs to the group (a caregiver of the child, a study's coder)
 };
 const char* grant_name(Grant g);
 
@@ -76,6 +95,7 @@ struct Need {
   std::string subject_param;           // path parameter naming another person (their public id)
   bool moderation = false;             // admins may act on that person's data
   bool consent = false;                // a grant of `scope` from that person allows it
+  std::string group_kind;              // the path parameter names a group of this kind
   bool fresh_auth = false;             // password or code entered in the last 10 minutes
   bool pending_second_factor = false;  // the second step of signing in
 
@@ -94,6 +114,14 @@ struct Need {
     Need n = of(Who::kMember, std::move(scope));
     n.subject_param = std::move(param);
     n.consent = true;
+    return n;
+  }
+  // A group's data (a child profile, a study) named by {param}: its members only, every access
+  // recorded in the group's own access list.
+  static Need member_of(std::string kind, std::string param, std::string scope) {
+    Need n = of(Who::kMember, std::move(scope));
+    n.subject_param = std::move(param);
+    n.group_kind = std::move(kind);
     return n;
   }
   static Need signing_in() {

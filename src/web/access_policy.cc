@@ -12,8 +12,8 @@ Decision outcome(Outcome o) {
 }
 
 Subject self_subject(const accounts::Visitor& actor) {
-  if (actor.signed_in()) return {SubjectKind::kPerson, *actor.user_id, actor.email};
-  return {SubjectKind::kVisitor, actor.session_id, ""};
+  if (actor.signed_in()) return {SubjectKind::kPerson, *actor.user_id, actor.email, "", ""};
+  return {SubjectKind::kVisitor, actor.session_id, "", "", ""};
 }
 
 bool needs_second_factor(accounts::Role role) { return role != accounts::Role::kMember; }
@@ -28,12 +28,16 @@ const char* grant_name(Grant g) {
       return "consent";
     case Grant::kModeration:
       return "moderation";
+    case Grant::kMembership:
+      return "membership";
   }
   return "self";
 }
 
 Owner AccessContext::owner() const {
   if (subject_.kind == SubjectKind::kPerson) return Owner{subject_.id, 0};
+  // A group's data is the group's; what the actor writes into it is theirs.
+  if (subject_.kind == SubjectKind::kGroup) return Owner{actor_.user_id, 0};
   return Owner{std::nullopt, subject_.id};
 }
 
@@ -83,6 +87,7 @@ Decision AccessPolicy::decide(const Need& need, const accounts::Visitor& actor,
     d.context = self(actor, need.scope);
     return d;
   }
+  if (!need.group_kind.empty()) return decide_group(need, actor, req);
   // Someone's data, named in the address by their public id.
   auto param = req.params.find(need.subject_param);
   if (param == req.params.end()) return outcome(Outcome::kNotFound);
@@ -93,7 +98,7 @@ Decision AccessPolicy::decide(const Need& need, const accounts::Visitor& actor,
     return d;
   }
   if (!person->has_value()) return outcome(Outcome::kNotFound);
-  const Subject subject{SubjectKind::kPerson, (*person)->id, (*person)->email};
+  const Subject subject{SubjectKind::kPerson, (*person)->id, (*person)->email, "", ""};
   if (subject.id == *actor.user_id) {
     Decision d = outcome(Outcome::kAllow);
     d.context = AccessContext(actor, subject, Grant::kSelf, need.scope);
@@ -124,9 +129,42 @@ Decision AccessPolicy::decide(const Need& need, const accounts::Visitor& actor,
   return outcome(Outcome::kForbidden);
 }
 
+Decision AccessPolicy::decide_group(const Need& need, const accounts::Visitor& actor,
+                                    const Request& req) {
+  auto directory = groups_.find(need.group_kind);
+  auto param = req.params.find(need.subject_param);
+  if (directory == groups_.end() || param == req.params.end()) return outcome(Outcome::kNotFound);
+  auto member = directory->second->membership(param->second, *actor.user_id);
+  if (!member) {
+    Decision d = outcome(Outcome::kUnavailable);
+    d.error = member.error();
+    return d;
+  }
+  // A group that does not exist looks the same as one the account does not belong to.
+  if (!member->has_value() || (*member)->role.empty()) return outcome(Outcome::kForbidden);
+  Subject subject{SubjectKind::kGroup, (*member)->group_id, (*member)->label, need.group_kind,
+                  (*member)->role};
+  Decision d = outcome(Outcome::kAllow);
+  d.context = AccessContext(actor, std::move(subject), Grant::kMembership, need.scope);
+  return d;
+}
+
 Status AccessPolicy::audit(const AccessContext& context, const Request& req) {
   if (!context.by_someone_else()) return ok_status();
   const auto& actor = context.actor();
+  if (context.subject().kind == SubjectKind::kGroup) {
+    // Every member's every access to a group's data is on the group's own access list.
+    store::GroupAuditRecord r;
+    r.group_kind = context.subject().group_kind;
+    r.group_id = context.subject().id;
+    r.actor_user_id = actor.user_id;
+    r.actor_label = actor.email;
+    r.actor_role = context.subject().role;
+    r.scope = context.scope();
+    r.object = req.method + " " + req.path;
+    r.at = clock_.now();
+    return access_.record_group(r);
+  }
   store::AuditRecord r;
   r.subject_user_id = context.subject().id;
   r.actor_user_id = actor.user_id;

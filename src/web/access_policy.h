@@ -2,6 +2,7 @@
 // the one place that writes the access audit.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -36,6 +37,10 @@ class AccessPolicy {
       : accounts_(accounts), access_(access), clock_(clock) {}
 
   Decision decide(const Need& need, const accounts::Visitor& actor, const Request& req);
+  // Who belongs to the groups of `kind` (a feature's, registered when it is made).
+  void add_group_kind(const std::string& kind, GroupDirectory& directory) {
+    groups_[kind] = &directory;
+  }
   // The actor's own context (used after a visitor's session is created mid-request).
   AccessContext self(const accounts::Visitor& actor, const std::string& scope) const;
   // Records an access by someone other than the subject. The request may go on only when
@@ -51,6 +56,9 @@ class AccessPolicy {
   store::AccountsRepo& accounts_;
   store::AccessRepo& access_;
   const Clock& clock_;
+  std::map<std::string, GroupDirectory*> groups_;
+
+  Decision decide_group(const Need& need, const accounts::Visitor& actor, const Request& req);
 };
 
 }  // namespace sb::web

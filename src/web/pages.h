@@ -70,6 +70,8 @@ class PageKit {
   virtual Result<std::set<int64_t>> consented(PageContext& ctx, const std::string& scope,
                                               const std::vector<int64_t>& subjects) = 0;
   virtual const Clock& clock() const = 0;
+  // A feature's groups (child profiles, studies): who belongs to them, for the access policy.
+  virtual void add_group_kind(const std::string& kind, GroupDirectory& directory) = 0;
 };
 
 // A feature's page handlers. The helpers keep the names handlers use throughout the features.

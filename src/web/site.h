@@ -81,6 +81,9 @@ class Site final : public PageKit, public Routes {
   Response error_page(PageContext& ctx, int status, const std::string& message) override;
   Response fail(PageContext& ctx, const Error& error, const std::string& what = "") override;
   bool ensure_session(PageContext& ctx) override;
+  void add_group_kind(const std::string& kind, GroupDirectory& directory) override {
+    policy_.add_group_kind(kind, directory);
+  }
   Result<std::set<int64_t>> consented(PageContext& ctx, const std::string& scope,
                                       const std::vector<int64_t>& subjects) override;
   void issue_cookie(PageContext& ctx, const std::string& token) override;

@@ -917,6 +917,96 @@ test('working with a therapist: connect from the listing, share two things, stop
   await clientContext.close();
 });
 
+test('family: a parent adds a child, logs cues on a phone, reads the reflection, checks signs, invites a co-parent; axe', async (page) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signUp(page, `e2e-parent-${Date.now()}@example.org`);
+  await page.goto(`${BASE}/family`);
+  await axeCheck(page, '/family with no child');
+  await page.getByLabel('Name or nickname').fill('Juniper');
+  await page.getByLabel('Birth date').fill('2025-09-15');
+  await page.getByRole('button', { name: 'Add the profile' }).click();
+  await page.waitForURL(/\/family\/[A-Za-z0-9_-]+\?added=1/);
+  const childPath = new URL(page.url()).pathname;
+  expect((await page.locator('h1').innerText()).includes('Juniper'), 'the child page is named');
+  await axeCheck(page, 'a child page');
+  await shoot(page, 'family-child');
+
+  // Three moments, on a phone: taps on large chips, one button.
+  const tap = (words) => page.locator('form.care-log label.chip', { hasText: new RegExp(`^${words}$`) }).click();
+  const moment = async (cue, did, speed, then) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await tap(cue);
+    for (const d of did) await tap(d);
+    if (speed) await tap(speed);
+    await tap(then);
+    await page.getByRole('button', { name: 'Save the moment' }).click();
+    await page.waitForURL(/logged=1/);
+  };
+  const chip = page.locator('form.care-log label.chip span').first();
+  const box = await chip.boundingBox();
+  expect(box && box.height >= 44, `chips are thumb-sized (${box && box.height})`);
+  await moment('Cried', ['Comforted', 'Held or touched'], 'At once', 'Settled');
+  await moment('Fussed or whined', ['Could not respond right then'], '', 'Stayed upset');
+  await moment('Reached for me', ['Reassured them'], 'Within a minute', 'Settled');
+  expect(await page.locator('ul.week-log li').count() === 3, 'three moments this week');
+  expect(await layoutProblems(page, 390).then((p) => p.length === 0), 'the child page fits a phone');
+
+  await page.getByRole('link', { name: "Read the week's reflection" }).click();
+  const reflection = await page.locator('.reflection').innerText();
+  expect(reflection.includes('upset twice') && reflection.includes('1 of those moments with comfort'),
+    `the share of upsets met with comfort: ${reflection}`);
+  expect(reflection.includes('reconnected afterwards once'), `the repair is named: ${reflection}`);
+  expect(!/score|grade|fail/i.test(reflection), 'no score for the parent');
+  await axeCheck(page, 'the weekly reflection');
+  await shoot(page, 'family-reflection');
+
+  await page.goto(`${BASE}${childPath}/signs`);
+  expect((await page.locator('h1').innerText()).includes('Exploring and coming back') ||
+    (await page.locator('main').innerText()).includes('Exploring and coming back'), 'the stage for a child of about 14 months');
+  for (const legend of await page.locator('fieldset.sign legend').allInnerTexts())
+    await page.locator('fieldset.sign', { hasText: legend }).locator('label.chip', { hasText: 'often' }).first().click();
+  await page.getByRole('button', { name: 'Save this check' }).click();
+  await page.waitForURL(/saved=1/);
+  expect(await page.locator('.sign-trend').count() === 4, 'each sign shows its history');
+  await axeCheck(page, 'secure-base signs');
+  await shoot(page, 'family-signs');
+
+  // The co-parent joins with a code and sees the same child and log.
+  await page.goto(`${BASE}${childPath}`);
+  await page.getByRole('button', { name: 'Invite another caregiver' }).click();
+  const code = (await page.locator('.care-code').innerText()).trim();
+  expect(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{2}$/.test(code), `an invitation code: ${code}`);
+  const other = await page.context().browser().newContext({ bypassCSP: true });
+  const co = await other.newPage();
+  await signUp(co, `e2e-coparent-${Date.now()}@example.org`);
+  await co.goto(`${BASE}/family`);
+  await co.getByLabel('Invitation code').fill(code);
+  await co.getByRole('button', { name: 'Join' }).click();
+  await co.waitForURL(/joined=1/);
+  expect(new URL(co.url()).pathname === childPath, 'the co-parent lands on the same child');
+  expect(await co.locator('ul.week-log li').count() === 3, 'the co-parent sees the log');
+  await co.goto(`${BASE}${childPath}/reflection`);
+  await axeCheck(co, 'the reflection as the co-parent');
+  // Both are on the child's access list.
+  await page.goto(`${BASE}${childPath}/access`);
+  const rows = await page.locator('table tbody tr').allInnerTexts();
+  expect(rows.some((r) => r.includes('e2e-coparent-') && r.includes('invited caregiver')), 'the co-parent\'s look is listed');
+  expect(rows.some((r) => r.startsWith('') && r.includes('You') && r.includes('first caregiver')), 'the parent\'s own are listed');
+  await axeCheck(page, 'the child\'s access list');
+  await shoot(page, 'family-access');
+  // A stranger is refused.
+  const stranger = await other.browser().newContext({ bypassCSP: true });
+  const s = await stranger.newPage();
+  await signUp(s, `e2e-stranger-${Date.now()}@example.org`);
+  expect((await s.goto(`${BASE}${childPath}`)).status() === 403, 'a stranger cannot open the child');
+  await stranger.close();
+  await other.close();
+  await page.goto(`${BASE}/family/guide/responsive-caregiving`);
+  await axeCheck(page, 'a guidance page');
+  await page.goto(`${BASE}/family`);
+  await shoot(page, 'family-home');
+});
+
 // What scrolls sideways, and navigation controls smaller than a thumb, on one page as it is.
 async function layoutProblems(page, width) {
   return await page.evaluate((w) => {
@@ -986,11 +1076,22 @@ test('every page at 320, 390 and 1280 px: no sideways scroll, 44 px targets, axe
   await page.getByLabel('Distress before').fill('6');
   await page.getByLabel('Distress after').fill('3');
   await page.getByRole('button', { name: 'Log practice' }).click();
+  await page.goto(`${BASE}/family`);
+  await page.getByLabel('Name or nickname').fill('Fern');
+  await page.getByLabel('Birth date').fill('2024-02-10');
+  await page.getByRole('button', { name: 'Add the profile' }).click();
+  await page.waitForURL(/added=1/);
+  const childPage = new URL(page.url()).pathname;
+  await page.locator('form.care-log label.chip', { hasText: /^Asked me to play$/ }).click();
+  await page.locator('form.care-log label.chip', { hasText: /^Gave them room to explore$/ }).click();
+  await page.getByRole('button', { name: 'Save the moment' }).click();
+  await page.waitForURL(/logged=1/);
   const pages = ['/today', '/menu', '/journal', '/journal/new', entryPage, `${entryPage}/edit`, moodPage,
     '/journal/calendar', '/skills', '/skills/slow-breathing', '/skills/name-the-feeling', '/checkin', '/plan',
     '/reconsider', '/reconsider/new', '/progress', '/care', '/account', '/account/access', '/account/two-factor',
     '/assessments', '/assessment', '/understanding', '/help', '/privacy', '/not-a-diagnosis', '/how-we-rank',
-    '/therapists', '/therapists?place=60614&radius=25&unit=km', '/clinician'];
+    '/therapists', '/therapists?place=60614&radius=25&unit=km', '/clinician', '/family', childPage,
+    `${childPage}/reflection`, `${childPage}/signs`, `${childPage}/access`, '/family/guide/repair'];
   const problems = [];
   for (const [w, h] of [[320, 700], [390, 844], [1280, 800]]) {
     await page.setViewportSize({ width: w, height: h });
@@ -999,7 +1100,9 @@ test('every page at 320, 390 and 1280 px: no sideways scroll, 44 px targets, axe
       for (const problem of await layoutProblems(page, w)) problems.push(`${w} ${p}: ${problem}`);
       if (w === 320) continue;
       await axeCheck(page, `${p} at ${w} px`);
-      const named = { [entryPage]: 'journal-entry', [`${entryPage}/edit`]: 'journal-entry-edit', [moodPage]: 'mood-details' };
+      const named = { [entryPage]: 'journal-entry', [`${entryPage}/edit`]: 'journal-entry-edit', [moodPage]: 'mood-details',
+        [childPage]: 'family-child', [`${childPage}/reflection`]: 'family-reflection', [`${childPage}/signs`]: 'family-signs',
+        [`${childPage}/access`]: 'family-access' };
       const name = named[p] ?? (p.replace(/^\//, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/-$/, '') || 'home');
       await page.screenshot({ path: path.join(ARTIFACTS, 'pages', `${name}-${w}.png`), fullPage: true });
     }

@@ -26,16 +26,13 @@ using testing::TestSite;
 constexpr const char* kPassword = "a long enough password";
 // Member A last (A's own rows change A's objects); the revoked clinician before the granted
 // one, whose rows end A's connection with them.
-const std::vector<std::string> kActors = {"anonymous",         "member_b",  "admin",
-                                          "admin_no_2fa",      "clinician", "clinician_revoked",
-                                          "clinician_granted", "member_a"};
+const std::vector<std::string> kActors = {
+    "anonymous",         "member_b",          "admin",
+    "admin_no_2fa",      "clinician",         "clinician_revoked",
+    "clinician_granted", "caregiver_invited", "caregiver_removed",
+    "member_a"};
 
-std::string between(const std::string& text, const std::string& before, const std::string& after) {
-  const size_t start = text.find(before);
-  if (start == std::string::npos) return "";
-  const size_t from = start + before.size();
-  return text.substr(from, text.find(after, from) - from);
-}
+using testing::between;
 
 // A connects with the clinician through a code, the clinician accepts, A shares `scopes`.
 // Returns the connection's id.
@@ -172,6 +169,39 @@ TEST_P(AccessMatrixTest, EveryActorGetsWhatTheMatrixSays) {
   const std::string revoked = connect(a, actors.at("clinician_revoked"), {"share:results"});
   a.get("/care");
   EXPECT_EQ(a.post("/care/" + revoked + "/stop", {{"scope", "share:results"}}).status, 303);
+  // A's child, shared with an invited caregiver; another joined and was removed; a third
+  // (not an actor) is there for the removal row.
+  a.get("/family");
+  const auto added = a.post("/family/children", {{"name", "Moss"}, {"birth_date", "2025-06-01"}});
+  ASSERT_EQ(added.status, 303);
+  vars["child_a"] = between(added.header("location").value_or("") + "?", "/family/", "?");
+  auto join = [&](Browser& b) {
+    a.get("/family/" + vars["child_a"]);
+    const std::string code = between(a.post("/family/" + vars["child_a"] + "/invite", {}).body,
+                                     "class=\"care-code\">", "<");
+    b.get("/family");
+    EXPECT_EQ(b.post("/family/join", {{"code", code}}).status, 303) << code;
+  };
+  for (const char* name : {"caregiver_invited", "caregiver_removed"}) {
+    actors.emplace(name, signed_in(std::string(name) + "@example.org", accounts::Role::kMember));
+    join(actors.at(name));
+  }
+  Browser spare = signed_in("caregiver-spare@example.org", accounts::Role::kMember);
+  join(spare);
+  auto public_id_of = [&](const std::string& email) {
+    std::string public_id;
+    EXPECT_TRUE(site->db->run([&](soci::session& s) {
+      s << "SELECT public_id FROM users WHERE email = :e", soci::use(email), soci::into(public_id);
+    }));
+    return public_id;
+  };
+  vars["caregiver_spare"] = public_id_of("caregiver-spare@example.org");
+  a.get("/family/" + vars["child_a"]);
+  EXPECT_EQ(a.post("/family/" + vars["child_a"] + "/caregivers/" +
+                       public_id_of("caregiver_removed@example.org") + "/remove",
+                   {})
+                .status,
+            303);
   vars["member_a"] = [&] {
     long long id = 0;
     std::string public_id;

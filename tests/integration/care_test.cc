@@ -19,12 +19,7 @@ using testing::TestSite;
 
 constexpr const char* kPassword = "a long enough password";
 
-std::string between(const std::string& text, const std::string& before, const std::string& after) {
-  const size_t start = text.find(before);
-  if (start == std::string::npos) return "";
-  const size_t from = start + before.size();
-  return text.substr(from, text.find(after, from) - from);
-}
+using testing::between;
 
 size_t count(const std::string& text, const std::string& what) {
   size_t n = 0;

@@ -94,11 +94,36 @@ class PersonalDataTest : public ::testing::TestWithParam<TestBackend> {
     EXPECT_TRUE(store::DirectoryRepo(*site->db, *vocabulary).import({listing}, site->clock.now()));
     EXPECT_EQ(b.post("/clinician/claim", {{"npi", "1234567893"}, {"licence", "LCSW 1"}}).status,
               303);
+    // A child's profile with a logged moment, a signs check, an invitation and a look at it.
+    b.get("/family");
+    const auto added = b.post("/family/children", {{"name", "Pip"}, {"birth_date", "2025-06-01"}});
+    EXPECT_EQ(added.status, 303);
+    child_path = added.header("location").value_or("");
+    child_path = child_path.substr(0, child_path.find('?'));
+    b.get(child_path);
+    EXPECT_EQ(b.post(child_path + "/log", {{"cue", "cry"},
+                                           {"response", "comfort"},
+                                           {"speed", "now"},
+                                           {"outcome", "settled"},
+                                           {"note", "Thimbleweed"}})
+                  .status,
+              303);
+    std::map<std::string, std::string> signs;
+    for (const char* sign : {"smiles-back", "stays-close-strangers", "favourite-people",
+                             "waits-plan", "talks-feelings"})
+      signs[sign] = "often";
+    EXPECT_EQ(b.post(child_path + "/signs", signs).status, 303);
+    const std::string page = b.post(child_path + "/invite", {}).body;
+    const std::string marker = "class=\"care-code\">";
+    const size_t at = page.find(marker);
+    EXPECT_NE(at, std::string::npos);
+    invite_code = page.substr(at + marker.size(), 12);
     return b;
   }
 
   std::unique_ptr<TestSite> site;
   std::map<std::string, std::string> objects;
+  std::string child_path, invite_code;
 };
 
 TEST_P(PersonalDataTest, EveryTableIsNamedByAModule) {
@@ -125,6 +150,9 @@ TEST_P(PersonalDataTest, EveryPersonalTableIsExportedAndErased) {
   testing::sign_up(b, "bystander@example.org", kPassword);
   b.get("/journal/new");
   b.post("/journal", {{"kind", "quick"}, {"occurred_on", "2026-11-02"}, {"situation", "Mine"}});
+  // The bystander cares for A's child too: the child stays with them when A goes.
+  b.get("/family");
+  EXPECT_EQ(b.post("/family/join", {{"code", invite_code}}).status, 303) << invite_code;
   const long long a_id = id_of(*site->db, "full@example.org");
   const long long b_id = id_of(*site->db, "bystander@example.org");
   // An administrator's look (an audit row) and a clinician's grant (a grant row).
@@ -191,6 +219,9 @@ TEST_P(PersonalDataTest, EveryPersonalTableIsExportedAndErased) {
   }
   EXPECT_GT(rows_of(*site->db, {"journal_entries", "user_id"}, b_id), 0)
       << "another person's data stays";
+  EXPECT_GT(rows_of(*site->db, {"children", "owner_user_id"}, b_id), 0)
+      << "a child with another caregiver passes to them";
+  EXPECT_EQ(b.get(child_path).status, 200) << "the other caregiver still sees the child";
 }
 
 // Each feature's tables are taken away under it; every one of its routes still answers with a

@@ -113,6 +113,15 @@ struct TestSite {
 // Signs up through the pages, as a person would: the form, the link from the mail, and the
 // button on the link's page. Returns the last answer (303 to /account when it worked).
 // Signs out as a person would: from the menu, whose form carries the session's token.
+// The text of a page between two markers (a code shown once, an id in a link); empty if absent.
+inline std::string between(const std::string& text, const std::string& before,
+                           const std::string& after) {
+  const size_t start = text.find(before);
+  if (start == std::string::npos) return "";
+  const size_t from = start + before.size();
+  return text.substr(from, text.find(after, from) - from);
+}
+
 inline HttpResponse sign_out(Browser& b) {
   b.get("/menu");
   return b.post("/signout", {});

@@ -69,7 +69,8 @@ class AccountModule final : public web::Module {
             {"recovery_codes", "user_id"},
             {"known_devices", "user_id"},
             {"grants", "subject_user_id"},
-            {"access_audit", "subject_user_id"}};
+            {"access_audit", "subject_user_id"},
+            {"group_audit", "actor_user_id"}};
   }
 
   Result<int> rotate_key(const crypto::DataKey& from, const crypto::DataKey& to) override {
@@ -94,6 +95,16 @@ class AccountModule final : public web::Module {
                                    {"object", a.object}});
     }
     sections["access_to_my_data"] = reads;
+    auto opened = access_.group_audit_by(*owner.user_id);
+    if (!opened) return opened.error();
+    json::array in_groups;
+    for (const auto& a : *opened)
+      in_groups.push_back(json::object{{"at", iso8601(a.at)},
+                                       {"group", a.group_kind},
+                                       {"as", a.actor_role},
+                                       {"scope", a.scope},
+                                       {"object", a.object}});
+    sections["what_i_opened_in_shared_profiles"] = in_groups;
     auto grants = access_.grants_given(*owner.user_id);
     if (!grants) return grants.error();
     json::array given;

@@ -41,26 +41,6 @@ namespace {
 
 Error not_found() { return Error{ErrorCode::kNotFound, "There is no such connection.", "link"}; }
 
-// Codes are read aloud or typed from paper: letters and digits without look-alikes.
-std::string readable_code() {
-  static constexpr char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";  // 32 symbols
-  std::string code;
-  for (unsigned char b : crypto::random_bytes(10)) {
-    if (code.size() == 4 || code.size() == 9) code += '-';
-    code += kAlphabet[b % 32];
-  }
-  return code;  // XXXX-XXXX-XX: 50 bits
-}
-
-std::string normalised_code(std::string_view typed) {
-  std::string out;
-  for (char c : typed) {
-    if (c == '-' || c == ' ') continue;
-    out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
-
 }  // namespace
 
 RequestState due_state(const store::CareRequestRecord& r, int64_t last_done, int64_t today) {
@@ -240,17 +220,17 @@ Result<int> Care::rotate_key(store::Database& db, const crypto::DataKey& from,
 }
 
 Result<std::string> Care::new_code(int64_t clinician_user_id) {
-  const std::string code = readable_code();
+  const std::string code = crypto::readable_code();
   const int64_t now = clock_.now();
-  if (auto st = repo_.add_code(clinician_user_id, crypto::sha256_hex(normalised_code(code)), now,
-                               now + kCodeSeconds);
+  if (auto st = repo_.add_code(clinician_user_id, crypto::sha256_hex(crypto::normalised_code(code)),
+                               now, now + kCodeSeconds);
       !st)
     return st.error();
   return code;
 }
 
 Result<std::string> Care::connect_with_code(int64_t client_user_id, const std::string& code) {
-  const std::string typed = normalised_code(code);
+  const std::string typed = crypto::normalised_code(code);
   if (typed.size() != 10)
     return Error{ErrorCode::kInvalidArgument,
                  "A code has ten letters and digits, like ABCD-EFGH-JK. Check it with your "
