@@ -12,6 +12,7 @@
 #include "features/reconsider/module.h"
 #include "features/site/module.h"
 #include "features/skills/module.h"
+#include "features/studies/module.h"
 #include "features/today/module.h"
 
 namespace sb::app {
@@ -21,7 +22,7 @@ std::vector<web::Feature> features() {
       features::site(),     features::assessment(), features::journal(),   features::skills(),
       features::checkin(),  features::reconsider(), features::clinician(), features::plan(),
       features::progress(), features::today(),      features::directory(), features::family(),
-      features::account(),
+      features::studies(),  features::account(),
   };
 }
 

@@ -43,6 +43,24 @@ class GroupDirectory {
                                                         int64_t user_id) = 0;
 };
 
+// The directory over a feature's service whose membership(public_id, user_id) returns
+// Result<std::optional<M>>, M holding group_id, name and role.
+template <typename Service>
+class MembershipDirectory final : public GroupDirectory {
+ public:
+  explicit MembershipDirectory(Service& service) : service_(service) {}
+  Result<std::optional<GroupMember>> membership(const std::string& public_id,
+                                                int64_t user_id) override {
+    auto m = service_.membership(public_id, user_id);
+    if (!m) return m.error();
+    if (!*m) return std::optional<GroupMember>{};
+    return std::optional<GroupMember>{GroupMember{(*m)->group_id, (*m)->name, (*m)->role}};
+  }
+
+ private:
+  Service& service_;
+};
+
 // Why the actor may act on the subject's data.
 enum class Grant {
   kSelf,        // it is the actor's own data

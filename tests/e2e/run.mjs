@@ -1007,6 +1007,77 @@ test('family: a parent adds a child, logs cues on a phone, reads the reflection,
   await shoot(page, 'family-home');
 });
 
+test('coding study: an owner adds two coders who code blind, then see the agreement report; axe', async (page) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await signUp(page, `e2e-lab-${Date.now()}@example.org`);
+  await page.goto(`${BASE}/studies`);
+  await axeCheck(page, '/studies');
+  await page.getByLabel('Study name').fill('Toddler study');
+  await page.getByRole('button', { name: 'Start the study' }).click();
+  await page.waitForURL(/\/studies\/[A-Za-z0-9_-]+$/);
+  const studyPath = new URL(page.url()).pathname;
+  for (const participant of ['T-01', 'T-02']) {
+    await page.getByLabel('Participant code (no names)').fill(participant);
+    await page.getByRole('button', { name: 'Add the session' }).click();
+  }
+  const coders = [];
+  for (const n of [1, 2]) {
+    await page.goto(`${BASE}${studyPath}`);
+    await page.getByRole('button', { name: 'Invite a coder' }).click();
+    const code = (await page.locator('.care-code').innerText()).trim();
+    const context = await page.context().browser().newContext({ bypassCSP: true });
+    const coder = await context.newPage();
+    await signUp(coder, `e2e-coder-${n}-${Date.now()}@example.org`);
+    await coder.goto(`${BASE}/studies`);
+    await coder.getByLabel('Invitation code').fill(code);
+    await coder.getByRole('button', { name: 'Join' }).click();
+    await coder.waitForURL(/joined=1/);
+    coders.push({ context, coder });
+  }
+  await axeCheck(page, 'a study with sessions and coders');
+  await shoot(page, 'study');
+  // Each coder codes both sessions; the first sees only their own code until the second is done.
+  const code = async (coder, participant, cls, prox, avoid) => {
+    await coder.goto(`${BASE}${studyPath}`);
+    await coder.getByRole('link', { name: participant }).click();
+    for (const e of [5, 8]) {
+      await coder.locator(`#e${e}_proximity`).selectOption(String(prox));
+      await coder.locator(`#e${e}_contact`).selectOption(String(prox));
+      await coder.locator(`#e${e}_resistance`).selectOption('1');
+      await coder.locator(`#e${e}_avoidance`).selectOption(String(avoid));
+    }
+    await coder.locator('#e6_crying').selectOption('3');
+    await coder.locator('label.chip', { hasText: cls }).click();
+    await coder.getByRole('button', { name: 'Save the code' }).click();
+    await coder.waitForURL(/saved=1/);
+  };
+  const [one, two] = coders.map((c) => c.coder);
+  await code(one, 'T-01', 'B secure', 6, 1);
+  expect((await one.locator('main').innerText()).includes('Coded blind'), 'blind until all have coded');
+  await axeCheck(one, 'a session coded by one coder');
+  await shoot(one, 'study-session-blind');
+  expect(!(await one.locator('main').innerText()).includes('coder 2:'), 'no other code is shown');
+  await code(two, 'T-01', 'A avoidant', 2, 6);
+  await code(one, 'T-02', 'B secure', 5, 2);
+  await code(two, 'T-02', 'B secure', 5, 2);
+  await one.goto(`${BASE}${studyPath}`);
+  await one.getByRole('link', { name: 'T-01' }).click();
+  const both = await one.locator('main').innerText();
+  expect(both.includes('coder 1: B') && both.includes('coder 2: A'), 'both codes once all have coded');
+  await axeCheck(one, 'a session coded by all');
+  await shoot(one, 'study-session-complete');
+  await one.goto(`${BASE}${studyPath}/agreement`);
+  const report = await one.locator('main').innerText();
+  expect(report.includes('coder 1 and coder 2') && report.includes('2 sessions'), `the agreement report: ${report.slice(0, 200)}`);
+  expect(report.includes('T-01: classification, B against A'), 'the disagreement to conference');
+  await axeCheck(one, 'the agreement report');
+  await shoot(one, 'study-agreement');
+  await page.goto(`${BASE}${studyPath}/report`);
+  await axeCheck(page, 'the study report');
+  await shoot(page, 'study-report');
+  for (const c of coders) await c.context.close();
+});
+
 // What scrolls sideways, and navigation controls smaller than a thumb, on one page as it is.
 async function layoutProblems(page, width) {
   return await page.evaluate((w) => {

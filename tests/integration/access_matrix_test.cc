@@ -30,7 +30,7 @@ const std::vector<std::string> kActors = {
     "anonymous",         "member_b",          "admin",
     "admin_no_2fa",      "clinician",         "clinician_revoked",
     "clinician_granted", "caregiver_invited", "caregiver_removed",
-    "member_a"};
+    "study_coder",       "member_a"};
 
 using testing::between;
 
@@ -196,6 +196,22 @@ TEST_P(AccessMatrixTest, EveryActorGetsWhatTheMatrixSays) {
     return public_id;
   };
   vars["caregiver_spare"] = public_id_of("caregiver-spare@example.org");
+  // A's study, with one coder and one session.
+  a.get("/studies");
+  const auto study = a.post("/studies", {{"name", "Matrix study"}});
+  ASSERT_EQ(study.status, 303);
+  vars["study_a"] = between(study.header("location").value_or("") + "?", "/studies/", "?");
+  a.get("/studies/" + vars["study_a"]);
+  const std::string study_code = between(a.post("/studies/" + vars["study_a"] + "/invite", {}).body,
+                                         "class=\"care-code\">", "<");
+  actors.emplace("study_coder", signed_in("study-coder@example.org", accounts::Role::kMember));
+  actors.at("study_coder").get("/studies");
+  EXPECT_EQ(actors.at("study_coder").post("/studies/join", {{"code", study_code}}).status, 303);
+  a.get("/studies/" + vars["study_a"]);
+  EXPECT_EQ(a.post("/studies/" + vars["study_a"] + "/sessions", {{"participant", "P-100"}}).status,
+            303);
+  vars["study_session_a"] = between(a.get("/studies/" + vars["study_a"]).body,
+                                    "/studies/" + vars["study_a"] + "/sessions/", "\"");
   a.get("/family/" + vars["child_a"]);
   EXPECT_EQ(a.post("/family/" + vars["child_a"] + "/caregivers/" +
                        public_id_of("caregiver_removed@example.org") + "/remove",

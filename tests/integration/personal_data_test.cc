@@ -29,9 +29,11 @@ constexpr const char* kPassword = "a long enough password";
 // to nobody yet, is deleted when its link is used, and is pruned a day after it was made.
 // directory_listings are public listings of professionals (most from the NPI register), not
 // data of the people who use SecureBase; directory_version is one counter.
-const std::set<std::string> kNotPersonal = {"schema_migrations",  "login_failures",
-                                            "data_key",           "signup_requests",
-                                            "directory_listings", "directory_version"};
+// study_sessions are a research study's sessions under participant codes (pseudonymous, no
+// account behind them); they go with their study, which goes with its owner.
+const std::set<std::string> kNotPersonal = {
+    "schema_migrations",  "login_failures",    "data_key",      "signup_requests",
+    "directory_listings", "directory_version", "study_sessions"};
 
 long long id_of(store::Database& db, const std::string& email) {
   long long id = 0;
@@ -118,6 +120,38 @@ class PersonalDataTest : public ::testing::TestWithParam<TestBackend> {
     const size_t at = page.find(marker);
     EXPECT_NE(at, std::string::npos);
     invite_code = page.substr(at + marker.size(), 12);
+    // A study of their own with an invitation, and a session coded in a lab's study.
+    b.get("/studies");
+    const auto own = b.post("/studies", {{"name", "My study"}});
+    EXPECT_EQ(own.status, 303);
+    const std::string own_path = own.header("location").value_or("");
+    b.get(own_path);
+    EXPECT_EQ(b.post(own_path + "/invite", {}).status, 200);
+    Browser lab = site->browser();
+    testing::sign_up(lab, "lab@example.org", kPassword);
+    lab.get("/studies");
+    const std::string lab_path =
+        lab.post("/studies", {{"name", "Lab study"}}).header("location").value_or("");
+    lab.get(lab_path);
+    const std::string lab_page = lab.post(lab_path + "/invite", {}).body;
+    const std::string lab_code = lab_page.substr(lab_page.find(marker) + marker.size(), 12);
+    EXPECT_EQ(lab.post(lab_path + "/sessions", {{"participant", "P-7"}}).status, 303);
+    b.get("/studies");
+    EXPECT_EQ(b.post("/studies/join", {{"code", lab_code}}).status, 303);
+    const std::string session =
+        testing::between(b.get(lab_path).body, lab_path + "/sessions/", "\"");
+    EXPECT_EQ(b.post(lab_path + "/sessions/" + session + "/code", {{"e5_proximity", "6"},
+                                                                   {"e5_contact", "6"},
+                                                                   {"e5_resistance", "1"},
+                                                                   {"e5_avoidance", "1"},
+                                                                   {"e8_proximity", "6"},
+                                                                   {"e8_contact", "6"},
+                                                                   {"e8_resistance", "1"},
+                                                                   {"e8_avoidance", "1"},
+                                                                   {"disorganisation", "1"},
+                                                                   {"classification", "B"}})
+                  .status,
+              303);
     return b;
   }
 

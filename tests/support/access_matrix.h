@@ -36,9 +36,9 @@ inline std::vector<MatrixRow> read_matrix() {
   std::ifstream in(std::string(SECUREBASE_TESTS_DIR) + "/integration/access_matrix.txt");
   EXPECT_TRUE(in) << "access_matrix.txt is missing";
   const std::vector<std::string> columns = {
-      "anonymous",         "member_a",         "member_b",          "admin",
-      "admin_no_2fa",      "clinician",        "clinician_revoked", "clinician_granted",
-      "caregiver_invited", "caregiver_removed"};
+      "anonymous",         "member_a",          "member_b",          "admin",
+      "admin_no_2fa",      "clinician",         "clinician_revoked", "clinician_granted",
+      "caregiver_invited", "caregiver_removed", "study_coder"};
   std::vector<MatrixRow> rows;
   std::string line;
   for (int n = 1; std::getline(in, line); ++n) {

@@ -116,7 +116,7 @@ class Family {
   // The account's role for the child with this public id: "first", "invited", or empty when it
   // is not (or no longer) one of its caregivers; nullopt when there is no such child.
   struct Membership {
-    int64_t child_id = 0;
+    int64_t group_id = 0;  // the child's row id
     std::string name, role;
   };
   Result<std::optional<Membership>> membership(const std::string& public_id, int64_t user_id);

@@ -20,23 +20,6 @@ namespace {
 namespace json = boost::json;
 using web::Need;
 
-// Who belongs to a child profile, for the access policy.
-class ChildDirectory final : public web::GroupDirectory {
- public:
-  explicit ChildDirectory(family::Family& family) : family_(family) {}
-  Result<std::optional<web::GroupMember>> membership(const std::string& public_id,
-                                                     int64_t user_id) override {
-    auto m = family_.membership(public_id, user_id);
-    if (!m) return m.error();
-    if (!*m) return std::optional<web::GroupMember>{};
-    return std::optional<web::GroupMember>{
-        web::GroupMember{(*m)->child_id, (*m)->name, (*m)->role}};
-  }
-
- private:
-  family::Family& family_;
-};
-
 class FamilyModule final : public web::Module {
  public:
   FamilyModule(web::Services& s, family::SignBook signs)
@@ -130,7 +113,7 @@ class FamilyModule final : public web::Module {
   store::AccessRepo access_;
   family::Family family_;
   family::SignBook signs_;
-  ChildDirectory directory_;
+  web::MembershipDirectory<family::Family> directory_;
   web::FamilyPages pages_;
 };
 
