@@ -79,7 +79,7 @@ const std::vector<std::string>& timing_rules() {
   static const std::vector<std::string> v = {
       "Episode 1 lasts about 30 seconds; episodes 2 to 8 last about 3 minutes each.",
       "A separation (episodes 4, 6 and 7) is cut short when the child is very distressed: the "
-      "parent comes back early. Record how long the episode actually lasted.",
+      "parent comes back early.",
       "A reunion (episodes 5 and 8) may be extended when the child needs more time to settle "
       "before the next separation.",
       "Reunion behaviour is scored on the four interactive scales, 1 (none) to 7 (very "
