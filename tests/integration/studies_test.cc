@@ -133,6 +133,10 @@ TEST_P(StudiesTest, AgreementReportAndExportThatReimportsExactly) {
   const auto imported = people["owner"]->post(copy + "/import", {{"csv", csv}});
   ASSERT_EQ(imported.status, 303) << between(imported.body, "role=\"alert\"><p>", "<");
   EXPECT_EQ(people["owner"]->get(copy + "/export.csv").body, csv);
+  EXPECT_NE(people["owner"]->get(copy + "?imported=24").body.find("Imported 24 codes."),
+            std::string::npos);
+  EXPECT_EQ(people["owner"]->get(copy).body.find("Imported"), std::string::npos)
+      << "no notice when nothing was imported";
   // A file naming a coder the study does not have is refused, and nothing is kept.
   const std::string lone = make_study("Lab B", {"coder-one"});
   people["owner"]->get(lone);

@@ -302,6 +302,7 @@ Response FamilyPages::signs_page(Ctx& ctx) {
                                  {"history", history},
                                  {"has_history", !history.empty()},
                                  {"direction", t.direction},
+                                 {"has_direction", !t.direction.empty()},
                                  {"persisting", t.persisting}});
     persisting = persisting || t.persisting;
   }

@@ -163,7 +163,8 @@ Response StudyPages::render_study(Ctx& ctx, const Error* error, const std::strin
                     {"code", code},
                     {"has_code", !code.empty()},
                     {"joined", ctx.req.query.count("joined") > 0},
-                    {"imported", first_value(ctx.req.query, "imported")}};
+                    {"imported", first_value(ctx.req.query, "imported")},
+                    {"has_imported", ctx.req.query.count("imported") > 0}};
   if (error) view["error"] = error->message;
   return render_page(ctx, "study", std::move(view), status);
 }
