@@ -25,6 +25,7 @@ std::map<std::string, std::string> code_form(const char* cls, int prox, int avoi
     f[p + "avoidance"] = std::to_string(avoid);
   }
   f["e6_crying"] = "3";
+  f["e4_seconds"] = "60";  // the first separation cut short
   f["disorganisation"] = "2";
   f["classification"] = cls;
   return f;
@@ -93,6 +94,7 @@ TEST_P(StudiesTest, CodingIsBlindUntilEveryCoderHasSubmitted) {
   EXPECT_NE(after.find("coder 1: B"), std::string::npos);
   EXPECT_NE(after.find("coder 2: A"), std::string::npos);
   EXPECT_NE(after.find("Suggestion from SecureBase"), std::string::npos);
+  EXPECT_NE(after.find("shortened to 60 s"), std::string::npos);
   // Coders cannot change a complete session; the owner records the conferenced code beside them.
   EXPECT_EQ(one.post(session + "/code", code_form("C", 5, 1)).status, 422);
   people["owner"]->get(session);

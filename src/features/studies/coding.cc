@@ -109,6 +109,16 @@ const std::vector<std::pair<std::string, std::string>>& disorganisation_index_gr
   return v;
 }
 
+std::string timing_words(const EpisodeScores& e) {
+  if (e.seconds <= 0 || e.episode < 1 || e.episode > 8) return "";
+  const auto& usual = episodes()[e.episode - 1];
+  if (usual.separation && e.seconds < usual.usual_seconds)
+    return fmt::format("shortened to {} s", e.seconds);
+  if (usual.reunion && e.seconds > usual.usual_seconds)
+    return fmt::format("extended to {} s", e.seconds);
+  return fmt::format("{} s", e.seconds);
+}
+
 bool valid_subgroup(const std::string& classification, const std::string& subgroup) {
   static const std::map<std::string, std::vector<std::string>> kSubgroups = {
       {"A", {"", "A1", "A2"}},
@@ -127,6 +137,9 @@ Status validate(const SessionCode& code) {
   if (!plain_label(code.coder)) return invalid("coder", "A coder label is letters and digits.");
   for (const auto& e : code.episodes) {
     if (e.episode < 1 || e.episode > 8) return invalid("episode", "Episodes run from 1 to 8.");
+    if (e.seconds < 0 || e.seconds > 900)
+      return invalid("seconds", fmt::format("Episode {} lasted 0 to 900 seconds (0: not recorded).",
+                                            e.episode));
     if (e.crying < 0 || e.crying > 3)
       return invalid("crying", fmt::format("Crying in episode {} is 0 to 3.", e.episode));
     const bool reunion = episodes()[e.episode - 1].reunion;
@@ -253,10 +266,20 @@ AgreementReport agreement(const std::vector<SessionCode>& first,
 
 namespace {
 
-constexpr const char* kColumns[] = {
-    "study",           "participant",    "coder",     "episode", "proximity",
-    "contact",         "resistance",     "avoidance", "crying",  "disorganisation_indices",
-    "disorganisation", "classification", "subgroup"};
+constexpr const char* kColumns[] = {"study",
+                                    "participant",
+                                    "coder",
+                                    "episode",
+                                    "seconds",
+                                    "proximity",
+                                    "contact",
+                                    "resistance",
+                                    "avoidance",
+                                    "crying",
+                                    "disorganisation_indices",
+                                    "disorganisation",
+                                    "classification",
+                                    "subgroup"};
 
 std::string scale_cell(const EpisodeScores& e, const char* scale) {
   auto it = e.scales.find(scale);
@@ -274,11 +297,12 @@ std::string to_csv(const std::string& study, const std::vector<SessionCode>& cod
     for (const auto& i : code.disorganisation_indices) indices += (indices.empty() ? "" : ";") + i;
     for (const auto& e : code.episodes) {
       const std::string episode = std::to_string(e.episode), crying = std::to_string(e.crying),
+                        seconds = e.seconds ? std::to_string(e.seconds) : "",
                         rating = std::to_string(code.disorganisation);
       const std::string prox = scale_cell(e, "proximity"), contact = scale_cell(e, "contact"),
                         resist = scale_cell(e, "resistance"), avoid = scale_cell(e, "avoidance");
-      out += csv_row({study, code.participant, code.coder, episode, prox, contact, resist, avoid,
-                      crying, indices, rating, code.classification, code.subgroup});
+      out += csv_row({study, code.participant, code.coder, episode, seconds, prox, contact, resist,
+                      avoid, crying, indices, rating, code.classification, code.subgroup});
     }
   }
   return out;
@@ -330,6 +354,11 @@ Result<std::vector<SessionCode>> from_csv(const std::string& csv) {
     auto crying = number("crying");
     if (!crying) return crying.error();
     e.crying = *crying;
+    if (!cell("seconds").empty()) {
+      auto seconds = number("seconds");
+      if (!seconds) return seconds.error();
+      e.seconds = *seconds;
+    }
     for (const char* scale : kScales) {
       if (cell(scale).empty()) continue;
       auto v = number(scale);

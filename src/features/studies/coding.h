@@ -34,8 +34,12 @@ struct EpisodeScores {
   int episode = 0;
   std::map<std::string, int> scales;  // scale -> 1..7 (reunions only)
   int crying = 0;                     // 0 none, 1 fussing, 2 crying, 3 hard crying
+  int seconds = 0;                    // how long it actually lasted; 0 when not recorded
   bool operator==(const EpisodeScores&) const = default;
 };
+// "shortened to 45 s" for a separation cut short, "extended to 240 s" for a longer reunion,
+// "45 s" for any other recorded length, "" when none was recorded.
+std::string timing_words(const EpisodeScores& e);
 
 // Classifications: A avoidant, B secure, C resistant (ambivalent), D disorganised, with the
 // usual subgroups.

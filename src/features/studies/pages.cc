@@ -26,6 +26,8 @@ studies::SessionCode read_code(const std::multimap<std::string, std::string>& fo
     // Crying left out is no crying; anything else must be 0 to 3.
     const std::string crying = first_value(form, fmt::format("e{}_crying", e.number));
     s.crying = crying.empty() ? 0 : static_cast<int>(parse_int_in(crying, 0, 3).value_or(-1));
+    const std::string seconds = first_value(form, fmt::format("e{}_seconds", e.number));
+    s.seconds = seconds.empty() ? 0 : static_cast<int>(parse_int_in(seconds, 0, 900).value_or(-1));
     if (e.reunion)
       for (const char* scale : studies::kScales)
         s.scales[scale] = static_cast<int>(
@@ -45,7 +47,8 @@ studies::SessionCode read_code(const std::multimap<std::string, std::string>& fo
 json::object code_view(const studies::SessionCode& c) {
   json::array rows;
   for (const auto& e : c.episodes) {
-    json::object row{{"episode", e.episode}, {"crying", e.crying}};
+    json::object row{
+        {"episode", e.episode}, {"crying", e.crying}, {"length", studies::timing_words(e)}};
     for (const char* scale : studies::kScales) {
       auto it = e.scales.find(scale);
       row[scale] = it == e.scales.end() ? "" : std::to_string(it->second);

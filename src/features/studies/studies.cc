@@ -25,8 +25,8 @@ std::string to_json(const SessionCode& c) {
   for (const auto& e : c.episodes) {
     json::object scales;
     for (const auto& [k, v] : e.scales) scales[k] = v;
-    episodes.push_back(
-        json::object{{"episode", e.episode}, {"crying", e.crying}, {"scales", scales}});
+    episodes.push_back(json::object{
+        {"episode", e.episode}, {"crying", e.crying}, {"seconds", e.seconds}, {"scales", scales}});
   }
   json::array indices;
   for (const auto& i : c.disorganisation_indices) indices.push_back(json::string(i));
@@ -45,6 +45,8 @@ Result<SessionCode> from_json(const std::string& text) {
       EpisodeScores s;
       s.episode = static_cast<int>(e.at("episode").to_number<int64_t>());
       s.crying = static_cast<int>(e.at("crying").to_number<int64_t>());
+      if (const auto* seconds = e.as_object().if_contains("seconds"))
+        s.seconds = static_cast<int>(seconds->to_number<int64_t>());
       for (const auto& [k, v] : e.at("scales").as_object())
         s.scales[std::string(k)] = static_cast<int>(v.to_number<int64_t>());
       c.episodes.push_back(std::move(s));

@@ -36,6 +36,23 @@ TEST(Episodes, EightWithTheUsualTiming) {
   EXPECT_TRUE(episodes()[3].separation && episodes()[5].separation && episodes()[6].separation);
 }
 
+TEST(Episodes, ShortenedSeparationsAndExtendedReunionsAreNamed) {
+  EXPECT_EQ(timing_words({4, {}, 0, 45}), "shortened to 45 s");
+  EXPECT_EQ(timing_words({5, {}, 0, 240}), "extended to 240 s");
+  EXPECT_EQ(timing_words({2, {}, 0, 180}), "180 s");
+  EXPECT_EQ(timing_words({4, {}, 0, 0}), "");
+  EXPECT_FALSE(validate([] {
+    SessionCode c;
+    c.participant = "P-1";
+    c.coder = "coder 1";
+    c.classification = "B";
+    c.episodes = {
+        {5, {{"proximity", 5}, {"contact", 5}, {"resistance", 1}, {"avoidance", 1}}, 0, 901},
+        {8, {{"proximity", 5}, {"contact", 5}, {"resistance", 1}, {"avoidance", 1}}, 0, 0}};
+    return c;
+  }()));
+}
+
 TEST(Validate, NamesWhatIsWrong) {
   EXPECT_TRUE(validate(session("P-001", "coder 1", "B", 6, 1)));
   auto bad = session("P-001", "coder 1", "B", 6, 1);
@@ -111,9 +128,11 @@ TEST(Csv, RoundTripsExactly) {
   codes[0].subgroup = "B3";
   codes[1].subgroup = "D-B";
   codes[1].disorganisation_indices = {"I", "V"};
+  codes[1].episodes[3].seconds = 50;   // a separation cut short
+  codes[1].episodes[4].seconds = 240;  // a reunion extended
   const std::string csv = to_csv("Study 7", codes);
   EXPECT_EQ(csv.substr(0, csv.find("\r\n")),
-            "study,participant,coder,episode,proximity,contact,resistance,avoidance,crying,"
+            "study,participant,coder,episode,seconds,proximity,contact,resistance,avoidance,crying,"
             "disorganisation_indices,disorganisation,classification,subgroup");
   size_t rows = 0;
   for (size_t at = csv.find("\r\n"); at != std::string::npos; at = csv.find("\r\n", at + 1)) ++rows;
