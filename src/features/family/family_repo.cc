@@ -4,6 +4,7 @@
 
 #include "accounts/access_repo.h"
 #include "store/errors.h"
+#include "store/invites.h"
 #include "store/query.h"
 
 namespace sb::store {
@@ -96,18 +97,9 @@ Result<std::optional<std::string>> FamilyRepo::use_invite(const std::string& cod
   std::optional<std::string> joined;
   const ll user = user_id, at = now;
   auto st = db_.transaction([&](soci::session& s) {
-    ll invite = 0, child = 0;
-    soci::indicator ind = soci::i_null;
-    s << "SELECT id, child_id FROM child_invites WHERE code_hash = :h AND used_at IS NULL AND "
-         "expires_at > :t",
-        soci::use(code_hash), soci::use(at), soci::into(invite, ind), soci::into(child);
-    if (ind != soci::i_ok) return;
-    // Used only if still unused: two people typing the same code at once, one wins.
-    soci::statement mark = (s.prepare << "UPDATE child_invites SET used_at = :t, used_by = :u "
-                                         "WHERE id = :i AND used_at IS NULL",
-                            soci::use(at), soci::use(user), soci::use(invite));
-    mark.execute(true);
-    if (mark.get_affected_rows() != 1) return;
+    const auto claimed = claim_invite(s, "child_invites", "child_id", code_hash, user, at);
+    if (!claimed) return;
+    const ll child = *claimed;
     ll existing = 0;
     soci::indicator had = soci::i_null;
     s << "SELECT id FROM child_caregivers WHERE child_id = :c AND user_id = :u", soci::use(child),

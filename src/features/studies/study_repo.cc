@@ -4,6 +4,7 @@
 
 #include "accounts/access_repo.h"
 #include "store/errors.h"
+#include "store/invites.h"
 #include "store/query.h"
 
 namespace sb::store {
@@ -80,17 +81,9 @@ Result<std::optional<std::string>> StudyRepo::use_invite(const std::string& hash
   std::optional<std::string> joined;
   const ll user = user_id, at = now;
   auto st = db_.transaction([&](soci::session& s) {
-    ll invite = 0, study = 0;
-    soci::indicator ind = soci::i_null;
-    s << "SELECT id, study_id FROM study_invites WHERE code_hash = :h AND used_at IS NULL AND "
-         "expires_at > :t",
-        soci::use(hash), soci::use(at), soci::into(invite, ind), soci::into(study);
-    if (ind != soci::i_ok) return;
-    soci::statement mark = (s.prepare << "UPDATE study_invites SET used_at = :t, used_by = :u "
-                                         "WHERE id = :i AND used_at IS NULL",
-                            soci::use(at), soci::use(user), soci::use(invite));
-    mark.execute(true);
-    if (mark.get_affected_rows() != 1) return;
+    const auto claimed = claim_invite(s, "study_invites", "study_id", hash, user, at);
+    if (!claimed) return;
+    const ll study = *claimed;
     ll already = 0;
     s << "SELECT COUNT(*) FROM study_members WHERE study_id = :s AND user_id = :u",
         soci::use(study), soci::use(user), soci::into(already);
