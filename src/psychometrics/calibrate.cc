@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <string>
 #include <thread>
@@ -76,6 +77,68 @@ bool all_well_formed(const std::vector<GrmItem>& items) {
   });
 }
 
+double item_objective(const GrmItem& it, const double* r, const Quadrature& quad, size_t K) {
+  const size_t Q = quad.nodes.size();
+  std::vector<double> probs(K);
+  double f = 0.0;
+  for (size_t q = 0; q < Q; ++q) {
+    category_probabilities(it, quad.nodes[q], probs);
+    for (size_t k = 0; k < K; ++k) f += r[k * Q + q] * std::log(std::max(probs[k], kProbFloor));
+  }
+  return f;
+}
+
+// Maximises one item's expected complete-data log-likelihood (counts r[category][node]) by
+// Fisher scoring with step halving.
+void fit_item(GrmItem& it, const double* r, const Quadrature& quad, size_t K) {
+  const size_t Q = quad.nodes.size();
+  const size_t n = K;  // a, c_1 .. c_{K-1}
+  double f = item_objective(it, r, quad, K);
+  for (int iter = 0; iter < 25; ++iter) {
+    std::vector<double> g(n, 0.0), F(n * n, 0.0), dp(n);
+    for (size_t q = 0; q < Q; ++q) {
+      const double th = quad.nodes[q];
+      double nq = 0.0;
+      for (size_t k = 0; k < K; ++k) nq += r[k * Q + q];
+      if (nq <= 0.0) continue;
+      for (size_t k = 0; k < K; ++k) {
+        const auto [p, wu, wl] = category_terms(it, th, k, K);
+        std::fill(dp.begin(), dp.end(), 0.0);
+        dp[0] = th * (wu - wl);
+        if (k >= 1) dp[k] = wu;
+        if (k + 1 < K) dp[k + 1] = -wl;
+        const double rk = r[k * Q + q];
+        for (size_t a = 0; a < n; ++a) {
+          if (dp[a] == 0.0) continue;
+          g[a] += rk * dp[a] / p;
+          for (size_t b = 0; b < n; ++b) F[a * n + b] += nq * dp[a] * dp[b] / p;
+        }
+      }
+    }
+    std::vector<double> step = g;
+    if (!solve_spd(F, step, n)) return;
+    double t = 1.0, biggest = 0.0;
+    GrmItem trial;
+    while (t > 1e-6) {
+      trial.a = it.a + t * step[0];
+      trial.c.resize(K - 1);
+      for (size_t k = 1; k < n; ++k) trial.c[k - 1] = it.c[k - 1] + t * step[k];
+      if (is_well_formed(trial)) {
+        const double ft = item_objective(trial, r, quad, K);
+        if (ft >= f - 1e-12) {
+          f = ft;
+          break;
+        }
+      }
+      t *= 0.5;
+    }
+    if (t <= 1e-6) return;
+    for (size_t a = 0; a < n; ++a) biggest = std::max(biggest, std::abs(t * step[a]));
+    it = trial;
+    if (biggest < 1e-7) return;
+  }
+}
+
 class EmEngine {
  public:
   EmEngine(const DimData& data, int K, const Quadrature& q, unsigned threads)
@@ -127,7 +190,7 @@ class EmEngine {
   void m_step(std::vector<GrmItem>& items, const std::vector<double>& counts) const {
     const size_t Q = q_.nodes.size();
     for (size_t j = 0; j < items.size(); ++j) {
-      fit_item(items[j], counts.data() + j * K_ * Q);
+      fit_item(items[j], counts.data() + j * K_ * Q, q_, K_);
     }
   }
 
@@ -238,66 +301,6 @@ class EmEngine {
     return table;
   }
 
-  double item_objective(const GrmItem& it, const double* r) const {
-    const size_t Q = q_.nodes.size();
-    std::vector<double> probs(K_);
-    double f = 0.0;
-    for (size_t q = 0; q < Q; ++q) {
-      category_probabilities(it, q_.nodes[q], probs);
-      for (size_t k = 0; k < K_; ++k) f += r[k * Q + q] * std::log(std::max(probs[k], kProbFloor));
-    }
-    return f;
-  }
-
-  void fit_item(GrmItem& it, const double* r) const {
-    const size_t Q = q_.nodes.size();
-    const size_t n = K_;  // a, c_1 .. c_{K-1}
-    double f = item_objective(it, r);
-    for (int iter = 0; iter < 25; ++iter) {
-      std::vector<double> g(n, 0.0), F(n * n, 0.0), dp(n);
-      for (size_t q = 0; q < Q; ++q) {
-        const double th = q_.nodes[q];
-        double nq = 0.0;
-        for (size_t k = 0; k < K_; ++k) nq += r[k * Q + q];
-        if (nq <= 0.0) continue;
-        for (size_t k = 0; k < K_; ++k) {
-          const auto [p, wu, wl] = category_terms(it, th, k, K_);
-          std::fill(dp.begin(), dp.end(), 0.0);
-          dp[0] = th * (wu - wl);
-          if (k >= 1) dp[k] = wu;
-          if (k + 1 < K_) dp[k + 1] = -wl;
-          const double rk = r[k * Q + q];
-          for (size_t a = 0; a < n; ++a) {
-            if (dp[a] == 0.0) continue;
-            g[a] += rk * dp[a] / p;
-            for (size_t b = 0; b < n; ++b) F[a * n + b] += nq * dp[a] * dp[b] / p;
-          }
-        }
-      }
-      std::vector<double> step = g;
-      if (!solve_spd(F, step, n)) return;
-      double t = 1.0, biggest = 0.0;
-      GrmItem trial;
-      while (t > 1e-6) {
-        trial.a = it.a + t * step[0];
-        trial.c.resize(K_ - 1);
-        for (size_t k = 1; k < n; ++k) trial.c[k - 1] = it.c[k - 1] + t * step[k];
-        if (is_well_formed(trial)) {
-          const double ft = item_objective(trial, r);
-          if (ft >= f - 1e-12) {
-            f = ft;
-            break;
-          }
-        }
-        t *= 0.5;
-      }
-      if (t <= 1e-6) return;
-      for (size_t a = 0; a < n; ++a) biggest = std::max(biggest, std::abs(t * step[a]));
-      it = trial;
-      if (biggest < 1e-7) return;
-    }
-  }
-
   const DimData& d_;
   size_t K_;
   const Quadrature& q_;
@@ -361,6 +364,11 @@ double squared_norm(const ParamVector& v) {
 }
 
 }  // namespace
+
+void maximise_item(GrmItem& item, const double* counts, const Quadrature& quadrature,
+                   int categories) {
+  fit_item(item, counts, quadrature, static_cast<size_t>(categories));
+}
 
 Result<std::vector<ItemEstimate>> calibrate_dimension(const ResponseMatrix& data, int categories,
                                                       const std::vector<size_t>& columns,
@@ -473,17 +481,7 @@ namespace {
 double correlation_loglik(const std::vector<double>& L0, const std::vector<double>& L1,
                           size_t persons, const Quadrature& q, double rho, unsigned threads) {
   const size_t Q = q.nodes.size();
-  std::vector<double> phi(Q * Q);
-  double total = 0;
-  const double det = 1 - rho * rho;
-  for (size_t a = 0; a < Q; ++a) {
-    for (size_t b = 0; b < Q; ++b) {
-      const double x = q.nodes[a], y = q.nodes[b];
-      phi[a * Q + b] = std::exp(-0.5 * (x * x - 2 * rho * x * y + y * y) / det);
-      total += phi[a * Q + b];
-    }
-  }
-  for (auto& v : phi) v /= total;
+  const std::vector<double> phi = bivariate_prior(q.nodes, rho);
   const unsigned T = static_cast<unsigned>(
       std::min<size_t>(std::max(1u, threads), std::max<size_t>(1, persons / 500)));
   std::vector<double> ll(T, 0.0);
@@ -509,6 +507,248 @@ double correlation_loglik(const std::vector<double>& L0, const std::vector<doubl
   double sum = 0;
   for (double v : ll) sum += v;
   return sum;
+}
+
+// The maximum of a unimodal function on [lo, hi] by golden-section search, to `tolerance`.
+double golden_section_max(const std::function<double(double)>& f, double lo, double hi,
+                          double tolerance) {
+  const double phi = (std::sqrt(5.0) - 1) / 2;
+  double x1 = hi - phi * (hi - lo), x2 = lo + phi * (hi - lo);
+  double f1 = f(x1), f2 = f(x2);
+  while (hi - lo > tolerance) {
+    if (f1 < f2) {
+      lo = x1;
+      x1 = x2;
+      f1 = f2;
+      x2 = lo + phi * (hi - lo);
+      f2 = f(x2);
+    } else {
+      hi = x2;
+      x2 = x1;
+      f2 = f1;
+      x1 = hi - phi * (hi - lo);
+      f1 = f(x1);
+    }
+  }
+  return (lo + hi) / 2;
+}
+
+// Bock-Aitkin EM for the between-item two-dimensional model: items and the latent correlation
+// together. The E-step works on each dimension's likelihood over the nodes and the correlated
+// prior over the grid, so a person costs three passes over the grid, not one per item.
+class JointEm {
+ public:
+  JointEm(const ResponseMatrix& data, const std::vector<int>& dimension, int K, const Quadrature& q,
+          unsigned threads)
+      : x_(data),
+        dim_(dimension),
+        K_(static_cast<size_t>(K)),
+        q_(q),
+        threads_(std::max(1u, threads)) {}
+
+  struct Expected {
+    std::vector<double> counts;  // [item][category][node] on the item's own dimension
+    double xx = 0, yy = 0, xy = 0, persons = 0;
+    double log_likelihood = 0;
+  };
+
+  Expected e_step(const std::vector<GrmItem>& items, double rho) const {
+    const size_t Q = q_.nodes.size(), J = items.size();
+    const auto prior = bivariate_prior(q_.nodes, rho);
+    const auto table = probability_table(items);
+    const unsigned T =
+        static_cast<unsigned>(std::min<size_t>(threads_, std::max<size_t>(1, x_.rows / 500)));
+    std::vector<Expected> part(T);
+    auto work = [&](unsigned t) {
+      Expected& e = part[t];
+      e.counts.assign(J * K_ * Q, 0.0);
+      std::vector<double> L0(Q), L1(Q), v(Q), u(Q), column(Q);
+      for (size_t r = x_.rows * t / T; r < x_.rows * (t + 1) / T; ++r) {
+        const auto row = x_.row(r);
+        std::fill(L0.begin(), L0.end(), 1.0);
+        std::fill(L1.begin(), L1.end(), 1.0);
+        bool any = false;
+        for (size_t j = 0; j < J; ++j) {
+          if (row[j] == kMissing) continue;
+          any = true;
+          const double* p = table.data() + (j * K_ + static_cast<size_t>(row[j])) * Q;
+          double* L = dim_[j] == 0 ? L0.data() : L1.data();
+          for (size_t q = 0; q < Q; ++q) L[q] *= p[q];
+        }
+        if (!any) continue;
+        std::fill(column.begin(), column.end(), 0.0);
+        double z = 0, xy = 0;
+        for (size_t a = 0; a < Q; ++a) {
+          const double* w = prior.data() + a * Q;
+          double va = 0, ua = 0;
+          for (size_t b = 0; b < Q; ++b) {
+            const double wl = w[b] * L1[b];
+            va += wl;
+            ua += wl * q_.nodes[b];
+            column[b] += w[b] * L0[a];
+          }
+          v[a] = va;
+          u[a] = ua;
+          z += L0[a] * va;
+          xy += q_.nodes[a] * L0[a] * ua;
+        }
+        if (!(z > 0)) continue;
+        e.log_likelihood += std::log(z);
+        e.persons += 1;
+        e.xy += xy / z;
+        for (size_t q = 0; q < Q; ++q) {
+          v[q] = L0[q] * v[q] / z;            // marginal posterior of dimension 0
+          column[q] = L1[q] * column[q] / z;  // and of dimension 1
+          e.xx += v[q] * q_.nodes[q] * q_.nodes[q];
+          e.yy += column[q] * q_.nodes[q] * q_.nodes[q];
+        }
+        for (size_t j = 0; j < J; ++j) {
+          if (row[j] == kMissing) continue;
+          const double* m = dim_[j] == 0 ? v.data() : column.data();
+          double* out = e.counts.data() + (j * K_ + static_cast<size_t>(row[j])) * Q;
+          for (size_t q = 0; q < Q; ++q) out[q] += m[q];
+        }
+      }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < T; ++t) pool.emplace_back(work, t);
+    work(0);
+    for (auto& th : pool) th.join();
+    Expected total = std::move(part[0]);
+    for (unsigned t = 1; t < T; ++t) {
+      for (size_t k = 0; k < total.counts.size(); ++k) total.counts[k] += part[t].counts[k];
+      total.xx += part[t].xx;
+      total.yy += part[t].yy;
+      total.xy += part[t].xy;
+      total.persons += part[t].persons;
+      total.log_likelihood += part[t].log_likelihood;
+    }
+    return total;
+  }
+
+  // One EM map: E-step at (items, rho), then each item's M-step and the correlation's.
+  std::vector<GrmItem> em_map(const std::vector<GrmItem>& items, double rho, double* next_rho,
+                              double* ll) const {
+    const Expected e = e_step(items, rho);
+    *ll = e.log_likelihood;
+    auto next = items;
+    const size_t Q = q_.nodes.size();
+    for (size_t j = 0; j < next.size(); ++j)
+      fit_item(next[j], e.counts.data() + j * K_ * Q, q_, K_);
+    *next_rho = best_correlation(e);
+    return next;
+  }
+
+ private:
+  // The rho maximising the expected log prior: the grid-normalised bivariate normal.
+  double best_correlation(const Expected& e) const {
+    auto objective = [&](double rho) {
+      const double det = 1 - rho * rho;
+      double total = 0;
+      for (double x : q_.nodes) {
+        for (double y : q_.nodes) total += std::exp(-0.5 * (x * x - 2 * rho * x * y + y * y) / det);
+      }
+      return -0.5 * (e.xx - 2 * rho * e.xy + e.yy) / det - e.persons * std::log(total);
+    };
+    return golden_section_max(objective, -0.95, 0.95, 1e-7);
+  }
+
+  std::vector<double> probability_table(const std::vector<GrmItem>& items) const {
+    const size_t Q = q_.nodes.size();
+    std::vector<double> table(items.size() * K_ * Q), probs(K_);
+    for (size_t j = 0; j < items.size(); ++j) {
+      for (size_t q = 0; q < Q; ++q) {
+        category_probabilities(items[j], q_.nodes[q], probs);
+        for (size_t k = 0; k < K_; ++k)
+          table[(j * K_ + k) * Q + q] = std::max(probs[k], kProbFloor);
+      }
+    }
+    return table;
+  }
+
+  const ResponseMatrix& x_;
+  const std::vector<int>& dim_;
+  size_t K_;
+  const Quadrature& q_;
+  unsigned threads_;
+};
+
+// Refines a sequential two-dimensional calibration to the joint maximum, with SQUAREM on the
+// items' parameters and the correlation's Fisher z.
+void refine_jointly(const ResponseMatrix& data, CalibrationResult& result,
+                    const CalibrationOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  const Quadrature q = Quadrature::normal(options.joint_points, options.joint_range);
+  const JointEm em(data, result.model.dimension, result.model.categories, q, options.threads);
+  const size_t J = result.model.size();
+  const int K = result.model.categories;
+  auto pack = [](const std::vector<GrmItem>& items, double rho) {
+    auto v = flatten(items);
+    v.push_back(std::atanh(rho));
+    return v;
+  };
+  std::vector<GrmItem> current = result.model.items;
+  double rho = result.model.correlation;
+  double ll = -std::numeric_limits<double>::infinity();
+  int steps = 0;
+  while (steps < options.max_em_steps) {
+    double ll0, ll1, ll_next, rho1, rho2, rho_next;
+    const auto x1 = em.em_map(current, rho, &rho1, &ll0);
+    const auto x2 = em.em_map(x1, rho1, &rho2, &ll1);
+    steps += 2;
+    std::vector<GrmItem> next;
+    bool accepted = false;
+    if (options.accelerate) {
+      const ParamVector p0 = pack(current, rho), p1 = pack(x1, rho1), p2 = pack(x2, rho2);
+      ParamVector r(p0.size()), v(p0.size()), pa(p0.size());
+      for (size_t i = 0; i < p0.size(); ++i) {
+        r[i] = p1[i] - p0[i];
+        v[i] = p2[i] - p1[i] - r[i];
+      }
+      const double vv = squared_norm(v);
+      const double alpha = std::min(vv > 0 ? -std::sqrt(squared_norm(r) / vv) : -1.0, -1.0);
+      for (size_t i = 0; i < p0.size(); ++i)
+        pa[i] = p0[i] - 2 * alpha * r[i] + alpha * alpha * v[i];
+      const double rho_acc = std::tanh(pa.back());
+      pa.pop_back();
+      const auto accelerated = unflatten(pa, J, K);
+      if (all_well_formed(accelerated) && std::abs(rho_acc) < 0.95) {
+        double ll_acc;
+        next = em.em_map(accelerated, rho_acc, &rho_next, &ll_acc);
+        ++steps;
+        accepted = std::isfinite(ll_acc) && ll_acc >= ll1;
+        ll_next = ll_acc;
+      }
+    }
+    if (!accepted) {
+      next = em.em_map(x2, rho2, &rho_next, &ll_next);
+      ++steps;
+    }
+    double change = std::abs(rho_next - rho);
+    const ParamVector a = flatten(current), b = flatten(next);
+    for (size_t i = 0; i < a.size(); ++i) change = std::max(change, std::abs(a[i] - b[i]));
+    const bool small_ll = std::abs(ll_next - ll) < options.loglik_tolerance;
+    current = std::move(next);
+    rho = rho_next;
+    ll = ll_next;
+    if (options.progress) options.progress(-1, steps, ll);
+    if (small_ll && change < options.param_tolerance) {
+      result.joint_converged = true;
+      break;
+    }
+  }
+  const auto final_state = em.e_step(current, rho);
+  result.log_likelihood = final_state.log_likelihood;
+  result.model.items = current;
+  result.model.correlation = rho;
+  for (size_t j = 0; j < J; ++j) {
+    auto& e = result.items[j];
+    e.item = current[j];
+    for (size_t k = 0; k < e.item.c.size(); ++k) e.b[k] = -e.item.c[k] / e.item.a;
+  }
+  result.joint_steps = steps;
+  result.joint_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 }
 
 }  // namespace
@@ -547,7 +787,7 @@ Result<CalibrationResult> calibrate(const ResponseMatrix& data, int categories,
     return result;
   }
   // Correlation: per-person likelihoods on a 41-point grid, then a golden-section search.
-  const Quadrature q = Quadrature::normal(41, 5.0);
+  const Quadrature q = Quadrature::normal(options.joint_points, options.joint_range);
   const size_t Q = q.nodes.size();
   std::vector<double> L0(data.rows * Q, 1.0), L1(data.rows * Q, 1.0);
   std::vector<double> probs(static_cast<size_t>(categories));
@@ -563,32 +803,14 @@ Result<CalibrationResult> calibrate(const ResponseMatrix& data, int categories,
   auto f = [&](double rho) {
     return correlation_loglik(L0, L1, data.rows, q, rho, options.threads);
   };
-  const double phi = (std::sqrt(5.0) - 1) / 2;
-  double lo = -0.95, hi = 0.95;
-  double x1 = hi - phi * (hi - lo), x2 = lo + phi * (hi - lo);
-  double f1 = f(x1), f2 = f(x2);
-  while (hi - lo > 1e-4) {
-    if (f1 < f2) {
-      lo = x1;
-      x1 = x2;
-      f1 = f2;
-      x2 = lo + phi * (hi - lo);
-      f2 = f(x2);
-    } else {
-      hi = x2;
-      x2 = x1;
-      f2 = f1;
-      x1 = hi - phi * (hi - lo);
-      f1 = f(x1);
-    }
-  }
-  const double rho = (lo + hi) / 2;
+  const double rho = golden_section_max(f, -0.95, 0.95, 1e-4);
   const double h = 0.01;
   const double f0 = f(rho);
   const double curvature = (f(rho + h) - 2 * f0 + f(rho - h)) / (h * h);
   result.model.correlation = rho;
   result.correlation_se = curvature < 0 ? 1.0 / std::sqrt(-curvature) : NAN;
-  result.log_likelihood = f0;
+  result.log_likelihood = result.sequential_log_likelihood = f0;
+  if (options.joint) refine_jointly(data, result, options);
   return result;
 }
 

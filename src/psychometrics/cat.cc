@@ -20,26 +20,96 @@ CatDecision CatEngine::decide(const std::vector<Answer>& answers,
   return decide(p, used, answers.size());
 }
 
+CatEngine::Candidate CatEngine::evaluate(size_t item, const std::vector<double>& marginal,
+                                         const Estimate& estimate, bool need_reduction) const {
+  const auto& nodes = scorer_.quadrature().nodes;
+  const auto& table = scorer_.probability_table(item);  // [category][node]
+  const size_t Q = nodes.size(), K = table.size() / Q;
+  Candidate c;
+  double variance = 0, expected_variance = 0, expected_sd = 0;
+  if (need_reduction || options_.selection == Selection::kExpectedPosteriorVariance) {
+    double mean = 0, second = 0;
+    for (size_t q = 0; q < Q; ++q) {
+      mean += marginal[q] * nodes[q];
+      second += marginal[q] * nodes[q] * nodes[q];
+    }
+    variance = std::max(second - mean * mean, 1e-12);
+    // Each possible answer, weighted by how likely it is now, leaves its own posterior.
+    for (size_t k = 0; k < K; ++k) {
+      const double* p = table.data() + k * Q;
+      double w = 0, m1 = 0, m2 = 0;
+      for (size_t q = 0; q < Q; ++q) {
+        const double v = marginal[q] * p[q];
+        w += v;
+        m1 += v * nodes[q];
+        m2 += v * nodes[q] * nodes[q];
+      }
+      if (w <= 0) continue;
+      const double var_k = std::max(m2 / w - (m1 / w) * (m1 / w), 0.0);
+      expected_variance += w * var_k;
+      expected_sd += w * std::sqrt(var_k);
+    }
+    c.se_reduction = std::sqrt(variance) - expected_sd;
+  }
+  switch (options_.selection) {
+    case Selection::kPosteriorWeightedInformation:
+      c.value = scorer_.posterior_weighted_information(item, marginal);
+      break;
+    case Selection::kKullbackLeibler: {
+      std::vector<double> at_estimate(K);
+      category_probabilities(scorer_.model().items[item], estimate.theta, at_estimate);
+      for (size_t q = 0; q < Q; ++q) {
+        double divergence = 0;
+        for (size_t k = 0; k < K; ++k) {
+          const double pk = at_estimate[k];
+          divergence += pk * std::log(pk / std::max(table[k * Q + q], 1e-300));
+        }
+        c.value += marginal[q] * divergence;
+      }
+      break;
+    }
+    case Selection::kExpectedPosteriorVariance:
+      c.value = (variance - expected_variance) / variance;  // relative: comparable across dims
+      break;
+  }
+  return c;
+}
+
 CatDecision CatEngine::decide(const Posterior& p, const std::vector<bool>& used,
                               size_t answered) const {
   const Model& m = scorer_.model();
   CatDecision out;
   out.estimates = scorer_.eap(p);
-  const int D = m.dimensions;
+  const size_t D = static_cast<size_t>(m.dimensions);
   const auto marginal = scorer_.marginals(p);
-  std::vector<bool> needs(static_cast<size_t>(D));
-  bool all_precise = true;
-  for (int d = 0; d < D; ++d) {
-    needs[d] = out.estimates[d].se > options_.se_target;
+  std::vector<bool> imprecise(D), uncertain_side(D, false);
+  for (size_t d = 0; d < D; ++d) {
+    imprecise[d] = out.estimates[d].se > options_.se_target;
     if (options_.classification_confidence > 0 && D == 2) {
       // Posterior probability of lying above the cut point on this dimension.
       double above = 0;
       const auto& nodes = scorer_.quadrature().nodes;
       for (size_t q = 0; q < nodes.size(); ++q)
         above += nodes[q] > options_.cut[d] ? marginal[d][q] : 0.0;
-      const double certainty = std::max(above, 1 - above);
-      needs[d] = needs[d] || certainty < options_.classification_confidence;
+      uncertain_side[d] = std::max(above, 1 - above) < options_.classification_confidence;
     }
+  }
+  const bool predict = options_.min_se_reduction > 0;
+  std::vector<std::pair<Candidate, size_t>> candidates;
+  std::vector<double> best_reduction(D, 0.0);
+  for (size_t j = 0; j < m.size(); ++j) {
+    if (used[j]) continue;
+    const auto d = static_cast<size_t>(m.dimension[j]);
+    const Candidate c = evaluate(j, marginal[d], out.estimates[d], predict);
+    best_reduction[d] = std::max(best_reduction[d], c.se_reduction);
+    candidates.emplace_back(c, j);
+  }
+  std::vector<bool> needs(D);
+  bool all_precise = true;
+  for (size_t d = 0; d < D; ++d) {
+    // A dimension no remaining item can sharpen enough stops asking about its precision.
+    const bool worth_asking = !predict || best_reduction[d] >= options_.min_se_reduction;
+    needs[d] = (imprecise[d] && worth_asking) || uncertain_side[d];
     all_precise = all_precise && !needs[d];
   }
   const int n = static_cast<int>(answered);
@@ -47,12 +117,13 @@ CatDecision CatEngine::decide(const Posterior& p, const std::vector<bool>& used,
     out.done = true;
     return out;
   }
-  // D-optimality: adding item j on dimension d to posterior precision P multiplies nothing
-  // else, so det(P + I_j e_d e_d') = det(P) + I_j * P_other. For one dimension this is plain
-  // maximum information. Dimensions already precise enough are skipped (balance), unless all
-  // are and the minimum length is not reached yet.
+  // D-optimality for the information rules: adding item j on dimension d to posterior
+  // precision P gives det(P + I_j e_d e_d') = det(P) + I_j * P_other, so information is
+  // weighted by the other dimension's precision. The expected-variance rule is already relative
+  // to its dimension's variance. Dimensions already precise enough are skipped (balance),
+  // unless all are and the minimum length is not reached yet.
   double weight[2] = {1.0, 1.0};
-  if (D == 2) {
+  if (D == 2 && options_.selection != Selection::kExpectedPosteriorVariance) {
     const double v0 = out.estimates[0].se * out.estimates[0].se;
     const double v1 = out.estimates[1].se * out.estimates[1].se;
     const double c = scorer_.posterior_covariance(p);
@@ -60,23 +131,19 @@ CatDecision CatEngine::decide(const Posterior& p, const std::vector<bool>& used,
     weight[0] = v0 / det;  // P_11, the precision of the other dimension
     weight[1] = v1 / det;  // P_00
   }
-  std::vector<std::pair<double, size_t>> candidates;
-  for (size_t j = 0; j < m.size(); ++j) {
-    if (used[j]) continue;
-    const int d = m.dimension[j];
+  std::vector<std::pair<double, size_t>> ranked;
+  for (const auto& [c, j] : candidates) {
+    const auto d = static_cast<size_t>(m.dimension[j]);
     if (!all_precise && !needs[d]) continue;
-    // Posterior-weighted information: early on, when the estimate is rough, it looks at
-    // where the person may be rather than at one point.
-    const double info = scorer_.posterior_weighted_information(j, marginal[static_cast<size_t>(d)]);
-    candidates.emplace_back(info * weight[d], j);
+    ranked.emplace_back(c.value * weight[d], j);
   }
-  if (candidates.empty()) {
+  if (ranked.empty()) {
     out.done = true;  // the bank is exhausted
     return out;
   }
-  const size_t top = std::min<size_t>(std::max(1, options_.randomesque), candidates.size());
-  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<long>(top),
-                    candidates.end(), [](const auto& a, const auto& b) {
+  const size_t top = std::min<size_t>(std::max(1, options_.randomesque), ranked.size());
+  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<long>(top), ranked.end(),
+                    [](const auto& a, const auto& b) {
                       return a.first > b.first || (a.first == b.first && a.second < b.second);
                     });
   size_t pick = 0;
@@ -85,7 +152,7 @@ CatDecision CatEngine::decide(const Posterior& p, const std::vector<bool>& used,
     std::mt19937_64 rng(options_.seed * 1000003ULL + answered);
     pick = std::uniform_int_distribution<size_t>(0, top - 1)(rng);
   }
-  out.next_item = candidates[pick].second;
+  out.next_item = ranked[pick].second;
   return out;
 }
 

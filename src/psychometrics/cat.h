@@ -11,7 +11,16 @@
 
 namespace sb::psy {
 
+// How the next item is chosen (compared on real data in docs/VALIDATION.md).
+enum class Selection {
+  kPosteriorWeightedInformation,  // Fisher information averaged over the posterior
+  kKullbackLeibler,               // posterior-weighted Kullback-Leibler information
+  kExpectedPosteriorVariance,     // the item expected to leave the smallest posterior variance
+};
+
 struct CatOptions {
+  // The default measured best on the ECR validation rows (docs/VALIDATION.md).
+  Selection selection = Selection::kExpectedPosteriorVariance;
   double se_target = 0.3;  // stop when every dimension's posterior SD is at or below this
   int max_items = 20;      // total
   int min_items = 6;       // total, never stop before
@@ -21,6 +30,11 @@ struct CatOptions {
   // its cut point is less certain than this keeps being asked about, up to max_items.
   double classification_confidence = 0.0;
   double cut[2] = {0.0, 0.0};  // cut points on dimensions 0 and 1
+  // Predicted standard error reduction (Choi, Grady & Dodd 2011): a dimension above its SE
+  // target stops asking once no remaining item is expected to lower its posterior SD by at
+  // least this much. 0 turns the rule off. The default 0.02 is the one that met the goals on the
+  // ECR validation rows (docs/VALIDATION.md, "Comparing adaptive-test rules").
+  double min_se_reduction = 0.02;
 };
 
 using Answer = std::pair<size_t, int8_t>;  // item index, keyed category
@@ -45,6 +59,13 @@ class CatEngine {
 
  private:
   const Scorer& scorer_;
+  struct Candidate {
+    double value = 0;         // larger is better
+    double se_reduction = 0;  // expected drop in the posterior SD of the item's dimension
+  };
+  Candidate evaluate(size_t item, const std::vector<double>& marginal, const Estimate& estimate,
+                     bool need_reduction) const;
+
   CatOptions options_;
 };
 

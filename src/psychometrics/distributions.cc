@@ -92,4 +92,39 @@ double f_quantile(double p, double d1, double d2) {
   return 0.5 * (lo + hi);
 }
 
+double regularized_gamma_upper(double a, double x) {
+  if (x <= 0) return 1;
+  const double log_front = a * std::log(x) - x - log_gamma(a);
+  if (x < a + 1) {
+    // The series of the lower function P(a, x) converges fast below the mean.
+    double term = 1 / a, sum = term;
+    for (int n = 1; n < 1000 && std::abs(term) > std::abs(sum) * 1e-16; ++n) {
+      term *= x / (a + n);
+      sum += term;
+    }
+    return std::max(0.0, 1 - sum * std::exp(log_front));
+  }
+  // Above it, the continued fraction of Q(a, x) by the modified Lentz method.
+  constexpr double kTiny = 1e-300;
+  double b = x + 1 - a, c = 1 / kTiny, d = 1 / b, h = d;
+  for (int i = 1; i < 1000; ++i) {
+    const double an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (std::abs(d) < kTiny) d = kTiny;
+    c = b + an / c;
+    if (std::abs(c) < kTiny) c = kTiny;
+    d = 1 / d;
+    const double change = d * c;
+    h *= change;
+    if (std::abs(change - 1) < 1e-16) break;
+  }
+  return std::exp(log_front) * h;
+}
+
+double chi_square_upper(double x, double df) {
+  if (df <= 0) return NAN;
+  return regularized_gamma_upper(df / 2, x / 2);
+}
+
 }  // namespace sb::psy

@@ -1,6 +1,7 @@
 // The few sampling distributions the statistics here need, without a dependency: the normal
-// (cdf and quantile) and the F distribution (cdf and quantile, through the regularized
-// incomplete beta function). Accurate to about 1e-9, far beyond what a confidence bound shows.
+// (cdf and quantile), the F distribution (cdf and quantile, through the regularized
+// incomplete beta function) and chi-square (upper tail, through the incomplete gamma function).
+// Accurate to about 1e-9, far beyond what a confidence bound shows.
 #pragma once
 
 namespace sb::psy {
@@ -14,5 +15,9 @@ double regularized_beta(double x, double a, double b);
 double f_cdf(double f, double d1, double d2);
 // The f with f_cdf(f, d1, d2) == p, for 0 < p < 1.
 double f_quantile(double p, double d1, double d2);
+// Q(a, x), the regularized upper incomplete gamma function, for a > 0 and x >= 0.
+double regularized_gamma_upper(double a, double x);
+// P(X >= x) for X chi-square with df degrees of freedom: a test's p-value.
+double chi_square_upper(double x, double df);
 
 }  // namespace sb::psy

@@ -95,6 +95,10 @@ Result<CalibrationReport> calibrate_instrument(Instrument& ins, const ResponseMa
   rep.correlation = fit->model.correlation;
   rep.correlation_se = fit->correlation_se;
   rep.log_likelihood = fit->log_likelihood;
+  rep.sequential_log_likelihood = fit->sequential_log_likelihood;
+  rep.joint_steps = fit->joint_steps;
+  rep.joint_converged = fit->joint_converged;
+  rep.joint_seconds = fit->joint_seconds;
   rep.respondents = data.rows;
   for (size_t j = 0; j < ins.items.size(); ++j) {
     ins.items[j].parameters = fit->model.items[j];
@@ -201,6 +205,7 @@ CatSimulation simulate_cat(const Instrument& ins, const Model& model, const Resp
       out.mean_items_per_dimension[d] += static_cast<double>(per_dim[d]);
     }
     out.mean_items += static_cast<double>(answered);
+    if (static_cast<int>(answered) >= opts.max_items) out.at_cap += 1;
     if (ins.classification && D == 2 && full.styles(p).top == full_style.top) ++agree;
     ++out.persons;
   }
@@ -216,6 +221,7 @@ CatSimulation simulate_cat(const Instrument& ins, const Model& model, const Resp
     out.rmse.push_back(std::sqrt(se / n));
   }
   out.style_agreement = static_cast<double>(agree) / n;
+  out.at_cap /= n;
   out.microseconds_per_step = 1e6 * seconds / static_cast<double>(steps);
   return out;
 }

@@ -28,6 +28,11 @@ struct CalibrationReport {
   std::vector<ItemEstimate> items;
   double correlation = 0, correlation_se = 0;
   double log_likelihood = 0;
+  // Two dimensions: before the joint refinement (each dimension alone, then the correlation).
+  double sequential_log_likelihood = 0;
+  int joint_steps = 0;
+  bool joint_converged = false;
+  double joint_seconds = 0;
   size_t respondents = 0;
   double seconds = 0;
 };
@@ -72,6 +77,7 @@ struct CatSimulation {
   double mean_items = 0;
   std::vector<double> mean_items_per_dimension, correlation, rmse;
   double style_agreement = 0;  // share whose top style matches the full-bank result
+  double at_cap = 0;           // share who were given the maximum number of items
   double microseconds_per_step = 0;
 };
 

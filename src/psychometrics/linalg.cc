@@ -3,8 +3,6 @@
 #include <cmath>
 
 namespace sb::psy {
-namespace {
-// Lower-triangular Cholesky factor in place; false when a pivot is not positive.
 bool cholesky(std::vector<double>& A, size_t n) {
   for (size_t j = 0; j < n; ++j) {
     double d = A[j * n + j];
@@ -20,20 +18,23 @@ bool cholesky(std::vector<double>& A, size_t n) {
   }
   return true;
 }
-}  // namespace
 
-bool solve_spd(std::vector<double> A, std::vector<double>& b, size_t n) {
-  if (!cholesky(A, n)) return false;
+void cholesky_solve(const std::vector<double>& L, size_t n, double* b) {
   for (size_t i = 0; i < n; ++i) {  // L y = b
     double s = b[i];
-    for (size_t k = 0; k < i; ++k) s -= A[i * n + k] * b[k];
-    b[i] = s / A[i * n + i];
+    for (size_t k = 0; k < i; ++k) s -= L[i * n + k] * b[k];
+    b[i] = s / L[i * n + i];
   }
   for (size_t i = n; i-- > 0;) {  // L^T x = y
     double s = b[i];
-    for (size_t k = i + 1; k < n; ++k) s -= A[k * n + i] * b[k];
-    b[i] = s / A[i * n + i];
+    for (size_t k = i + 1; k < n; ++k) s -= L[k * n + i] * b[k];
+    b[i] = s / L[i * n + i];
   }
+}
+
+bool solve_spd(std::vector<double> A, std::vector<double>& b, size_t n) {
+  if (!cholesky(A, n)) return false;
+  cholesky_solve(A, n, b.data());
   return true;
 }
 

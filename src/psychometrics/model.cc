@@ -25,4 +25,20 @@ Quadrature Quadrature::normal(int points, double range) {
   return q;
 }
 
+std::vector<double> bivariate_prior(const std::vector<double>& nodes, double rho) {
+  const size_t Q = nodes.size();
+  std::vector<double> w(Q * Q);
+  const double det = 1 - rho * rho;
+  double total = 0;
+  for (size_t a = 0; a < Q; ++a) {
+    for (size_t b = 0; b < Q; ++b) {
+      const double x = nodes[a], y = nodes[b];
+      w[a * Q + b] = std::exp(-0.5 * (x * x - 2 * rho * x * y + y * y) / det);
+      total += w[a * Q + b];
+    }
+  }
+  for (double& v : w) v /= total;
+  return w;
+}
+
 }  // namespace sb::psy

@@ -41,4 +41,8 @@ struct Quadrature {
   static Quadrature normal(int points = 61, double range = 6.0);
 };
 
+// The standard bivariate normal with correlation rho on the grid nodes x nodes (row-major,
+// first dimension by row), normalised to sum 1: the prior of two-dimensional models.
+std::vector<double> bivariate_prior(const std::vector<double>& nodes, double rho);
+
 }  // namespace sb::psy

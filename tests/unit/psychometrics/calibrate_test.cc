@@ -68,6 +68,28 @@ TEST(CalibrationRecovery, HandlesMissingAnswersAndRecoversTheLatentCorrelation) 
   EXPECT_GT(fit->correlation_se, 0.0);
 }
 
+TEST(CalibrationRecovery, JointFitReachesAtLeastTheSequentialLikelihood) {
+  const Model truth = random_model(16, 5, 2, 0.5, 21);
+  const auto sim = simulate(truth, 3000, 8, /*missing_rate=*/0.1);
+  CalibrationOptions options;
+  options.threads = 2;
+  auto joint = calibrate(sim.responses, 5, truth.dimension, 2, options);
+  ASSERT_TRUE(joint) << joint.error().message;
+  EXPECT_TRUE(joint->joint_converged);
+  EXPECT_GT(joint->joint_steps, 0);
+  // The joint maximum of the same likelihood, on the same grid, is never below the sequential.
+  EXPECT_GE(joint->log_likelihood, joint->sequential_log_likelihood - 1e-6);
+  EXPECT_NEAR(joint->model.correlation, 0.5, 0.05);
+  const auto r = compare(truth, joint->items);
+  EXPECT_LT(r.slope_rmse, 0.15);
+  EXPECT_LT(r.threshold_rmse, 0.15);
+  options.joint = false;
+  auto sequential = calibrate(sim.responses, 5, truth.dimension, 2, options);
+  ASSERT_TRUE(sequential);
+  EXPECT_EQ(sequential->joint_steps, 0);
+  EXPECT_DOUBLE_EQ(sequential->log_likelihood, joint->sequential_log_likelihood);
+}
+
 TEST(CalibrationRecovery, AcceleratedAndPlainEmAgree) {
   const Model truth = random_model(8, 4, 1, 0.0, 5);
   const auto sim = simulate(truth, 1500, 3);

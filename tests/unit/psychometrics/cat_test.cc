@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "psychometrics/simulate.h"
 
 namespace sb::psy {
@@ -29,7 +31,9 @@ class CatTest : public ::testing::Test {
 };
 
 TEST_F(CatTest, FirstItemHasTheMostInformationUnderThePrior) {
-  CatEngine engine(scorer, CatOptions{});
+  CatOptions o;
+  o.selection = Selection::kPosteriorWeightedInformation;
+  CatEngine engine(scorer, o);
   auto d = engine.decide({});
   ASSERT_TRUE(d.next_item);
   const auto marg = scorer.marginals(scorer.posterior({}));
@@ -46,6 +50,7 @@ TEST_F(CatTest, FirstItemHasTheMostInformationUnderThePrior) {
 
 TEST_F(CatTest, StopsWithinTheLimitsAndOnPrecision) {
   CatOptions o;
+  o.min_se_reduction = 0;  // precision alone (the predicted-reduction rule is tested below)
   auto answers = run(o);
   EXPECT_GE(answers.size(), 6u);
   EXPECT_LE(answers.size(), 20u);
@@ -66,6 +71,7 @@ TEST_F(CatTest, NeverStopsBeforeTheMinimumNorAfterTheMaximum) {
   EXPECT_EQ(run(loose).size(), 9u);
   CatOptions strict;
   strict.se_target = 0.01;  // never satisfied
+  strict.min_se_reduction = 0;
   strict.max_items = 14;
   EXPECT_EQ(run(strict).size(), 14u);
 }
@@ -105,6 +111,91 @@ TEST_F(CatTest, UnavailableItemsAreNeverChosen) {
     EXPECT_EQ(*d.next_item % 2, 1u);
     answers.emplace_back(*d.next_item, answer(*d.next_item));
   }
+}
+
+TEST_F(CatTest, ExpectedPosteriorVarianceChoosesTheItemLeavingTheLeastVariance) {
+  CatOptions o;
+  o.selection = Selection::kExpectedPosteriorVariance;
+  CatEngine engine(scorer, o);
+  // After two answers the posterior is no longer the prior: recompute the rule by hand.
+  const std::vector<Answer> answers = {{0, answer(0)}, {1, answer(1)}};
+  auto d = engine.decide(answers);
+  ASSERT_TRUE(d.next_item);
+  Posterior p = scorer.posterior({});
+  scorer.update(p, 0, answer(0));
+  scorer.update(p, 1, answer(1));
+  const auto marginals = scorer.marginals(p);
+  const auto& nodes = scorer.quadrature().nodes;
+  auto relative_reduction = [&](size_t j) {
+    const auto& m = marginals[static_cast<size_t>(model.dimension[j])];
+    const auto& table = scorer.probability_table(j);
+    double mean = 0, second = 0;
+    for (size_t q = 0; q < nodes.size(); ++q) {
+      mean += m[q] * nodes[q];
+      second += m[q] * nodes[q] * nodes[q];
+    }
+    const double variance = second - mean * mean;
+    double expected = 0;
+    for (int k = 0; k < 5; ++k) {
+      double w = 0, m1 = 0, m2 = 0;
+      for (size_t q = 0; q < nodes.size(); ++q) {
+        const double v = m[q] * table[static_cast<size_t>(k) * nodes.size() + q];
+        w += v;
+        m1 += v * nodes[q];
+        m2 += v * nodes[q] * nodes[q];
+      }
+      expected += w * (m2 / w - (m1 / w) * (m1 / w));
+    }
+    return (variance - expected) / variance;
+  };
+  double best = -1;
+  for (size_t j = 2; j < model.size(); ++j) best = std::max(best, relative_reduction(j));
+  EXPECT_NEAR(relative_reduction(*d.next_item), best, 1e-12);
+}
+
+TEST_F(CatTest, EverySelectionRuleFindsThePerson) {
+  for (auto rule : {Selection::kPosteriorWeightedInformation, Selection::kKullbackLeibler,
+                    Selection::kExpectedPosteriorVariance}) {
+    CatOptions o;
+    o.selection = rule;
+    const auto answers = run(o);
+    EXPECT_GE(answers.size(), 6u);
+    EXPECT_LE(answers.size(), 20u);
+    const auto final = CatEngine(scorer, o).decide(answers);
+    EXPECT_GT(final.estimates[0].theta, 0.3) << static_cast<int>(rule);
+    EXPECT_LT(final.estimates[1].theta, -0.3) << static_cast<int>(rule);
+  }
+}
+
+TEST(CatStopping, PredictedReductionStopsWhenNoItemCanHelp) {
+  // Six useful items, then twenty that barely relate to the trait.
+  Model bank = random_model(26, 5, 1, 0.0, 3);
+  for (size_t j = 6; j < bank.size(); ++j) {
+    for (auto& c : bank.items[j].c) c *= 0.05 / bank.items[j].a;
+    bank.items[j].a = 0.05;
+  }
+  const Scorer scorer(bank);
+  CatOptions o;
+  o.se_target = 0.01;  // never reached
+  o.max_items = 26;
+  o.min_items = 3;
+  o.min_se_reduction = 0;
+  std::vector<Answer> answers;
+  auto until_done = [&](const CatOptions& options) {
+    CatEngine engine(scorer, options);
+    answers.clear();
+    while (true) {
+      const auto d = engine.decide(answers);
+      if (d.done) return answers.size();
+      answers.emplace_back(*d.next_item, 2);
+    }
+  };
+  EXPECT_EQ(until_done(o), 26u);  // without the rule: everything is asked
+  o.min_se_reduction = 0.01;
+  const size_t asked = until_done(o);
+  EXPECT_GE(asked, 4u);
+  EXPECT_LE(asked, 6u);
+  for (const auto& [item, _] : answers) EXPECT_LT(item, 6u);  // only useful items were asked
 }
 
 }  // namespace sb::psy
