@@ -47,6 +47,10 @@ Assessments::Assessments(store::Database& db, const Clock& clock, const psy::Ins
   model_ = std::move(*model);
   scorer_ = std::make_unique<psy::InstrumentScorer>(instrument_, model_);
   options_.classification_confidence = 0.8;
+  // Exposure control: choosing among the best three spreads answers over the whole bank, so
+  // every item collects the consented answers a recalibration needs (docs/VALIDATION.md, "How
+  // many answers a recalibration needs"); on the ECR rows it costs no accuracy.
+  options_.randomesque = 3;
   if (instrument_.classification) {
     const auto& c = *instrument_.classification;
     options_.cut[instrument_.dimension_index(c.anxiety)] = c.cut_anxiety;
