@@ -31,12 +31,16 @@ format:
 clean:
 	rm -rf build
 
-# Regenerates content/instruments/ecr-1998.json and docs/VALIDATION.md from the shared ECR data.
-validation: build-release
-	./build/release/securebase irt validate --quiet \
+# Regenerates content/instruments/ecr-1998.json, SecureBase's bank's provisional parameters
+# (derived from it) and docs/VALIDATION.md from the shared ECR data; the second run adds the
+# longer analyses (fit, DIF, adaptive rules, the sample-size study on the regenerated bank).
+VALIDATE = ./build/release/securebase irt validate --quiet \
 	  --data ../shared/data/ecr/responses.csv \
 	  --instrument content/instruments/ecr-1998.structure.json \
-	  --out content/instruments/ecr-1998.json --report docs/VALIDATION.md >/dev/null
+	  --out content/instruments/ecr-1998.json --report docs/VALIDATION.md
+validation: build-release
+	$(VALIDATE) >/dev/null
 	./build/release/securebase irt provisional \
 	  --instrument content/instruments/securebase-relationships.structure.json \
 	  --reference content/instruments/ecr-1998.json --out content/instruments/securebase-relationships.json
+	$(VALIDATE) --extended --bank content/instruments/securebase-relationships.json >/dev/null
