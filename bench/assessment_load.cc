@@ -1,6 +1,7 @@
 // Load test of the assessment: N concurrent simulated respondents, each on its own keep-alive
 // connection, complete assessments (answer -> store -> next question) for a fixed time.
-// Prints steps, errors, answers accepted, throughput and latency percentiles per step.
+// Prints steps, errors, answers accepted, throughput and latency percentiles per step; with
+// STEP_LOG set, also writes every step's end time and latency to that file.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -60,6 +61,7 @@ int main(int argc, char** argv) {
   std::atomic<long> steps{0}, errors{0}, accepted{0}, completed{0};
   std::mutex mu;
   std::vector<double> latencies;
+  std::vector<std::pair<long long, double>> all_timed;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
   std::vector<std::thread> threads;
   for (int c = 0; c < clients; ++c) {
@@ -68,10 +70,11 @@ int main(int argc, char** argv) {
       std::uniform_int_distribution<int> answer(1, 7);
       std::uniform_int_distribution<int> think(think_ms / 2, think_ms + think_ms / 2);
       std::vector<double> mine;
+      std::vector<std::pair<long long, double>> timed;  // when each step ended, its latency
       Client client(port);
       while (std::chrono::steady_clock::now() < deadline) {
         auto start_page = client.send("GET", "/assessment");
-        const std::string csrf = sb::testing::find_csrf(start_page.body);
+        std::string csrf = sb::testing::find_csrf(start_page.body);
         auto started =
             client.send("POST", "/assessment/start", "csrf=" + sb::testing::url_encode(csrf));
         auto location = started.header("location");
@@ -80,6 +83,9 @@ int main(int argc, char** argv) {
           continue;
         }
         auto page = client.send("GET", *location);
+        // A first-time visitor's session (and so its CSRF token) begins when they start.
+        if (const std::string fresh = sb::testing::find_csrf(page.body); !fresh.empty())
+          csrf = fresh;
         while (page.status == 200 && std::chrono::steady_clock::now() < deadline) {
           if (think_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(think(rng)));
           const std::string body = "csrf=" + sb::testing::url_encode(csrf) +
@@ -97,6 +103,10 @@ int main(int argc, char** argv) {
           mine.push_back(
               std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
                   .count());
+          timed.emplace_back(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count(),
+                             mine.back());
           ++steps;
           if (page.status == 303) {
             ++completed;
@@ -107,9 +117,17 @@ int main(int argc, char** argv) {
       }
       std::lock_guard lock(mu);
       latencies.insert(latencies.end(), mine.begin(), mine.end());
+      all_timed.insert(all_timed.end(), timed.begin(), timed.end());
     });
   }
   for (auto& t : threads) t.join();
+  // STEP_LOG=FILE: every step as "unix-ms latency-ms", to compare with what the server did when.
+  if (const char* step_log = std::getenv("STEP_LOG")) {
+    if (FILE* f = std::fopen(step_log, "w")) {
+      for (const auto& [when, ms] : all_timed) std::fprintf(f, "%lld %.3f\n", when, ms);
+      std::fclose(f);
+    }
+  }
   std::sort(latencies.begin(), latencies.end());
   auto pct = [&](double p) {
     return latencies.empty() ? 0.0

@@ -39,6 +39,7 @@ Status App::build() {
   site_ = std::make_unique<web::Site>(site_config, db_, clock_, std::move(*content), accounts_);
   services_ = std::make_unique<web::Services>(db_, clock_, key_, *site_, config_.content_dir);
   services_->places_file = config_.places_file;
+  services_->background_poll_seconds = config_.background_poll_seconds;
   services_->provide(accounts_);
   outbox_ = config_.sendmail.empty() ? mail::folder_outbox(config_.mail_folder, config_.mail_from)
                                      : mail::sendmail_outbox(config_.sendmail, config_.mail_from);

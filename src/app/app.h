@@ -45,6 +45,8 @@ struct AppConfig {
   std::string node_name;
   // How often expired sessions and old sign-in failures are removed (0: never; tests).
   int prune_every_seconds = 600;
+  // How often background workers look for queued work (a recalibration); 0: no workers.
+  int background_poll_seconds = 5;
 };
 
 class App final : public web::PersonalData {

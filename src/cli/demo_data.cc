@@ -13,6 +13,7 @@
 #include "features/reconsider/reconsider.h"
 #include "features/skills/skills.h"
 #include "psychometrics/instrument.h"
+#include "psychometrics/sample_size.h"
 
 namespace sb::cli {
 
@@ -175,6 +176,33 @@ Status seed_demo_data(store::Database& db, const std::string& content_dir,
     clock.advance(kDay);
   }
   return complete_assessment(assessments, *ins, owner, 1.0, rng);
+}
+
+Result<int64_t> seed_answer_sets(store::Database& db, const std::string& content_dir, size_t count,
+                                 uint64_t seed, int64_t now) {
+  auto instrument =
+      psy::load_instrument(content_dir + "/instruments/securebase-relationships.json");
+  if (!instrument) return instrument.error();
+  if (auto st = assessment::check_assessment_instrument(*instrument); !st) return st.error();
+  const assessment::Bank bank(*instrument);
+  const auto keyed = psy::adaptive_answers(bank.model, bank.options, count, seed);
+  std::vector<std::vector<store::AnswerRecord>> sets(count);
+  for (size_t r = 0; r < count; ++r) {
+    for (size_t j = 0; j < keyed.cols; ++j) {
+      const int8_t category = keyed.at(r, j);
+      if (category == psy::kMissing) continue;
+      int raw = 0;  // the answer on the 1..K scale that keys to the simulated category
+      for (int x = 1; x <= instrument->categories; ++x)
+        if (instrument->key(j, x) == category) raw = x;
+      sets[r].push_back({static_cast<int>(sets[r].size()), instrument->items[j].id, raw, now});
+    }
+  }
+  store::AssessmentsRepo repo(db);
+  if (auto st = repo.add_unowned_answer_sets(instrument->id, instrument->version, sets,
+                                             "simulated-", now);
+      !st)
+    return st.error();
+  return static_cast<int64_t>(count);
 }
 
 }  // namespace sb::cli

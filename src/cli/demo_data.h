@@ -22,4 +22,11 @@ Result<int64_t> seed_demo_directory(store::Database& db, const std::string& cont
 Status seed_demo_data(store::Database& db, const std::string& content_dir,
                       const crypto::DataKey& key, int64_t user_id, int64_t now);
 
+// `count` consented, completed answer sets from respondents simulated from the questionnaire's
+// current parameters, each answering only what the adaptive test asked them (as the
+// assessment runs it), belonging to nobody: answers for trying the recalibration pages and for
+// benchmarks, never for a real deployment's store.
+Result<int64_t> seed_answer_sets(store::Database& db, const std::string& content_dir, size_t count,
+                                 uint64_t seed, int64_t now);
+
 }  // namespace sb::cli

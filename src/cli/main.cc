@@ -18,6 +18,7 @@
 #include "cli/irt.h"
 #include "core/clock.h"
 #include "features/assessment/assessment.h"
+#include "features/assessment/recalibration.h"
 #include "features/skills/skills.h"
 #include "psychometrics/instrument.h"
 #include "store/backup.h"
@@ -48,6 +49,11 @@ std::unique_ptr<sb::store::Database> open_store(const std::string& url, size_t p
     return nullptr;
   }
   return std::move(*db);
+}
+
+// The questionnaire as the content folder ships it (the assessment's built-in version).
+sb::Result<sb::psy::Instrument> load_questionnaire(const std::string& content_dir) {
+  return sb::psy::load_instrument(content_dir + "/instruments/securebase-relationships.json");
 }
 
 }  // namespace
@@ -137,6 +143,12 @@ int run(int argc, char** argv) {
       "--insecure-cookies", insecure_cookies,
       "Send the session cookie without Secure, for plain-HTTP use on this machine only.");
   serve->add_flag("--no-access-log", no_access_log, "Do not write the JSON-lines access log.");
+  serve
+      ->add_option("--background-poll-seconds", app_config.background_poll_seconds,
+                   "How often to look for work queued through other servers (a recalibration).")
+      ->envname("SECUREBASE_BACKGROUND_POLL_SECONDS")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
 
   auto* migrate = app.add_subcommand("migrate", "Create or upgrade the store's schema.");
   add_db(migrate);
@@ -165,8 +177,9 @@ int run(int argc, char** argv) {
   seed->add_option("--data-key", seed_key_file, "The key file serve uses.")->capture_default_str();
   auto* import_instrument =
       admin->add_subcommand("import-instrument",
-                            "Check an instrument file and publish it as the questionnaire the "
-                            "server uses (restart serve to apply).");
+                            "Check an instrument file and publish it in the store as the "
+                            "questionnaire's next version (servers use it at once).");
+  add_db(import_instrument);
   import_instrument->add_option("--file", instrument_file, "The instrument JSON to import.")
       ->required();
   import_instrument->add_option("--content", content_dir, "The content folder.")
@@ -219,6 +232,27 @@ int run(int argc, char** argv) {
   export_answers->add_option("--content", content_dir, "The content folder.")
       ->capture_default_str();
   export_answers->add_option("--out", out_file, "CSV file to write.")->required();
+  size_t answer_sets = 0;
+  uint64_t answer_seed = 1;
+  auto* seed_answers = admin->add_subcommand(
+      "seed-answers",
+      "Add simulated, consented answer sets that belong to nobody, each answering what the "
+      "adaptive test asked (for trying the recalibration pages and for benchmarks; never on a "
+      "real deployment's store).");
+  add_db(seed_answers);
+  seed_answers->add_option("--count", answer_sets, "How many answer sets.")->required();
+  seed_answers->add_option("--seed", answer_seed, "Simulation seed.")->capture_default_str();
+  seed_answers->add_option("--content", content_dir, "The content folder.")->capture_default_str();
+  bool run_here = false;
+  auto* start_calibration = admin->add_subcommand(
+      "start-calibration",
+      "Queue a recalibration of the questionnaire from consented answers, as the admin page "
+      "does; a running server's worker runs it (or this command, with --run-here).");
+  add_db(start_calibration);
+  start_calibration->add_option("--content", content_dir, "The content folder.")
+      ->capture_default_str();
+  start_calibration->add_flag("--run-here", run_here,
+                              "Run it in this process and wait for the end.");
 
   sb::cli::add_irt_commands(app);
 
@@ -242,16 +276,19 @@ int run(int argc, char** argv) {
   if (import_instrument->parsed()) {
     auto ins = sb::psy::load_instrument(instrument_file);
     if (!ins) return fail(ins.error().message);
-    if (auto model = ins->model(); !model)
-      return fail(instrument_file + ": " + model.error().field + " " + model.error().message);
-    if (!ins->classification || ins->dimensions.size() != 2) {
-      return fail(instrument_file +
-                  ": the questionnaire needs two dimensions and a classification rule");
-    }
-    const std::string target = content_dir + "/instruments/securebase-relationships.json";
-    std::ofstream(target) << sb::psy::instrument_to_json(*ins);
-    std::cout << "published " << ins->id << " version " << ins->version << " as " << target
-              << "; results already taken keep the version they were scored with\n";
+    if (auto st = sb::assessment::check_assessment_instrument(*ins); !st)
+      return fail(instrument_file + ": " + st.error().field + " " + st.error().message);
+    auto current = load_questionnaire(content_dir);
+    if (!current) return fail(current.error().message);
+    auto db = open_store(database_url(db_flag), 1, rc);
+    if (!db) return rc;
+    sb::SystemClock clock;
+    sb::assessment::Assessments assessments(*db, clock, *current);
+    sb::assessment::Recalibrations recalibrations(*db, clock, assessments, 1);
+    if (auto st = recalibrations.import_version(*ins); !st) return fail(st.error().message);
+    std::cout << "published " << ins->id << " version " << ins->version
+              << ": new assessments use it now; results already taken keep the version they "
+                 "were scored with\n";
     return 0;
   }
   if (backup->parsed()) {
@@ -293,6 +330,7 @@ int run(int argc, char** argv) {
     // Every feature's sealed columns: the application lists them, through its modules.
     sb::SystemClock clock;
     sb::app::AppConfig config;
+    config.background_poll_seconds = 0;  // rotating keys only; no calibrations run here
     config.content_dir = content_dir;
     config.places_file = places_file;
     config.data_key_file = old_key_file;
@@ -310,7 +348,7 @@ int run(int argc, char** argv) {
   if (export_answers->parsed()) {
     auto db = open_store(database_url(db_flag), 1, rc);
     if (!db) return rc;
-    auto ins = sb::psy::load_instrument(content_dir + "/instruments/securebase-relationships.json");
+    auto ins = load_questionnaire(content_dir);
     if (!ins) return fail(ins.error().message);
     sb::SystemClock clock;
     sb::assessment::Assessments assessments(*db, clock, *ins);
@@ -319,6 +357,37 @@ int run(int argc, char** argv) {
     std::ofstream(out_file) << *csv;
     std::cout << "wrote " << out_file << "\n";
     return 0;
+  }
+  if (seed_answers->parsed()) {
+    auto db = open_store(database_url(db_flag), 1, rc);
+    if (!db) return rc;
+    sb::SystemClock clock;
+    auto added = sb::cli::seed_answer_sets(*db, content_dir, answer_sets, answer_seed, clock.now());
+    if (!added) return fail(added.error().message);
+    std::cout << "added " << *added << " simulated answer sets\n";
+    return 0;
+  }
+  if (start_calibration->parsed()) {
+    auto db = open_store(database_url(db_flag), 1, rc);
+    if (!db) return rc;
+    auto ins = load_questionnaire(content_dir);
+    if (!ins) return fail(ins.error().message);
+    sb::SystemClock clock;
+    sb::assessment::Assessments assessments(*db, clock, *ins);
+    sb::assessment::Recalibrations recalibrations(
+        *db, clock, assessments, std::max(1u, std::thread::hardware_concurrency()));
+    auto id = recalibrations.start();
+    if (!id) return fail(id.error().message);
+    std::cout << "queued calibration " << *id << "\n";
+    if (!run_here) return 0;
+    const std::atomic<bool> never_stop{false};
+    auto ran = recalibrations.run_next(never_stop);
+    if (!ran) return fail(ran.error().message);
+    auto done = recalibrations.find(*id);
+    if (!done) return fail(done.error().message);
+    std::cout << "calibration " << *id << ": " << done->status
+              << (done->error.empty() ? "" : " (" + done->error + ")") << "\n";
+    return done->status == "done" ? 0 : 1;
   }
   if (create_user->parsed() || seed->parsed()) {
     auto db = open_store(database_url(db_flag), 1, rc);

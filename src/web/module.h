@@ -102,6 +102,9 @@ class Services {
   std::string content_dir;
   // The gazetteer (scripts/places/convert.mjs): postcodes and cities with their coordinates.
   std::string places_file;
+  // How often a feature's background worker looks in the store for work queued by any server
+  // (a recalibration); 0 starts no worker (commands that only pass through).
+  int background_poll_seconds = 5;
 
  private:
   std::unordered_map<std::type_index, void*> by_type_;

@@ -1253,6 +1253,37 @@ test('dark mode: a choice saved with the account overrides the system setting', 
   await axeCheck(page, '/account, chosen light on a dark device');
 });
 
+test('an administrator recalibrates the questionnaire in the background and publishes it, axe', async (page) => {
+  // The store holds simulated consented answer sets (scripts/run-tests: admin seed-answers).
+  await signIn(page, process.env.QUESTIONNAIRE_ADMIN_EMAIL, process.env.ADMIN_PASSWORD);
+  await enableTwoFactor(page);
+  await page.goto(`${BASE}/admin`);
+  await page.getByRole('link', { name: 'Questionnaire: answers collected and recalibration' }).click();
+  await axeCheck(page, '/admin/questionnaire');
+  expect((await page.locator('table[aria-label], .table-wrap').count()) >= 1, 'tables');
+  const items = await page.locator('[aria-label="Answers per item"] tbody tr').count();
+  expect(items === 48, `one row per item (${items})`);
+  await shoot(page, 'admin-questionnaire');
+  await page.getByRole('button', { name: 'Start a calibration' }).click();
+  expect((await page.locator('.notice').innerText()).includes('queued'), 'says it is queued');
+  // The server's background worker runs it; the page shows its state on each visit.
+  let state = '';
+  for (let i = 0; i < 120 && !state.includes('Finished'); i++) {
+    await page.waitForTimeout(500);
+    await page.goto(`${BASE}/admin/questionnaire`);
+    state = await page.locator('[aria-label="Recent calibrations"] tbody tr').first().innerText();
+  }
+  expect(state.includes('Finished'), `the calibration finished (${state})`);
+  await page.locator('[aria-label="Recent calibrations"] a').first().click();
+  await axeCheck(page, '/admin/questionnaire/calibrations/{calibration}');
+  expect((await page.locator('h2').first().innerText()) === 'Report', 'the report');
+  await shoot(page, 'admin-calibration');
+  await page.getByRole('button', { name: /Publish as version/ }).click();
+  expect((await page.locator('.notice').innerText()).includes('new assessments use version'), 'published');
+  await axeCheck(page, '/admin/questionnaire/calibrations/{calibration}, published');
+  await shoot(page, 'admin-calibration-published');
+});
+
 const browser = await launchChromium();
 let passed = 0;
 let failed = 0;

@@ -53,15 +53,7 @@ class DirectoryClaimsTest : public ::testing::TestWithParam<TestBackend> {
     return b;
   }
 
-  Browser admin() {
-    accounts::Accounts accounts(*site->db, site->clock, testing::fast_password_policy());
-    EXPECT_TRUE(accounts.create_user("root@example.org", kPassword, accounts::Role::kAdmin));
-    Browser b = site->browser();
-    b.get("/signin");
-    b.post("/signin", {{"email", "root@example.org"}, {"password", kPassword}});
-    testing::enable_two_factor(b, *site);
-    return b;
-  }
+  Browser admin() { return testing::signed_in_admin(*site, "root@example.org", kPassword); }
 
   // The form address of the first claim on the administrators' queue.
   static std::string first_claim_action(const std::string& page) {

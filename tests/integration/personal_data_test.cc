@@ -31,9 +31,13 @@ constexpr const char* kPassword = "a long enough password";
 // data of the people who use SecureBase; directory_version is one counter.
 // study_sessions are a research study's sessions under participant codes (pseudonymous, no
 // account behind them); they go with their study, which goes with its owner.
+// calibrations and instrument_versions hold the questionnaire's parameters and counts of
+// answers, never a person's answers or who they are (who started or published one is in the
+// access audit).
 const std::set<std::string> kNotPersonal = {
-    "schema_migrations",  "login_failures",    "data_key",      "signup_requests",
-    "directory_listings", "directory_version", "study_sessions"};
+    "schema_migrations", "login_failures",     "data_key",
+    "signup_requests",   "directory_listings", "directory_version",
+    "study_sessions",    "calibrations",       "instrument_versions"};
 
 long long id_of(store::Database& db, const std::string& email) {
   long long id = 0;

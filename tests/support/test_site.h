@@ -156,4 +156,16 @@ inline std::string enable_two_factor(Browser& b, const TestSite& site) {
   return secret;
 }
 
+// A new administrator, signed in with two-factor on (which every administrator's page needs).
+inline Browser signed_in_admin(TestSite& site, const std::string& email,
+                               const std::string& password) {
+  accounts::Accounts accounts(*site.db, site.clock, fast_password_policy());
+  EXPECT_TRUE(accounts.create_user(email, password, accounts::Role::kAdmin));
+  Browser b = site.browser();
+  b.get("/signin");
+  b.post("/signin", {{"email", email}, {"password", password}});
+  enable_two_factor(b, site);
+  return b;
+}
+
 }  // namespace sb::testing

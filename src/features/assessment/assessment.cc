@@ -10,6 +10,7 @@
 #include "core/strings.h"
 #include "features/assessment/assessments_repo.h"
 #include "features/assessment/fhir.h"
+#include "features/assessment/recalibrations_repo.h"
 #include "psychometrics/reliability.h"
 
 namespace sb::assessment {
@@ -17,6 +18,7 @@ namespace sb::assessment {
 namespace json = boost::json;
 
 struct Assessments::Loaded {
+  std::shared_ptr<const Bank> bank;  // the version the assessment was started with
   store::AssessmentRecord record;
   std::vector<store::AnswerRecord> rows;
   std::vector<psy::Answer> answers;  // item index, keyed category
@@ -40,32 +42,81 @@ bool valid_public_id(const std::string& id) {
 
 }  // namespace
 
-Assessments::Assessments(store::Database& db, const Clock& clock, const psy::Instrument& instrument)
-    : db_(db), clock_(clock), instrument_(instrument) {
-  auto model = instrument.model();
-  assert(model && "the instrument was validated when it was loaded");
-  model_ = std::move(*model);
-  scorer_ = std::make_unique<psy::InstrumentScorer>(instrument_, model_);
-  options_.classification_confidence = 0.8;
+Bank::Bank(psy::Instrument from) : instrument(std::move(from)) {
+  auto built = instrument.model();
+  assert(built && "the instrument was checked before it was made a bank");
+  model = std::move(*built);
+  scorer = std::make_unique<psy::InstrumentScorer>(instrument, model);
+  options.classification_confidence = 0.8;
   // Exposure control: choosing among the best three spreads answers over the whole bank, so
   // every item collects the consented answers a recalibration needs (docs/VALIDATION.md, "How
   // many answers a recalibration needs"); on the ECR rows it costs no accuracy.
-  options_.randomesque = 3;
-  if (instrument_.classification) {
-    const auto& c = *instrument_.classification;
-    options_.cut[instrument_.dimension_index(c.anxiety)] = c.cut_anxiety;
-    options_.cut[instrument_.dimension_index(c.avoidance)] = c.cut_avoidance;
+  options.randomesque = 3;
+  if (instrument.classification) {
+    const auto& c = *instrument.classification;
+    options.cut[instrument.dimension_index(c.anxiety)] = c.cut_anxiety;
+    options.cut[instrument.dimension_index(c.avoidance)] = c.cut_avoidance;
   }
+}
+
+bool Bank::provisional() const {
+  return std::any_of(instrument.items.begin(), instrument.items.end(),
+                     [](const auto& i) { return i.provisional; });
+}
+
+Status check_assessment_instrument(const psy::Instrument& instrument) {
+  if (auto model = instrument.model(); !model) return model.error();
+  if (!instrument.classification || instrument.dimensions.size() != 2)
+    return invalid("instrument", "the assessment needs two dimensions and a classification rule");
+  return ok_status();
+}
+
+Assessments::Assessments(store::Database& db, const Clock& clock, const psy::Instrument& instrument)
+    : db_(db), clock_(clock), built_in_(std::make_shared<const Bank>(instrument)) {}
+
+Result<std::shared_ptr<const Bank>> Assessments::current_bank() {
+  store::RecalibrationsRepo repo(db_);
+  auto latest = repo.latest_version(built_in_->instrument.id);
+  if (!latest) return latest.error();
+  if (!latest->has_value()) return built_in_;
+  {
+    std::lock_guard lock(banks_mu_);
+    if (auto it = banks_.find((*latest)->version); it != banks_.end()) return it->second;
+  }
+  auto parsed = psy::parse_instrument((*latest)->instrument_json);
+  if (!parsed) return parsed.error();
+  if (auto st = check_assessment_instrument(*parsed); !st) return st.error();
+  auto made = std::make_shared<const Bank>(std::move(*parsed));
+  std::lock_guard lock(banks_mu_);
+  return banks_.try_emplace((*latest)->version, std::move(made)).first->second;
+}
+
+std::shared_ptr<const Bank> Assessments::bank(const std::string& version) {
+  if (version == built_in_->instrument.version) return built_in_;
+  {
+    std::lock_guard lock(banks_mu_);
+    if (auto it = banks_.find(version); it != banks_.end()) return it->second;
+  }
+  store::RecalibrationsRepo repo(db_);
+  auto found = repo.version(built_in_->instrument.id, version);
+  if (!found || !found->has_value()) return built_in_;
+  auto parsed = psy::parse_instrument((*found)->instrument_json);
+  if (!parsed || !check_assessment_instrument(*parsed)) return built_in_;
+  auto made = std::make_shared<const Bank>(std::move(*parsed));
+  std::lock_guard lock(banks_mu_);
+  return banks_.try_emplace(version, std::move(made)).first->second;
 }
 
 Result<std::string> Assessments::start(const Owner& owner, bool consent) {
   if (!owner.user_id && owner.session_id == 0) {
     return Error{ErrorCode::kUnauthenticated, "A session is needed to keep your answers.", ""};
   }
+  auto bank = current_bank();
+  if (!bank) return bank.error();
   const std::string public_id = crypto::random_token(16);
   store::AssessmentsRepo repo(db_);
-  auto id =
-      repo.create(public_id, owner, instrument_.id, instrument_.version, consent, clock_.now());
+  auto id = repo.create(public_id, owner, (*bank)->instrument.id, (*bank)->instrument.version,
+                        consent, clock_.now());
   if (!id) return id.error();
   return public_id;
 }
@@ -76,42 +127,44 @@ Result<Assessments::Loaded> Assessments::load(const Owner& owner, const std::str
   auto rec = repo.find(public_id);
   if (!rec) return rec.error();
   if (!rec->has_value() || !owns(owner, **rec)) return not_found();
-  Loaded loaded{**rec, {}, {}};
+  Loaded loaded{bank((*rec)->instrument_version), **rec, {}, {}};
   auto rows = repo.answers(loaded.record.id);
   if (!rows) return rows.error();
   loaded.rows = std::move(*rows);
+  const auto& instrument = loaded.bank->instrument;
   for (const auto& r : loaded.rows) {
-    const int index = instrument_.item_index(r.item_id);
+    const int index = instrument.item_index(r.item_id);
     if (index < 0) continue;  // an item retired from the bank: nothing to score it with
     loaded.answers.emplace_back(static_cast<size_t>(index),
-                                instrument_.key(static_cast<size_t>(index), r.answer));
+                                instrument.key(static_cast<size_t>(index), r.answer));
   }
   return loaded;
 }
 
-psy::CatDecision Assessments::decide(const std::vector<psy::Answer>& answers) const {
-  psy::CatEngine engine(scorer_->scorer(), options_);
+psy::CatDecision Assessments::decide(const Bank& bank, const std::vector<psy::Answer>& answers) {
+  psy::CatEngine engine(bank.scorer->scorer(), bank.options);
   return engine.decide(answers);
 }
 
-AssessmentResult Assessments::score(const std::string& public_id,
-                                    const std::vector<psy::Answer>& answers, int64_t when) const {
-  std::vector<int8_t> responses(model_.size(), psy::kMissing);
+AssessmentResult Assessments::score(const Bank& bank, const std::string& public_id,
+                                    const std::vector<psy::Answer>& answers, int64_t when) {
+  const auto& instrument = bank.instrument;
+  const auto& scorer = bank.scorer;
+  std::vector<int8_t> responses(bank.model.size(), psy::kMissing);
   for (const auto& [item, category] : answers) responses[item] = category;
-  const auto s = scorer_->score(responses);
-  const auto posterior = scorer_->scorer().posterior(responses);
+  const auto s = scorer->score(responses);
+  const auto posterior = scorer->scorer().posterior(responses);
   AssessmentResult r;
   r.public_id = public_id;
-  r.instrument_id = instrument_.id;
-  r.instrument_version = instrument_.version;
-  r.provisional = std::any_of(instrument_.items.begin(), instrument_.items.end(),
-                              [](const auto& i) { return i.provisional; });
+  r.instrument_id = instrument.id;
+  r.instrument_version = instrument.version;
+  r.provisional = bank.provisional();
   r.completed_at = when;
   r.items_answered = static_cast<int>(answers.size());
-  const int anx = instrument_.dimension_index(instrument_.classification->anxiety);
-  const int av = instrument_.dimension_index(instrument_.classification->avoidance);
+  const int anx = instrument.dimension_index(instrument.classification->anxiety);
+  const int av = instrument.dimension_index(instrument.classification->avoidance);
   auto fill = [&](DimensionResult& d, int index) {
-    const auto& dim = instrument_.dimensions[static_cast<size_t>(index)];
+    const auto& dim = instrument.dimensions[static_cast<size_t>(index)];
     d.id = dim.id;
     d.name = dim.name;
     d.theta = s.eap[static_cast<size_t>(index)].theta;
@@ -121,7 +174,7 @@ AssessmentResult Assessments::score(const std::string& public_id,
   };
   fill(r.anxiety, anx);
   fill(r.avoidance, av);
-  r.covariance = scorer_->scorer().posterior_covariance(posterior);
+  r.covariance = scorer->scorer().posterior_covariance(posterior);
   r.style_probability = s.styles.p;
   r.top = s.styles.top;
   r.runner_up = s.styles.runner_up;
@@ -131,9 +184,9 @@ AssessmentResult Assessments::score(const std::string& public_id,
 
 Status Assessments::finish_if_done(const Loaded& loaded) {
   if (loaded.record.completed) return ok_status();
-  const auto decision = decide(loaded.answers);
+  const auto decision = decide(*loaded.bank, loaded.answers);
   if (!decision.done) return ok_status();
-  const auto result = score(loaded.record.public_id, loaded.answers, clock_.now());
+  const auto result = score(*loaded.bank, loaded.record.public_id, loaded.answers, clock_.now());
   store::AssessmentsRepo repo(db_);
   return repo.complete(loaded.record.id, result_to_json(result), clock_.now());
 }
@@ -142,19 +195,17 @@ Result<Step> Assessments::current(const Owner& owner, const std::string& public_
   auto loaded = load(owner, public_id);
   if (!loaded) return loaded.error();
   if (loaded->record.completed) return Step{true, std::nullopt};
-  const auto decision = decide(loaded->answers);
+  const auto decision = decide(*loaded->bank, loaded->answers);
   if (decision.done) {
     // Also completes an assessment whose last answer was stored just before a crash.
     if (auto st = finish_if_done(*loaded); !st) return st.error();
     return Step{true, std::nullopt};
   }
-  const auto& item = instrument_.items[*decision.next_item];
-  Question q{public_id,
-             static_cast<int>(loaded->rows.size()),
-             item.id,
-             item.text.value_or(item.id),
-             instrument_.labels,
-             options_.max_items};
+  const auto& instrument = loaded->bank->instrument;
+  const auto& item = instrument.items[*decision.next_item];
+  Question q{public_id,         static_cast<int>(loaded->rows.size()),
+             item.id,           item.text.value_or(item.id),
+             instrument.labels, loaded->bank->options.max_items};
   return Step{false, q};
 }
 
@@ -166,22 +217,23 @@ Status Assessments::answer(const Owner& owner, const std::string& public_id, int
     // Whose assessment first: someone else's is "not found", whatever the answer says.
     auto loaded = load(owner, public_id);
     if (!loaded) return loaded.error();
-    if (value < 1 || value > instrument_.categories)
+    const auto& instrument = loaded->bank->instrument;
+    if (value < 1 || value > instrument.categories)
       return invalid("answer", "Please choose one of the answers.");
-    if (instrument_.item_index(item_id) < 0)
+    if (instrument.item_index(item_id) < 0)
       return invalid("item", "That question is not part of this questionnaire.");
     if (loaded->record.completed) return conflict("This assessment is already complete.");
-    const auto decision = decide(loaded->answers);
+    const auto decision = decide(*loaded->bank, loaded->answers);
     if (decision.done) return conflict("This assessment is already complete.");
     if (position != static_cast<int>(loaded->rows.size()) ||
-        item_id != instrument_.items[*decision.next_item].id) {
+        item_id != instrument.items[*decision.next_item].id) {
       return conflict("That answer was for a question that is no longer the current one.");
     }
     store::AssessmentsRepo repo(db_);
     if (auto st = repo.add_answer(loaded->record.id, position, item_id, value, clock_.now()); !st)
       return st;
     const size_t index = *decision.next_item;
-    loaded->answers.emplace_back(index, instrument_.key(index, value));
+    loaded->answers.emplace_back(index, instrument.key(index, value));
     return finish_if_done(*loaded);
   });
 }
@@ -330,9 +382,10 @@ Result<std::string> Assessments::export_fhir(const Owner& owner) {
                             json::value_to<std::string>(resource.at("id"));
     entries.push_back(json::object{{"fullUrl", url}, {"resource", std::move(resource)}});
   };
-  add(fhir_questionnaire(instrument_));
+  const auto& instrument = built_in_->instrument;
+  add(fhir_questionnaire(instrument));
   auto st = for_each_with_answers(owner, [&](const auto& a, const auto& rows) {
-    add(fhir_questionnaire_response(instrument_, a, rows));
+    add(fhir_questionnaire_response(instrument, a, rows));
     if (!a.completed) return;
     auto r = result_from_json(a.result_json);
     if (!r) return;
@@ -348,19 +401,20 @@ Result<std::string> Assessments::export_fhir(const Owner& owner) {
 }
 
 Result<std::string> Assessments::consented_answers_csv() {
+  const auto& instrument = built_in_->instrument;
   store::AssessmentsRepo repo(db_);
-  auto sets = repo.consented_answers(instrument_.id);
+  auto sets = repo.consented_answers(instrument.id);
   if (!sets) return sets.error();
   std::string csv;
-  for (size_t j = 0; j < instrument_.items.size(); ++j) {
+  for (size_t j = 0; j < instrument.items.size(); ++j) {
     if (j) csv += ',';
-    csv += instrument_.items[j].id;
+    csv += instrument.items[j].id;
   }
   csv += '\n';
   for (const auto& set : *sets) {
-    std::vector<int> row(instrument_.items.size(), 0);
+    std::vector<int> row(instrument.items.size(), 0);
     for (const auto& a : set) {
-      if (const int j = instrument_.item_index(a.item_id); j >= 0)
+      if (const int j = instrument.item_index(a.item_id); j >= 0)
         row[static_cast<size_t>(j)] = a.answer;
     }
     for (size_t j = 0; j < row.size(); ++j) {
@@ -374,7 +428,7 @@ Result<std::string> Assessments::consented_answers_csv() {
 
 Result<int64_t> Assessments::consented_count() {
   store::AssessmentsRepo repo(db_);
-  return repo.count_consented_complete(instrument_.id);
+  return repo.count_consented_complete(built_in_->instrument.id);
 }
 
 std::string result_to_json(const AssessmentResult& r) {

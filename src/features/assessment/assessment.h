@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,6 +57,22 @@ struct HistoryEntry {
   std::optional<psy::ReliableChange> anxiety_change, avoidance_change;
 };
 
+// One version of the instrument, ready to run: its model, scorer and adaptive-test options.
+// Built once per version and shared; never moved (the scorer refers to the instrument).
+struct Bank {
+  explicit Bank(psy::Instrument instrument);
+  Bank(const Bank&) = delete;
+  Bank& operator=(const Bank&) = delete;
+  bool provisional() const;
+
+  psy::Instrument instrument;
+  psy::Model model;
+  std::unique_ptr<psy::InstrumentScorer> scorer;
+  psy::CatOptions options;
+};
+// Checks that an instrument can run the assessment (two dimensions, a classification rule).
+Status check_assessment_instrument(const psy::Instrument& instrument);
+
 struct Step {
   bool completed = false;
   std::optional<Question> question;  // when not completed
@@ -63,10 +80,17 @@ struct Step {
 
 class Assessments {
  public:
-  // The instrument must outlive this object. CAT options come from the instrument's cut points.
+  // `instrument` is the version shipped in the content folder; versions published from a
+  // recalibration are read from the store. CAT options come from each version's cut points.
   Assessments(store::Database& db, const Clock& clock, const psy::Instrument& instrument);
 
-  const psy::Instrument& instrument() const { return instrument_; }
+  // The version shipped in the content folder.
+  const psy::Instrument& instrument() const { return built_in_->instrument; }
+  // The version new assessments use: the newest published one, else the shipped one.
+  Result<std::shared_ptr<const Bank>> current_bank();
+  // The version an assessment was started with; the shipped one when the store has no such
+  // version (item ids never change between versions, so answers still score).
+  std::shared_ptr<const Bank> bank(const std::string& version);
 
   Result<std::string> start(const Owner& owner, bool consent);
   // The next question, or completed. kNotFound unless the owner owns the assessment.
@@ -106,17 +130,16 @@ class Assessments {
       const Owner& owner, const std::function<void(const store::AssessmentRecord&,
                                                    const std::vector<store::AnswerRecord>&)>& fn);
   Result<Loaded> load(const Owner& owner, const std::string& public_id);
-  psy::CatDecision decide(const std::vector<psy::Answer>& answers) const;
-  AssessmentResult score(const std::string& public_id, const std::vector<psy::Answer>& answers,
-                         int64_t when) const;
+  static psy::CatDecision decide(const Bank& bank, const std::vector<psy::Answer>& answers);
+  static AssessmentResult score(const Bank& bank, const std::string& public_id,
+                                const std::vector<psy::Answer>& answers, int64_t when);
   Status finish_if_done(const Loaded& loaded);
 
   store::Database& db_;
   const Clock& clock_;
-  const psy::Instrument& instrument_;
-  psy::Model model_;
-  std::unique_ptr<psy::InstrumentScorer> scorer_;
-  psy::CatOptions options_;
+  std::shared_ptr<const Bank> built_in_;
+  std::mutex banks_mu_;
+  std::map<std::string, std::shared_ptr<const Bank>> banks_;  // published versions read so far
 };
 
 std::string result_to_json(const AssessmentResult& r);

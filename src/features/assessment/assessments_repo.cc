@@ -211,6 +211,53 @@ Result<std::vector<std::vector<AnswerRecord>>> AssessmentsRepo::consented_answer
   return out;
 }
 
+Status AssessmentsRepo::add_unowned_answer_sets(const std::string& instrument_id,
+                                                const std::string& version,
+                                                const std::vector<std::vector<AnswerRecord>>& sets,
+                                                const std::string& id_prefix, int64_t now) {
+  const ll t = now;
+  return db_.transaction([&](soci::session& s) {
+    std::vector<ll> owner;
+    std::vector<int> position, answer;
+    std::vector<std::string> item;
+    std::vector<ll> when;
+    for (size_t i = 0; i < sets.size(); ++i) {
+      ll id = 0;
+      const std::string public_id = id_prefix + std::to_string(i) + "-" + std::to_string(now);
+      s << "INSERT INTO assessments(public_id, instrument_id, instrument_version, consent, "
+           "status, started_at, completed_at, result_json) VALUES(:p, :i, :v, 1, 'completed', :t, "
+           ":t2, '{}') RETURNING id",
+          soci::use(public_id), soci::use(instrument_id), soci::use(version), soci::use(t),
+          soci::use(t), soci::into(id);
+      for (const auto& a : sets[i]) {
+        owner.push_back(id);
+        position.push_back(a.position);
+        item.push_back(a.item_id);
+        answer.push_back(a.answer);
+        when.push_back(t);
+      }
+    }
+    if (owner.empty()) return;
+    s << "INSERT INTO assessment_answers(assessment_id, position, item_id, answer, answered_at) "
+         "VALUES(:a, :p, :i, :x, :t)",
+        soci::use(owner), soci::use(position), soci::use(item), soci::use(answer), soci::use(when);
+  });
+}
+
+Result<std::vector<AnswerCount>> AssessmentsRepo::consented_answer_counts(
+    const std::string& instrument_id) {
+  return select_all<AnswerCount>(
+      db_,
+      "SELECT x.item_id, x.answer, COUNT(*) FROM assessments a "
+      "JOIN assessment_answers x ON x.assessment_id = a.id "
+      "WHERE a.instrument_id = :i AND a.consent = 1 AND a.status = 'completed' "
+      "GROUP BY x.item_id, x.answer",
+      [](const soci::row& r) -> AnswerCount {
+        return {r.get<std::string>(0), static_cast<int>(get_int64(r, 1)), get_int64(r, 2)};
+      },
+      instrument_id);
+}
+
 void AssessmentsRepo::erase_user(soci::session& s, int64_t user_id) {
   const ll id = user_id;
   s << "DELETE FROM assessment_answers WHERE assessment_id IN "

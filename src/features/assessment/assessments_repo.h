@@ -26,6 +26,13 @@ struct AssessmentRecord {
   std::string result_json;
 };
 
+// How many consented, completed answers chose `answer` on `item_id`.
+struct AnswerCount {
+  std::string item_id;
+  int answer = 0;
+  int64_t count = 0;
+};
+
 struct AnswerRecord {
   int position = 0;
   std::string item_id;
@@ -64,6 +71,13 @@ class AssessmentsRepo {
   // Answers of completed assessments whose takers consented, per assessment (no owner data).
   Result<std::vector<std::vector<AnswerRecord>>> consented_answers(
       const std::string& instrument_id);
+  // Adds completed, consented answer sets that belong to nobody (simulated ones for demos and
+  // benchmarks), in one transaction; their public ids start with `id_prefix`.
+  Status add_unowned_answer_sets(const std::string& instrument_id, const std::string& version,
+                                 const std::vector<std::vector<AnswerRecord>>& sets,
+                                 const std::string& id_prefix, int64_t now);
+  // The same answers counted by item and answer, in one grouped query (the readiness page).
+  Result<std::vector<AnswerCount>> consented_answer_counts(const std::string& instrument_id);
 
  private:
   Result<std::vector<AssessmentRecord>> owned_by(const char* column, int64_t id,

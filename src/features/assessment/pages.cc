@@ -104,12 +104,12 @@ Response AssessmentPages::assessment_start_page(Ctx& ctx) {
   if (!ids) return fail(ctx, ids.error(), "We could not look for your unfinished assessments.");
   json::array unfinished;
   for (const auto& id : *ids) unfinished.push_back(json::object{{"id", id}});
-  json::object view{
-      {"title", "Your attachment assessment"},
-      {"has_unfinished", !unfinished.empty()},
-      {"unfinished", unfinished},
-      {"provisional", std::any_of(instrument_->items.begin(), instrument_->items.end(),
-                                  [](const auto& i) { return i.provisional; })}};
+  auto bank = assessments_->current_bank();
+  if (!bank) return fail(ctx, bank.error(), "We could not load the questionnaire just now.");
+  json::object view{{"title", "Your attachment assessment"},
+                    {"has_unfinished", !unfinished.empty()},
+                    {"unfinished", unfinished},
+                    {"provisional", (*bank)->provisional()}};
   return render_page(ctx, "assessment_start", std::move(view));
 }
 
@@ -225,7 +225,8 @@ Response AssessmentPages::assessment_result(Ctx& ctx) {
       {"avoidance_percentile", ordinal_percentile(r->avoidance.percentile)},
       {"avoidance_words", avoidance_words(r->avoidance.theta)},
       {"items", r->items_answered},
-      {"map", assessment::attachment_map_svg(*r, *instrument_)},
+      {"map",
+       assessment::attachment_map_svg(*r, assessments_->bank(r->instrument_version)->instrument)},
       {"about", about ? *about : ""},
       {"directory_href", directory_link(top)},
       {"provisional", r->provisional},

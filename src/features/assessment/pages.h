@@ -5,6 +5,7 @@
 #include <string>
 
 #include "features/assessment/assessment.h"
+#include "features/assessment/recalibration.h"
 #include "web/pages.h"
 
 namespace sb::web {
@@ -12,8 +13,8 @@ namespace sb::web {
 class AssessmentPages final : public FeaturePages {
  public:
   AssessmentPages(PageKit& kit, assessment::Assessments& assessments,
-                  const psy::Instrument& instrument)
-      : FeaturePages(kit), assessments_(&assessments), instrument_(&instrument) {}
+                  assessment::Recalibrations& recalibrations)
+      : FeaturePages(kit), assessments_(&assessments), recalibrations_(&recalibrations) {}
   Response assessment_start_page(Ctx& ctx);
   Response do_assessment_start(Ctx& ctx);
   Response assessment_question(Ctx& ctx);
@@ -24,13 +25,19 @@ class AssessmentPages final : public FeaturePages {
   Response assessment_export_json(Ctx& ctx);
   Response assessment_export_csv(Ctx& ctx);
   Response assessment_export_fhir(Ctx& ctx);
+  // Administrators: answers collected against the recalibration rule, calibrations in the
+  // background, their reports beside the current version, and publishing one.
+  Response admin_questionnaire(Ctx& ctx);
+  Response do_start_calibration(Ctx& ctx);
+  Response admin_calibration(Ctx& ctx);
+  Response do_publish_calibration(Ctx& ctx);
 
  private:
   Response render_question(Ctx& ctx, const assessment::Question& q, std::optional<int> selected,
                            const std::string& error, int status);
 
   assessment::Assessments* assessments_;
-  const psy::Instrument* instrument_;
+  assessment::Recalibrations* recalibrations_;
 };
 
 }  // namespace sb::web

@@ -1,0 +1,197 @@
+#include "psychometrics/recalibration.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "psychometrics/calibrate.h"
+#include "psychometrics/reliability.h"
+
+namespace sb::psy {
+namespace {
+
+void report_progress(const RecalibrationOptions& options, const std::string& stage, int percent) {
+  if (options.progress) options.progress(stage, std::clamp(percent, 0, 100));
+}
+
+std::vector<ItemReadiness> readiness_of(const Instrument& instrument, const ResponseMatrix& raw,
+                                        const RecalibrationRule& rule) {
+  const auto K = static_cast<size_t>(instrument.categories);
+  std::vector<ItemReadiness> out;
+  out.reserve(raw.cols);
+  for (size_t j = 0; j < raw.cols; ++j) {
+    std::vector<size_t> per_category(K, 0);
+    for (size_t r = 0; r < raw.rows; ++r) {
+      const int8_t x = raw.at(r, j);
+      if (x >= 1 && static_cast<size_t>(x) <= K) ++per_category[static_cast<size_t>(x) - 1];
+    }
+    out.push_back(item_readiness(per_category, rule));
+  }
+  return out;
+}
+
+double model_reliability(const Model& model, int dimension) {
+  const auto q = Quadrature::normal(61, 6.0);
+  const auto information = test_information(model, dimension, q.nodes);
+  double error_variance = 0;
+  for (size_t i = 0; i < q.nodes.size(); ++i) error_variance += q.weights[i] / (1 + information[i]);
+  return 1 - error_variance;
+}
+
+// Fit of one dimension's recalibrated items on the answer sets that hold all of them.
+void add_fit(const Model& proposed, const ResponseMatrix& keyed, const std::vector<size_t>& columns,
+             const RecalibrationOptions& options, DimensionComparison& dim,
+             std::vector<ItemComparison>& items) {
+  const auto complete = complete_cases(keyed, columns);
+  dim.complete_sets = complete.rows;
+  if (complete.rows < options.min_complete_for_fit) return;
+  const auto model = submodel(proposed, columns);
+  if (auto m2 = m2_fit(model, complete); m2) dim.fit = *m2;
+  if (auto sx2 = sx2_item_fit(model, complete); sx2) {
+    for (size_t i = 0; i < columns.size(); ++i) items[columns[i]].fit = (*sx2)[i];
+  }
+}
+
+}  // namespace
+
+ItemReadiness item_readiness(const std::vector<size_t>& per_category,
+                             const RecalibrationRule& rule) {
+  ItemReadiness r;
+  for (size_t n : per_category) r.answers += n;
+  r.fewest_in_a_category =
+      per_category.empty() ? 0 : *std::min_element(per_category.begin(), per_category.end());
+  r.ready = r.answers >= rule.min_answers && r.fewest_in_a_category >= rule.min_per_category;
+  return r;
+}
+
+Status can_recalibrate(const Instrument& current, const std::vector<ItemReadiness>& readiness,
+                       const RecalibrationRule& rule) {
+  if (readiness.size() != current.items.size())
+    return invalid("readiness", "one readiness entry per item is needed");
+  for (const auto& dim : current.dimensions) {
+    size_t ready = 0;
+    for (size_t j = 0; j < current.items.size(); ++j)
+      ready += current.items[j].dimension == dim.id && readiness[j].ready ? 1 : 0;
+    if (ready < rule.min_items_per_dimension) {
+      return Error{ErrorCode::kConflict,
+                   dim.name + " has " + std::to_string(ready) + " items with enough answers; " +
+                       std::to_string(rule.min_items_per_dimension) + " are needed.",
+                   ""};
+    }
+  }
+  return ok_status();
+}
+
+Result<Recalibration> recalibrate(const Instrument& current, const ResponseMatrix& raw,
+                                  const RecalibrationOptions& options) {
+  if (raw.cols != current.items.size())
+    return invalid("answers", "one column per item of the instrument is needed");
+  if (current.dimensions.size() > 2)
+    return invalid("instrument", "at most two dimensions can be recalibrated");
+  auto current_model = current.model();
+  if (!current_model) return current_model.error();
+  report_progress(options, "counting answers", 5);
+  const auto readiness = readiness_of(current, raw, options.rule);
+  if (auto st = can_recalibrate(current, readiness, options.rule); !st) return st.error();
+
+  // The ready items' keyed answers, and the full keyed matrix for the fit checks.
+  ResponseMatrix keyed{raw.rows, raw.cols, std::vector<int8_t>(raw.data.size(), kMissing)};
+  for (size_t r = 0; r < raw.rows; ++r)
+    for (size_t j = 0; j < raw.cols; ++j)
+      keyed.data[r * raw.cols + j] = current.key(j, raw.at(r, j));
+  std::vector<size_t> ready;
+  std::vector<int> dimension;
+  for (size_t j = 0; j < raw.cols; ++j) {
+    if (!readiness[j].ready) continue;
+    ready.push_back(j);
+    dimension.push_back(current_model->dimension[j]);
+  }
+  ResponseMatrix subset{raw.rows, ready.size(), std::vector<int8_t>(raw.rows * ready.size())};
+  for (size_t r = 0; r < raw.rows; ++r)
+    for (size_t i = 0; i < ready.size(); ++i)
+      subset.data[r * ready.size() + i] = keyed.at(r, ready[i]);
+
+  CalibrationOptions calibration;
+  calibration.threads = options.threads;
+  const int dimensions = current_model->dimensions;
+  calibration.progress = [&](int dim, int steps, double) {
+    // Each dimension alone, then the joint refinement: a rough share of the time each.
+    const int phase = dim < 0 ? dimensions : std::max(0, dimension[static_cast<size_t>(dim)]);
+    report_progress(options, dim < 0 ? "calibrating both dimensions together" : "calibrating",
+                    10 + 70 * phase / (dimensions + 1) + std::min(steps, 200) / 10);
+  };
+  report_progress(options, "calibrating", 10);
+  auto fitted = calibrate(subset, current.categories, dimension, dimensions, calibration);
+  if (!fitted) return fitted.error();
+
+  report_progress(options, "linking to the current scale", 80);
+  Recalibration out{current, {}};
+  auto& report = out.report;
+  report.response_sets = raw.rows;
+  report.correlation_current = current.correlation;
+  report.correlation_proposed = fitted->model.correlation;
+  report.log_likelihood = fitted->log_likelihood;
+  report.converged = std::all_of(fitted->fits.begin(), fitted->fits.end(),
+                                 [](const DimensionFit& f) { return f.converged; });
+  report.items.resize(current.items.size());
+  for (size_t j = 0; j < current.items.size(); ++j) {
+    auto& item = report.items[j];
+    item.id = current.items[j].id;
+    item.dimension = current.items[j].dimension;
+    item.answers = readiness[j].answers;
+    item.current = item.proposed = current_model->items[j];
+  }
+  out.instrument.correlation = fitted->model.correlation;
+  for (int d = 0; d < dimensions; ++d) {
+    std::vector<GrmItem> anchors_current, anchors_fresh;
+    std::vector<size_t> positions;  // in `ready`
+    for (size_t i = 0; i < ready.size(); ++i) {
+      if (dimension[i] != d) continue;
+      positions.push_back(i);
+      anchors_current.push_back(current_model->items[ready[i]]);
+      anchors_fresh.push_back(fitted->items[i].item);
+    }
+    auto link = stocking_lord(anchors_current, anchors_fresh);
+    if (!link) return link.error();
+    DimensionComparison dim;
+    dim.id = current.dimensions[static_cast<size_t>(d)].id;
+    dim.name = current.dimensions[static_cast<size_t>(d)].name;
+    dim.items_recalibrated = positions.size();
+    dim.link = *link;
+    for (size_t i : positions) {
+      const size_t j = ready[i];
+      auto& item = report.items[j];
+      item.recalibrated = true;
+      item.proposed = to_current_scale(fitted->items[i].item, link->constants);
+      item.se_a = fitted->items[i].se_a / link->constants.A;
+      out.instrument.items[j].parameters = item.proposed;
+      out.instrument.items[j].provisional = false;
+    }
+    report.dimensions.push_back(std::move(dim));
+  }
+
+  report_progress(options, "checking reliability and fit", 85);
+  auto proposed_model = out.instrument.model();
+  if (!proposed_model) return proposed_model.error();
+  for (int d = 0; d < dimensions; ++d) {
+    auto& dim = report.dimensions[static_cast<size_t>(d)];
+    dim.reliability_current = model_reliability(*current_model, d);
+    dim.reliability_proposed = model_reliability(*proposed_model, d);
+    dim.thetas = {-2, -1, 0, 1, 2};
+    dim.information_current = test_information(*current_model, d, dim.thetas);
+    dim.information_proposed = test_information(*proposed_model, d, dim.thetas);
+    std::vector<size_t> columns;
+    for (size_t i = 0; i < ready.size(); ++i)
+      if (dimension[i] == d) columns.push_back(ready[i]);
+    add_fit(*proposed_model, keyed, columns, options, dim, report.items);
+  }
+  out.instrument.calibration_note =
+      "Recalibrated from " + std::to_string(raw.rows) +
+      " consented answer sets; items with enough answers (rule: " +
+      std::to_string(options.rule.min_answers) + " answers, " +
+      std::to_string(options.rule.min_per_category) +
+      " per category) were linked to the previous version's scale by Stocking-Lord.";
+  report_progress(options, "done", 100);
+  return out;
+}
+
+}  // namespace sb::psy

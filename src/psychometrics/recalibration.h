@@ -1,0 +1,93 @@
+// Recalibrating an instrument in use from the consented answers it collected: which items have
+// enough answers (the rule from the sample-size study), calibrating those, putting them on the
+// current scale (Stocking-Lord per dimension, the recalibrated items as anchors) and the report
+// an administrator reads before publishing: parameters, reliability, test information and fit
+// beside the current version. Items without enough answers keep their current parameters.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "psychometrics/fit.h"
+#include "psychometrics/instrument.h"
+#include "psychometrics/linking.h"
+
+namespace sb::psy {
+
+// docs/VALIDATION.md, "How many answers a recalibration needs": from 500 answers, with every
+// category chosen at least 5 times, slope and threshold RMSE stay at or below 0.2.
+struct RecalibrationRule {
+  size_t min_answers = 500;
+  size_t min_per_category = 5;
+  // A dimension is recalibrated only with at least this many ready items: the link to the
+  // current scale needs anchors, and a dimension measured by one or two items is no scale.
+  size_t min_items_per_dimension = 3;
+};
+
+struct ItemReadiness {
+  size_t answers = 0;
+  size_t fewest_in_a_category = 0;
+  bool ready = false;
+};
+
+// `per_category[k]` counts answers in raw category k + 1.
+ItemReadiness item_readiness(const std::vector<size_t>& per_category,
+                             const RecalibrationRule& rule);
+
+struct ItemComparison {
+  std::string id, dimension;
+  size_t answers = 0;
+  bool recalibrated = false;
+  GrmItem current, proposed;  // proposed == current when not recalibrated
+  double se_a = 0;            // of the proposed slope, on the current scale
+  std::optional<ItemFit> fit;
+};
+
+struct DimensionComparison {
+  std::string id, name;
+  size_t items_recalibrated = 0;
+  LinkingResult link;
+  // Model-implied marginal reliability of the whole bank: 1 - E[1 / (1 + I(theta))] over the
+  // standard normal, for the current and the proposed parameters.
+  double reliability_current = 0, reliability_proposed = 0;
+  std::vector<double> thetas, information_current, information_proposed;
+  size_t complete_sets = 0;  // answer sets with every recalibrated item of this dimension
+  std::optional<ModelFit> fit;
+};
+
+struct RecalibrationReport {
+  size_t response_sets = 0;
+  double correlation_current = 0, correlation_proposed = 0;
+  double log_likelihood = 0;
+  bool converged = false;
+  std::vector<DimensionComparison> dimensions;
+  std::vector<ItemComparison> items;  // in instrument order
+};
+
+struct Recalibration {
+  Instrument instrument;  // the proposed version (same id and version as the current one)
+  RecalibrationReport report;
+};
+
+struct RecalibrationOptions {
+  RecalibrationRule rule;
+  unsigned threads = 1;
+  // Fit needs answer sets complete on a dimension's recalibrated items; below this it is not run.
+  size_t min_complete_for_fit = 200;
+  // Stage name and percent done (0-100).
+  std::function<void(const std::string&, int)> progress;
+};
+
+// Whether `readiness` (per item, instrument order) allows a recalibration; the error says why not.
+Status can_recalibrate(const Instrument& current, const std::vector<ItemReadiness>& readiness,
+                       const RecalibrationRule& rule);
+
+// `raw` holds answers on the 1..K scale (0: not asked), one column per instrument item.
+Result<Recalibration> recalibrate(const Instrument& current, const ResponseMatrix& raw,
+                                  const RecalibrationOptions& options);
+
+}  // namespace sb::psy

@@ -1,0 +1,113 @@
+// Recalibrating the bank from its own answers: ready items are estimated and linked back to the
+// current scale, the rest keep their parameters, and the rule decides what is ready.
+#include "psychometrics/recalibration.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "psychometrics/simulate.h"
+
+namespace sb::psy {
+namespace {
+
+Instrument bank() {
+  auto instrument = load_instrument(std::string(SECUREBASE_CONTENT_DIR) +
+                                    "/instruments/securebase-relationships.json");
+  EXPECT_TRUE(instrument) << instrument.error().message;
+  return *instrument;
+}
+
+// Answers on the 1..K scale from people whose current-scale trait is 1.2 * z + 0.4: a sample
+// unlike the one that defined the scale, as consenting users will be.
+ResponseMatrix answers_on_a_shifted_sample(const Instrument& instrument, size_t persons) {
+  auto model = instrument.model();
+  EXPECT_TRUE(model);
+  Model seen = *model;
+  const LinkingConstants to_sample{1 / 1.2, -0.4 / 1.2};
+  for (auto& item : seen.items) item = to_current_scale(item, to_sample);
+  const auto data = simulate(seen, persons, 11);
+  ResponseMatrix raw{data.responses.rows, data.responses.cols,
+                     std::vector<int8_t>(data.responses.data.size(), 0)};
+  for (size_t r = 0; r < raw.rows; ++r) {
+    for (size_t j = 0; j < raw.cols; ++j) {
+      for (int x = 1; x <= instrument.categories; ++x) {
+        if (instrument.key(j, x) == data.responses.at(r, j))
+          raw.data[r * raw.cols + j] = static_cast<int8_t>(x);
+      }
+    }
+  }
+  return raw;
+}
+
+TEST(Recalibration, ReadinessFollowsTheRule) {
+  const RecalibrationRule rule;  // 500 answers, 5 per category
+  EXPECT_TRUE(item_readiness({100, 100, 100, 100, 100, 5, 100}, rule).ready);
+  EXPECT_FALSE(item_readiness({100, 100, 100, 100, 100, 4, 100}, rule).ready);
+  const auto few = item_readiness({70, 70, 70, 70, 70, 70, 70}, rule);
+  EXPECT_EQ(few.answers, 490u);
+  EXPECT_EQ(few.fewest_in_a_category, 70u);
+  EXPECT_FALSE(few.ready);
+}
+
+TEST(Recalibration, NeedsEnoughReadyItemsOnEveryDimension) {
+  const Instrument current = bank();
+  std::vector<ItemReadiness> readiness(current.items.size());
+  for (size_t j = 0; j < current.items.size(); ++j)
+    readiness[j].ready = current.items[j].dimension == current.dimensions[0].id;
+  const auto refused = can_recalibrate(current, readiness, RecalibrationRule{});
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find(current.dimensions[1].name), std::string::npos);
+  for (auto& r : readiness) r.ready = true;
+  EXPECT_TRUE(can_recalibrate(current, readiness, RecalibrationRule{}));
+}
+
+TEST(Recalibration, RecoversTheItemsOnTheCurrentScaleAndKeepsTheUnready) {
+  const Instrument current = bank();
+  ResponseMatrix raw = answers_on_a_shifted_sample(current, 2000);
+  // The first item was asked of only 300 people: it keeps its current parameters.
+  for (size_t r = 300; r < raw.rows; ++r) raw.data[r * raw.cols] = 0;
+  int last_percent = -1;
+  bool monotone = true;
+  RecalibrationOptions options;
+  options.threads = 2;
+  options.progress = [&](const std::string&, int percent) {
+    monotone = monotone && percent >= last_percent;
+    last_percent = percent;
+  };
+  auto result = recalibrate(current, raw, options);
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_TRUE(monotone);
+  EXPECT_EQ(last_percent, 100);
+  const auto& report = result->report;
+  EXPECT_EQ(report.response_sets, 2000u);
+  ASSERT_EQ(report.items.size(), current.items.size());
+  EXPECT_FALSE(report.items[0].recalibrated);
+  EXPECT_EQ(report.items[0].answers, 300u);
+  EXPECT_EQ(result->instrument.items[0].parameters->a, current.items[0].parameters->a);
+  EXPECT_TRUE(result->instrument.items[0].provisional);
+  // The planted shift and stretch are found, so the linked parameters match the current ones.
+  ASSERT_EQ(report.dimensions.size(), 2u);
+  for (const auto& dim : report.dimensions) {
+    EXPECT_NEAR(dim.link.constants.A, 1.2, 0.1) << dim.id;
+    EXPECT_NEAR(dim.link.constants.B, 0.4, 0.1) << dim.id;
+    EXPECT_GT(dim.reliability_proposed, 0.8);
+    EXPECT_LT(dim.reliability_proposed, 1.0);
+    EXPECT_EQ(dim.complete_sets, 2000u);
+    ASSERT_TRUE(dim.fit.has_value());
+    EXPECT_GT(dim.fit->df, 0);
+  }
+  double squared = 0;
+  size_t recalibrated = 0;
+  for (size_t j = 1; j < current.items.size(); ++j) {
+    ASSERT_TRUE(report.items[j].recalibrated);
+    ASSERT_TRUE(report.items[j].fit.has_value());
+    EXPECT_FALSE(result->instrument.items[j].provisional);
+    squared += std::pow(report.items[j].proposed.a - current.items[j].parameters->a, 2);
+    ++recalibrated;
+  }
+  EXPECT_LT(std::sqrt(squared / static_cast<double>(recalibrated)), 0.15);
+}
+
+}  // namespace
+}  // namespace sb::psy
