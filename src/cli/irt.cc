@@ -9,6 +9,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/irt_facets.h"
 #include "cli/irt_fit.h"
 #include "cli/irt_studies.h"
 #include "psychometrics/evaluation.h"
@@ -657,6 +658,7 @@ void add_irt_commands(CLI::App& app) {
       "provisional",
       "Give an uncalibrated item bank provisional parameters from a calibrated reference.");
   add_fit_commands(*irt);
+  add_facets_command(*irt);
   add_dif_command(*irt);
   provisional_cmd->add_option("--instrument", args.instrument, "The item bank (JSON).")->required();
   provisional_cmd
@@ -675,6 +677,7 @@ int run_irt_command(CLI::App&) {
   if (cat_cmd && cat_cmd->parsed()) return run_simulate_cat();
   if (validate_cmd && validate_cmd->parsed()) return run_validate();
   if (const int rc = run_fit_commands(); rc >= 0) return rc;
+  if (const int rc = run_facets_command(); rc >= 0) return rc;
   return run_dif_command();
 }
 
