@@ -18,7 +18,7 @@ work="$(mktemp -d /tmp/securebase-recal.XXXXXX)"
 cleanup() {
   [[ -n "${server:-}" ]] && kill "$server" 2>/dev/null || true
   [[ -n "${queuer:-}" ]] && kill "$queuer" 2>/dev/null || true
-  rm -rf "$work"
+  if [[ -n "${KEEP:-}" ]]; then echo "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 

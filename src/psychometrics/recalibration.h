@@ -47,6 +47,15 @@ struct ItemComparison {
   std::optional<ItemFit> fit;
 };
 
+// One trait against a bifactor model over the facets of the recalibrated items, fitted to the
+// same answers on the same grid (psychometrics/bifactor.h).
+struct FacetComparison {
+  int facets = 0;  // facets with at least two recalibrated items
+  double log_likelihood_one_trait = 0, log_likelihood_bifactor = 0;
+  int parameters_one_trait = 0, parameters_bifactor = 0;
+  double bic_one_trait = 0, bic_bifactor = 0, aic_one_trait = 0, aic_bifactor = 0;
+};
+
 struct DimensionComparison {
   std::string id, name;
   size_t items_recalibrated = 0;
@@ -57,6 +66,7 @@ struct DimensionComparison {
   std::vector<double> thetas, information_current, information_proposed;
   size_t complete_sets = 0;  // answer sets with every recalibrated item of this dimension
   std::optional<ModelFit> fit;
+  std::optional<FacetComparison> facets;  // when two recalibrated items share a facet
 };
 
 struct RecalibrationReport {
@@ -78,6 +88,8 @@ struct RecalibrationOptions {
   unsigned threads = 1;
   // Fit needs answer sets complete on a dimension's recalibrated items; below this it is not run.
   size_t min_complete_for_fit = 200;
+  // Grid of the one-trait and bifactor comparison, per trait.
+  int facet_quadrature_points = 15;
   // Stage name and percent done (0-100).
   std::function<void(const std::string&, int)> progress;
 };

@@ -1268,7 +1268,7 @@ test('an administrator recalibrates the questionnaire in the background and publ
   expect((await page.locator('.notice').innerText()).includes('queued'), 'says it is queued');
   // The server's background worker runs it; the page shows its state on each visit.
   let state = '';
-  for (let i = 0; i < 120 && !state.includes('Finished'); i++) {
+  for (let i = 0; i < 480 && !state.includes('Finished'); i++) {
     await page.waitForTimeout(500);
     await page.goto(`${BASE}/admin/questionnaire`);
     state = await page.locator('[aria-label="Recent calibrations"] tbody tr').first().innerText();

@@ -58,6 +58,19 @@ json::object dimension_view(const json::object& d) {
       {"information", information},
       {"complete_sets", d.at("complete_sets")},
       {"has_fit", d.contains("fit")}};
+  view["has_facets"] = d.contains("facets");
+  if (const auto* facets = d.if_contains("facets")) {
+    const auto& f = facets->as_object();
+    const double one = f.at("bic_one_trait").to_number<double>();
+    const double bi = f.at("bic_bifactor").to_number<double>();
+    view["facets"] = json::object{
+        {"count", f.at("facets")},
+        {"favoured", bi < one ? "the bifactor model: items of a facet share more than the "
+                                "scale explains, and one trait overstates the score's precision"
+                              : "one trait: the facets add nothing the scale does not explain"},
+        {"bic_one_trait", number(f.at("bic_one_trait"), "{:.1f}")},
+        {"bic_bifactor", number(f.at("bic_bifactor"), "{:.1f}")}};
+  }
   if (const auto* fit = d.if_contains("fit")) {
     const auto& f = fit->as_object();
     view["fit"] = json::object{

@@ -64,6 +64,16 @@ std::string report_to_json(const psy::RecalibrationReport& report) {
                    {"information_proposed", numbers(d.information_proposed)},
                    {"complete_sets", d.complete_sets}};
     if (d.fit) o["fit"] = model_fit_json(*d.fit);
+    if (d.facets) {
+      const auto& f = *d.facets;
+      o["facets"] = json::object{{"facets", f.facets},
+                                 {"bic_one_trait", f.bic_one_trait},
+                                 {"bic_bifactor", f.bic_bifactor},
+                                 {"aic_one_trait", f.aic_one_trait},
+                                 {"aic_bifactor", f.aic_bifactor},
+                                 {"log_likelihood_one_trait", f.log_likelihood_one_trait},
+                                 {"log_likelihood_bifactor", f.log_likelihood_bifactor}};
+    }
     dimensions.push_back(std::move(o));
   }
   for (const auto& i : report.items) {
