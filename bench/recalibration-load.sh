@@ -27,7 +27,10 @@ port=$((30000 + RANDOM % 10000))
 "$bin" migrate --database "$db" >/dev/null
 "$bin" admin create-key --out "$work/data.key" >/dev/null
 "$bin" admin seed-answers --database "$db" --content "$root/content" --count "$sets" >/dev/null
-"$bin" serve --database "$db" --port "$port" --content "$root/content" --no-access-log \
+# KEEP=1 also writes the access log (each request's time in the server), to look into slow steps.
+access_log=--no-access-log
+[[ -n "${KEEP:-}" ]] && access_log=
+"$bin" serve --database "$db" --port "$port" --content "$root/content" $access_log \
   --insecure-cookies --data-key "$work/data.key" --pool-size 16 --background-poll-seconds 1 \
   >"$work/server.log" 2>&1 &
 server=$!
