@@ -337,6 +337,7 @@ Result<BifactorFit> calibrate_bifactor(const ResponseMatrix& data, int categorie
     const bool small = std::abs(ll_next - ll) < options.loglik_tolerance;
     current = std::move(next);
     ll = ll_next;
+    if (options.after_cycle) options.after_cycle();
     if (small) {
       fit.converged = true;
       break;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -39,6 +40,8 @@ struct BifactorOptions {
   // false: every a_specific stays 0, which is the unidimensional model on the same grid (for
   // comparing the two on equal terms).
   bool specific = true;
+  // Called after each EM cycle (on the calling thread); it may throw to stop the calibration.
+  std::function<void()> after_cycle;
 };
 
 struct BifactorFit {

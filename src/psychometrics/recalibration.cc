@@ -56,7 +56,8 @@ void add_fit(const Model& proposed, const ResponseMatrix& keyed, const std::vect
 std::optional<FacetComparison> compare_facets(const Instrument& current,
                                               const ResponseMatrix& keyed,
                                               const std::vector<size_t>& columns,
-                                              const RecalibrationOptions& options) {
+                                              const RecalibrationOptions& options,
+                                              const std::string& stage, int percent) {
   std::vector<int> facet;
   std::vector<std::string> names;
   for (size_t j : columns) {
@@ -81,6 +82,9 @@ std::optional<FacetComparison> compare_facets(const Instrument& current,
   // charges, so the comparison stands, at a fraction of the time.
   bifactor_options.loglik_tolerance = 1e-2;
   bifactor_options.max_em_steps = 300;
+  // Each cycle reports the same stage again: no new progress to store, but a stopping server's
+  // callback can end the calibration here too.
+  bifactor_options.after_cycle = [&] { report_progress(options, stage, percent); };
   auto bifactor = calibrate_bifactor(sub, current.categories, facet, bifactor_options);
   if (!bifactor || bifactor->model.facets == 0) return std::nullopt;
   bifactor_options.specific = false;
@@ -231,8 +235,9 @@ Result<Recalibration> recalibrate(const Instrument& current, const ResponseMatri
     for (size_t i = 0; i < ready.size(); ++i)
       if (dimension[i] == d) columns.push_back(ready[i]);
     add_fit(*proposed_model, keyed, columns, options, dim, report.items);
-    report_progress(options, "comparing one trait with a bifactor model over facets", 88 + 5 * d);
-    dim.facets = compare_facets(current, keyed, columns, options);
+    const std::string stage = "comparing one trait with a bifactor model over facets";
+    report_progress(options, stage, 88 + 5 * d);
+    dim.facets = compare_facets(current, keyed, columns, options, stage, 88 + 5 * d);
   }
   out.instrument.calibration_note =
       "Recalibrated from " + std::to_string(raw.rows) +

@@ -114,5 +114,21 @@ TEST(Recalibration, RecoversTheItemsOnTheCurrentScaleAndKeepsTheUnready) {
   EXPECT_LT(std::sqrt(squared / static_cast<double>(recalibrated)), 0.15);
 }
 
+// The facet comparison reports after every EM cycle, so a server shutting down can end even the
+// longest stage of a calibration (its callback throws) instead of waiting for it.
+TEST(Recalibration, EveryStageCanBeStoppedFromTheProgressCallback) {
+  struct Stop {};
+  const Instrument current = bank();
+  const ResponseMatrix raw = answers_on_a_shifted_sample(current, 600);
+  int facet_reports = 0;
+  RecalibrationOptions options;
+  options.progress = [&](const std::string& stage, int) {
+    if (stage.find("bifactor") == std::string::npos) return;
+    if (++facet_reports == 3) throw Stop{};  // the first is the stage's start; then each cycle
+  };
+  EXPECT_THROW(static_cast<void>(recalibrate(current, raw, options)), Stop);
+  EXPECT_EQ(facet_reports, 3);
+}
+
 }  // namespace
 }  // namespace sb::psy
