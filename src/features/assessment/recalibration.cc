@@ -218,12 +218,17 @@ Status Recalibrations::run(const store::CalibrationRecord& calibration,
   psy::RecalibrationOptions options;
   options.threads = threads_;
   int last_percent = -1;
+  int64_t last_write = 0;
   options.progress = [&](const std::string& stage, int percent) {
     if (stopping.load()) throw Stopping{};
-    if (percent == last_percent) return;
+    // A new percent, or the same one again after kHeartbeatSeconds: a long stage must not look
+    // like a stopped server (kStaleAfterSeconds) to an administrator starting another.
+    const int64_t now = clock_.now();
+    if (percent == last_percent && now - last_write < kHeartbeatSeconds) return;
     last_percent = percent;
+    last_write = now;
     // A failed progress write only delays what the page shows; the calibration goes on.
-    if (auto st = repo.report_progress(calibration.id, stage, percent, clock_.now()); !st)
+    if (auto st = repo.report_progress(calibration.id, stage, percent, now); !st)
       spdlog::warn("calibration {}: progress not stored: {}", calibration.id, st.error().message);
   };
   Result<psy::Recalibration> result = Error{ErrorCode::kInternal, "not run", ""};

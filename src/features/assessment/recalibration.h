@@ -60,6 +60,8 @@ class Recalibrations {
 
   // A running calibration whose heartbeat is older than this is taken for stopped.
   static constexpr int64_t kStaleAfterSeconds = 300;
+  // How often a running calibration renews its heartbeat while its percent stays the same.
+  static constexpr int64_t kHeartbeatSeconds = 30;
 
  private:
   Status run(const store::CalibrationRecord& calibration, const std::atomic<bool>& stopping);
