@@ -75,23 +75,15 @@ Assessments::Assessments(store::Database& db, const Clock& clock, const psy::Ins
     : db_(db), clock_(clock), built_in_(std::make_shared<const Bank>(instrument)) {}
 
 Result<std::shared_ptr<const Bank>> Assessments::current_bank() {
+  // Every start asks which version is newest; only a version not seen before is read whole.
   store::RecalibrationsRepo repo(db_);
-  auto latest = repo.latest_version(built_in_->instrument.id);
+  auto latest = repo.latest_version_name(built_in_->instrument.id);
   if (!latest) return latest.error();
   if (!latest->has_value()) return built_in_;
-  {
-    std::lock_guard lock(banks_mu_);
-    if (auto it = banks_.find((*latest)->version); it != banks_.end()) return it->second;
-  }
-  auto parsed = psy::parse_instrument((*latest)->instrument_json);
-  if (!parsed) return parsed.error();
-  if (auto st = check_assessment_instrument(*parsed); !st) return st.error();
-  auto made = std::make_shared<const Bank>(std::move(*parsed));
-  std::lock_guard lock(banks_mu_);
-  return banks_.try_emplace((*latest)->version, std::move(made)).first->second;
+  return published_bank(**latest);
 }
 
-std::shared_ptr<const Bank> Assessments::bank(const std::string& version) {
+Result<std::shared_ptr<const Bank>> Assessments::published_bank(const std::string& version) {
   if (version == built_in_->instrument.version) return built_in_;
   {
     std::lock_guard lock(banks_mu_);
@@ -99,12 +91,20 @@ std::shared_ptr<const Bank> Assessments::bank(const std::string& version) {
   }
   store::RecalibrationsRepo repo(db_);
   auto found = repo.version(built_in_->instrument.id, version);
-  if (!found || !found->has_value()) return built_in_;
+  if (!found) return found.error();
+  if (!found->has_value())
+    return Error{ErrorCode::kNotFound, "version " + version + " is not stored", ""};
   auto parsed = psy::parse_instrument((*found)->instrument_json);
-  if (!parsed || !check_assessment_instrument(*parsed)) return built_in_;
+  if (!parsed) return parsed.error();
+  if (auto st = check_assessment_instrument(*parsed); !st) return st.error();
   auto made = std::make_shared<const Bank>(std::move(*parsed));
   std::lock_guard lock(banks_mu_);
   return banks_.try_emplace(version, std::move(made)).first->second;
+}
+
+std::shared_ptr<const Bank> Assessments::bank(const std::string& version) {
+  auto found = published_bank(version);
+  return found ? *found : built_in_;
 }
 
 Result<std::string> Assessments::start(const Owner& owner, bool consent) {

@@ -134,6 +134,8 @@ class Assessments {
   static AssessmentResult score(const Bank& bank, const std::string& public_id,
                                 const std::vector<psy::Answer>& answers, int64_t when);
   Status finish_if_done(const Loaded& loaded);
+  // The shipped version, or a published one read from the store once and kept.
+  Result<std::shared_ptr<const Bank>> published_bank(const std::string& version);
 
   store::Database& db_;
   const Clock& clock_;

@@ -199,13 +199,12 @@ Status RecalibrationsRepo::publish_imported(const std::string& instrument_id,
   });
 }
 
-Result<std::optional<VersionRecord>> RecalibrationsRepo::latest_version(
+Result<std::optional<std::string>> RecalibrationsRepo::latest_version_name(
     const std::string& instrument_id) {
-  return select_one<VersionRecord>(
+  return select_one<std::string>(
       db_,
-      "SELECT instrument_id, version, calibration_id, published_at, instrument_json FROM "
-      "instrument_versions WHERE instrument_id = :i ORDER BY id DESC LIMIT 1",
-      [](const soci::row& r) { return read_version(r, true); }, instrument_id);
+      "SELECT version FROM instrument_versions WHERE instrument_id = :i ORDER BY id DESC LIMIT 1",
+      [](const soci::row& r) { return r.get<std::string>(0); }, instrument_id);
 }
 
 Result<std::optional<VersionRecord>> RecalibrationsRepo::version(const std::string& instrument_id,

@@ -58,7 +58,8 @@ class RecalibrationsRepo {
   // version exists.
   Status publish_imported(const std::string& instrument_id, const std::string& version,
                           const std::string& instrument_json, int64_t now);
-  Result<std::optional<VersionRecord>> latest_version(const std::string& instrument_id);
+  // The newest published version's name (its JSON is read only by version()).
+  Result<std::optional<std::string>> latest_version_name(const std::string& instrument_id);
   Result<std::optional<VersionRecord>> version(const std::string& instrument_id,
                                                const std::string& version);
   // Published versions, newest first, without their JSON.
