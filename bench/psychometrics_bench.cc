@@ -86,13 +86,17 @@ void BM_CatStep100ItemBank(benchmark::State& state) {
       scorer.update(post, j * 7, sim.responses.at(p, j * 7));
       u[j * 7] = true;
     }
+    u[1] = true;
     start.push_back(post);
     used.push_back(u);
   }
+  std::vector<size_t> asked;
+  for (size_t j = 0; j < 10; ++j) asked.push_back(j * 7);
+  asked.push_back(1);
   for (auto _ : state) {
     Posterior post = start[person];
     scorer.update(post, 1, sim.responses.at(person, 1));
-    auto decision = engine.decide(post, used[person], 11);
+    auto decision = engine.decide(post, used[person], asked);
     benchmark::DoNotOptimize(decision);
     person = (person + 1) % 64;
   }
@@ -216,12 +220,14 @@ void BM_CatStepP99DuringRecalibration(benchmark::State& state) {
     for (size_t r = 0; r < people.rows; ++r) {
       Posterior p = scorer.posterior({});
       std::vector<bool> used(model.size(), false);
-      for (size_t answered = 0;; ++answered) {
+      std::vector<size_t> asked;
+      while (true) {
         const auto t0 = std::chrono::steady_clock::now();
-        const auto decision = engine.decide(p, used, answered);
+        const auto decision = engine.decide(p, used, asked);
         if (!decision.done) {
           scorer.update(p, *decision.next_item, people.at(r, *decision.next_item));
           used[*decision.next_item] = true;
+          asked.push_back(*decision.next_item);
         }
         micros.push_back(
             std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0)

@@ -31,6 +31,7 @@ struct IrtArgs {
   double confidence = 0.8;
   std::string selection = "variance";
   double min_se_reduction = psy::CatOptions{}.min_se_reduction;
+  double dependence_penalty = psy::CatOptions{}.dependence_penalty;
   bool quiet = false;
   bool extended = false;
   std::string bank;
@@ -285,6 +286,7 @@ psy::CatOptions cat_options() {
                 : args.selection == "kl"        ? psy::Selection::kKullbackLeibler
                                                 : psy::Selection::kExpectedPosteriorVariance;
   o.min_se_reduction = args.min_se_reduction;
+  o.dependence_penalty = args.dependence_penalty;
   o.max_items = args.max_items;
   o.min_items = args.min_items;
   o.randomesque = args.randomesque;
@@ -356,6 +358,18 @@ std::string classification_markdown(const psy::Instrument& ins, const psy::Model
       "{:.1f}% (complete cases: {}).\n",
       100 * between / n, 100 * agree_brennan / nb, 100 * agree_midpoint / nb, nb);
   return md;
+}
+
+// "Q12–Q16 0.478, …": the n largest stored residual correlations.
+std::string largest_residual_correlations(const psy::Instrument& ins, size_t n) {
+  auto pairs = ins.residual_correlations;
+  std::sort(pairs.begin(), pairs.end(), [](const auto& a, const auto& b) { return a.q3 > b.q3; });
+  std::string out;
+  for (size_t i = 0; i < std::min(n, pairs.size()); ++i) {
+    out += fmt::format("{}{}–{} {:.3f}", i ? ", " : "", ins.items[pairs[i].first].id,
+                       ins.items[pairs[i].second].id, pairs[i].q3);
+  }
+  return out.empty() ? "none" : out;
 }
 
 int run_validate() {
@@ -432,13 +446,20 @@ int run_validate() {
                         options.min_se_reduction)
           : std::string());
   md += fmt::format(
-      "Next item: {}; a dimension whose side of its style cut point is less than {:.0f}% "
+      "Next item: {}{}; a dimension whose side of its style cut point is less than {:.0f}% "
       "certain keeps being asked about, up to the maximum.\n\n",
       options.selection == psy::Selection::kExpectedPosteriorVariance
           ? "the one expected to leave the smallest posterior variance"
       : options.selection == psy::Selection::kKullbackLeibler
           ? "posterior-weighted Kullback–Leibler information"
           : "posterior-weighted Fisher information",
+      options.dependence_penalty > 0 && !model->residual_correlations.empty()
+          ? fmt::format(
+                ", its value multiplied by (1 − Q3)^{} for each asked item whose residuals "
+                "correlate with its own by Q3 on the calibration rows ({} pairs of items on one "
+                "dimension with a positive Q3 of at least 0.005 are stored)",
+                options.dependence_penalty, model->residual_correlations.size())
+          : std::string(),
       100 * options.classification_confidence);
   std::cerr << "simulating CAT (SE stop)\n";
   const auto sim = psy::simulate_cat(in->instrument, *model, *val, options);
@@ -483,6 +504,18 @@ int run_validate() {
                      {"25-90", "25-90"}, thread_count());
     md += "\n## Comparing adaptive-test rules on the validation rows\n\n" +
           cat_comparison_markdown(in->instrument, *model, *val, options);
+    md += fmt::format(
+        "\n### Choosing the dependence penalty on the calibration rows\n\nThe calibration "
+        "stores, for each pair of items on one dimension, the correlation of their residuals "
+        "at the EAP scores (Yen's Q3) when it is positive: {} pairs here, the largest {}. "
+        "Such items share wording or keying beyond the trait, so asking both tells less than "
+        "the model says; the adaptive test multiplies a candidate's value and its predicted SD "
+        "reduction by (1 − Q3) to the exponent below for each asked item it pairs with. The "
+        "exponent was chosen here, on rows {} (those the calibration and Q3 came from); the "
+        "validation rows above then test the choice on people it never saw.\n\n",
+        model->residual_correlations.size(), largest_residual_correlations(in->instrument, 3),
+        args.calibration_rows);
+    md += dependence_penalty_markdown(in->instrument, *model, *cal, options);
     if (!args.bank.empty()) {
       auto bank = psy::load_instrument(args.bank);
       if (!bank) return fail(bank.error().message);
@@ -626,6 +659,12 @@ void add_irt_commands(CLI::App& app) {
                   "Also stop asking about a dimension once no item is expected to lower its "
                   "posterior SD by this much (0 turns it off).")
         ->check(CLI::Range(0.0, 1.0))
+        ->capture_default_str();
+    c->add_option("--dependence-penalty", args.dependence_penalty,
+                  "Put off items whose residuals correlate with an asked item's (the instrument's "
+                  "residual_correlations): each candidate's value is multiplied by (1 - Q3) to "
+                  "this power (0 turns it off).")
+        ->check(CLI::Range(0.0, 100.0))
         ->capture_default_str();
     c->callback([] {
       if (args.min_items > args.max_items)

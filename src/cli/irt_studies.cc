@@ -171,25 +171,61 @@ std::string cat_comparison_markdown(const psy::Instrument& ins, const psy::Model
     o.min_se_reduction = drop;
     stops.push_back(o);
   }
-  std::string md = "| Selection | Stop | mean items | at the cap |";
+  std::string md = "| Selection | Dependence penalty | Stop | mean items | at the cap |";
   for (const auto& d : ins.dimensions) md += " r " + d.id + " |";
   for (const auto& d : ins.dimensions) md += " RMSE " + d.id + " |";
-  md += " style agreement |\n|---|---|---|---|";
+  md += " style agreement |\n|---|---|---|---|---|";
   for (size_t i = 0; i < 2 * ins.dimensions.size(); ++i) md += "---|";
   md += "---|\n";
   for (auto rule : {psy::Selection::kPosteriorWeightedInformation, psy::Selection::kKullbackLeibler,
                     psy::Selection::kExpectedPosteriorVariance}) {
-    for (auto stop : stops) {
-      stop.selection = rule;
-      std::cerr << "comparing adaptive rules: " << selection_name(rule) << ", " << stop_name(stop)
-                << "\n";
-      const auto sim = psy::simulate_cat(ins, model, data, stop);
-      md += fmt::format("| {} | {} | {:.2f} | {:.1f}% |", selection_name(rule), stop_name(stop),
-                        sim.mean_items, 100 * sim.at_cap);
-      for (double r : sim.correlation) md += fmt::format(" {:.3f} |", r);
-      for (double e : sim.rmse) md += fmt::format(" {:.3f} |", e);
-      md += fmt::format(" {:.1f}% |\n", 100 * sim.style_agreement);
+    for (double penalty : {0.0, base.dependence_penalty}) {
+      for (auto stop : stops) {
+        stop.selection = rule;
+        stop.dependence_penalty = penalty;
+        const std::string penalty_name =
+            penalty > 0 ? fmt::format("(1 − Q3)^{}", penalty) : std::string("none");
+        std::cerr << "comparing adaptive rules: " << selection_name(rule) << ", " << penalty_name
+                  << ", " << stop_name(stop) << "\n";
+        const auto sim = psy::simulate_cat(ins, model, data, stop);
+        md += fmt::format("| {} | {} | {} | {:.2f} | {:.1f}% |", selection_name(rule), penalty_name,
+                          stop_name(stop), sim.mean_items, 100 * sim.at_cap);
+        for (double r : sim.correlation) md += fmt::format(" {:.3f} |", r);
+        for (double e : sim.rmse) md += fmt::format(" {:.3f} |", e);
+        md += fmt::format(" {:.1f}% |\n", 100 * sim.style_agreement);
+      }
+      if (base.dependence_penalty <= 0 || model.residual_correlations.empty()) break;
     }
+  }
+  return md;
+}
+
+std::string dependence_penalty_markdown(const psy::Instrument& ins, const psy::Model& model,
+                                        const psy::ResponseMatrix& data,
+                                        const psy::CatOptions& base) {
+  std::string md = "| Penalty exponent | fixed 12:";
+  for (const auto& d : ins.dimensions) md += " r " + d.id + " |";
+  md += " default stop: mean items | at the cap |";
+  for (const auto& d : ins.dimensions) md += " r " + d.id + " |";
+  md += " style agreement |\n|---|";
+  for (size_t i = 0; i < 2 * ins.dimensions.size() + 3; ++i) md += "---|";
+  md += "\n";
+  for (double penalty : {0.0, 2.0, 4.0, 6.0, 8.0, 12.0, 20.0}) {
+    std::cerr << "dependence penalty " << penalty << "\n";
+    psy::CatOptions fixed = base;
+    fixed.dependence_penalty = penalty;
+    fixed.se_target = 0;
+    fixed.min_se_reduction = 0;
+    fixed.min_items = fixed.max_items = 12;
+    psy::CatOptions stop = base;
+    stop.dependence_penalty = penalty;
+    const auto at12 = psy::simulate_cat(ins, model, data, fixed);
+    const auto sim = psy::simulate_cat(ins, model, data, stop);
+    md += fmt::format("| {}{} |", penalty, penalty == base.dependence_penalty ? " (default)" : "");
+    for (double r : at12.correlation) md += fmt::format(" {:.3f} |", r);
+    md += fmt::format(" {:.2f} | {:.1f}% |", sim.mean_items, 100 * sim.at_cap);
+    for (double r : sim.correlation) md += fmt::format(" {:.3f} |", r);
+    md += fmt::format(" {:.1f}% |\n", 100 * sim.style_agreement);
   }
   return md;
 }

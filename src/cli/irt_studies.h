@@ -29,6 +29,12 @@ std::string dif_markdown(const psy::Instrument& instrument, const psy::CsvTable&
 std::string cat_comparison_markdown(const psy::Instrument& instrument, const psy::Model& model,
                                     const psy::ResponseMatrix& data, const psy::CatOptions& base);
 
+// The dependence penalty's exponent, chosen on rows the calibration (and its Q3) used: each
+// candidate at a fixed 12 items and under the default stop.
+std::string dependence_penalty_markdown(const psy::Instrument& instrument, const psy::Model& model,
+                                        const psy::ResponseMatrix& data,
+                                        const psy::CatOptions& base);
+
 // The sample-size study on a bank with parameters (SecureBase's own), under its adaptive test.
 std::string sample_size_markdown(const psy::Instrument& bank, const psy::CatOptions& cat,
                                  unsigned threads);

@@ -6,18 +6,42 @@
 
 namespace sb::psy {
 
+CatEngine::CatEngine(const Scorer& scorer, const CatOptions& options)
+    : scorer_(scorer), options_(options) {
+  const Model& m = scorer_.model();
+  if (options_.dependence_penalty <= 0 || m.residual_correlations.empty()) return;
+  const size_t n = m.size();
+  log_independence_.assign(n * n, 0.0);
+  for (const auto& rc : m.residual_correlations) {
+    if (rc.first >= n || rc.second >= n || rc.q3 <= 0 || rc.q3 >= 1) continue;
+    log_independence_[rc.first * n + rc.second] = std::log1p(-rc.q3);
+    log_independence_[rc.second * n + rc.first] = std::log1p(-rc.q3);
+  }
+}
+
+double CatEngine::dependence_factor(size_t item, std::span<const size_t> asked) const {
+  if (log_independence_.empty()) return 1.0;
+  const size_t n = scorer_.model().size();
+  double log_factor = 0;
+  for (size_t i : asked) log_factor += i < n ? log_independence_[i * n + item] : 0.0;
+  return std::exp(options_.dependence_penalty * log_factor);
+}
+
 CatDecision CatEngine::decide(const std::vector<Answer>& answers,
                               const std::vector<bool>* unavailable) const {
   const Model& m = scorer_.model();
   std::vector<bool> used = unavailable ? *unavailable : std::vector<bool>(m.size(), false);
   used.resize(m.size(), false);
   Posterior p = scorer_.posterior({});
+  std::vector<size_t> asked;
+  asked.reserve(answers.size());
   for (const auto& [item, category] : answers) {
     if (item >= m.size() || used[item]) continue;  // unknown or repeated: ignored
     scorer_.update(p, item, category);
     used[item] = true;
+    asked.push_back(item);
   }
-  return decide(p, used, answers.size());
+  return decide(p, used, asked);
 }
 
 CatEngine::Candidate CatEngine::evaluate(size_t item, const std::vector<double>& marginal,
@@ -76,7 +100,7 @@ CatEngine::Candidate CatEngine::evaluate(size_t item, const std::vector<double>&
 }
 
 CatDecision CatEngine::decide(const Posterior& p, const std::vector<bool>& used,
-                              size_t answered) const {
+                              std::span<const size_t> asked) const {
   const Model& m = scorer_.model();
   CatDecision out;
   out.estimates = scorer_.eap(p);
@@ -100,7 +124,12 @@ CatDecision CatEngine::decide(const Posterior& p, const std::vector<bool>& used,
   for (size_t j = 0; j < m.size(); ++j) {
     if (used[j]) continue;
     const auto d = static_cast<size_t>(m.dimension[j]);
-    const Candidate c = evaluate(j, marginal[d], out.estimates[d], predict);
+    Candidate c = evaluate(j, marginal[d], out.estimates[d], predict);
+    // A redundant item is expected to tell less than the model says: both its value for the
+    // choice and its predicted SD reduction for the stop are discounted.
+    const double factor = dependence_factor(j, asked);
+    c.value *= factor;
+    c.se_reduction *= factor;
     best_reduction[d] = std::max(best_reduction[d], c.se_reduction);
     candidates.emplace_back(c, j);
   }
@@ -112,6 +141,7 @@ CatDecision CatEngine::decide(const Posterior& p, const std::vector<bool>& used,
     needs[d] = (imprecise[d] && worth_asking) || uncertain_side[d];
     all_precise = all_precise && !needs[d];
   }
+  const size_t answered = asked.size();
   const int n = static_cast<int>(answered);
   if (n >= options_.max_items || (n >= options_.min_items && all_precise)) {
     out.done = true;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -35,6 +36,13 @@ struct CatOptions {
   // least this much. 0 turns the rule off. The default 0.02 is the one that met the goals on the
   // ECR validation rows (docs/VALIDATION.md, "Comparing adaptive-test rules").
   double min_se_reduction = 0.02;
+  // Local dependence: a candidate's value, and its predicted SD reduction for the stop above,
+  // are multiplied by (1 - q3)^penalty for each item already asked whose residual correlation
+  // q3 with it the model records (calibration on real answers stores them; Yen's Q3).
+  // Redundant items then wait, and a short test covers more of the scale. 0 turns it off; the
+  // default 8 was chosen on the ECR calibration rows (docs/VALIDATION.md, "Comparing
+  // adaptive-test rules").
+  double dependence_penalty = 8.0;
 };
 
 using Answer = std::pair<size_t, int8_t>;  // item index, keyed category
@@ -47,15 +55,15 @@ struct CatDecision {
 
 class CatEngine {
  public:
-  CatEngine(const Scorer& scorer, const CatOptions& options) : scorer_(scorer), options_(options) {}
+  CatEngine(const Scorer& scorer, const CatOptions& options);
 
   // From the full list of answers. `unavailable` marks items that must not be chosen.
   CatDecision decide(const std::vector<Answer>& answers,
                      const std::vector<bool>* unavailable = nullptr) const;
-  // Incremental form for simulation: the posterior already holds the answers, `used` marks
-  // items already given (or unavailable).
+  // Incremental form for simulation: the posterior already holds the answers to `asked`,
+  // `used` marks items already given (or unavailable).
   CatDecision decide(const Posterior& posterior, const std::vector<bool>& used,
-                     size_t answered) const;
+                     std::span<const size_t> asked) const;
 
  private:
   const Scorer& scorer_;
@@ -65,8 +73,13 @@ class CatEngine {
   };
   Candidate evaluate(size_t item, const std::vector<double>& marginal, const Estimate& estimate,
                      bool need_reduction) const;
+  // The factor for asking `item` after `asked` (1 when nothing depends on it).
+  double dependence_factor(size_t item, std::span<const size_t> asked) const;
 
   CatOptions options_;
+  // log(1 - q3) for each item pair with a positive residual correlation, item x item; empty
+  // when the model records none or the penalty is off.
+  std::vector<double> log_independence_;
 };
 
 }  // namespace sb::psy

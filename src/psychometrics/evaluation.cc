@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "psychometrics/fit.h"
 #include "psychometrics/reliability.h"
 
 namespace sb::psy {
@@ -106,6 +107,8 @@ Result<CalibrationReport> calibrate_instrument(Instrument& ins, const ResponseMa
   }
   ins.correlation = fit->model.correlation;
   const Model& model = fit->model;
+  // What the model leaves between items, for the adaptive test's choice of items.
+  ins.residual_correlations = residual_correlations(model, data);
 
   // Scores of the calibration sample, for marginal reliability and norms.
   Scorer scorer(model);
@@ -182,17 +185,17 @@ CatSimulation simulate_cat(const Instrument& ins, const Model& model, const Resp
     std::vector<bool> used(model.size());
     for (size_t j = 0; j < model.size(); ++j) used[j] = row[j] == kMissing;
     Posterior p = scorer.posterior({});
-    size_t answered = 0;
+    std::vector<size_t> asked;
     std::vector<size_t> per_dim(D, 0);
     CatDecision decision;
     while (true) {
       const auto t0 = std::chrono::steady_clock::now();
-      decision = engine.decide(p, used, answered);
+      decision = engine.decide(p, used, asked);
       if (!decision.done) {
         const size_t j = *decision.next_item;
         scorer.update(p, j, row[j]);
         used[j] = true;
-        ++answered;
+        asked.push_back(j);
         ++per_dim[static_cast<size_t>(model.dimension[j])];
       }
       seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -204,8 +207,8 @@ CatSimulation simulate_cat(const Instrument& ins, const Model& model, const Resp
       full_theta[d].push_back(full_eap[d].theta);
       out.mean_items_per_dimension[d] += static_cast<double>(per_dim[d]);
     }
-    out.mean_items += static_cast<double>(answered);
-    if (static_cast<int>(answered) >= opts.max_items) out.at_cap += 1;
+    out.mean_items += static_cast<double>(asked.size());
+    if (static_cast<int>(asked.size()) >= opts.max_items) out.at_cap += 1;
     if (ins.classification && D == 2 && full.styles(p).top == full_style.top) ++agree;
     ++out.persons;
   }

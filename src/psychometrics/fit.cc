@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <string>
 
@@ -394,6 +395,28 @@ double collapsed_x2(const std::vector<double>& observed, const std::vector<doubl
   return x2;
 }
 
+// Each answer minus its expected value at the person's EAP estimates: [item][row], NaN where
+// the person did not answer.
+std::vector<std::vector<double>> eap_residuals(const Model& model, const ResponseMatrix& x) {
+  const Scorer scorer(model);
+  const size_t K = static_cast<size_t>(model.categories);
+  std::vector<std::vector<double>> residual(
+      model.size(), std::vector<double>(x.rows, std::numeric_limits<double>::quiet_NaN()));
+  std::vector<double> probs(K);
+  for (size_t r = 0; r < x.rows; ++r) {
+    const auto est = scorer.eap(x.row(r));
+    for (size_t j = 0; j < model.size(); ++j) {
+      if (x.at(r, j) == kMissing) continue;
+      category_probabilities(model.items[j], est[static_cast<size_t>(model.dimension[j])].theta,
+                             probs);
+      double expected = 0;
+      for (size_t k = 0; k < K; ++k) expected += static_cast<double>(k) * probs[k];
+      residual[j][r] = x.at(r, j) - expected;
+    }
+  }
+  return residual;
+}
+
 }  // namespace
 
 Model submodel(const Model& model, const std::vector<size_t>& columns) {
@@ -516,20 +539,7 @@ Result<std::vector<PairDependence>> local_dependence(const Model& model, const R
   const Grid grid = latent_grid(model, options.quadrature_points);
   const Conditional c = conditional_terms(model, grid);
   const size_t K = c.K, n = model.size();
-  // Residuals from each person's EAP estimates, for Q3.
-  Scorer scorer(model);
-  std::vector<std::vector<double>> residual(n, std::vector<double>(x.rows));
-  std::vector<double> probs(K);
-  for (size_t r = 0; r < x.rows; ++r) {
-    const auto est = scorer.eap(x.row(r));
-    for (size_t j = 0; j < n; ++j) {
-      category_probabilities(model.items[j], est[static_cast<size_t>(model.dimension[j])].theta,
-                             probs);
-      double expected = 0;
-      for (size_t k = 0; k < K; ++k) expected += static_cast<double>(k) * probs[k];
-      residual[j][r] = x.at(r, j) - expected;
-    }
-  }
+  const auto residual = eap_residuals(model, x);
   std::vector<PairDependence> out;
   const double N = static_cast<double>(x.rows);
   for (size_t i = 0; i < n; ++i) {
@@ -559,6 +569,31 @@ Result<std::vector<PairDependence>> local_dependence(const Model& model, const R
       d.standardized = sign * (d.ld_x2 - d.df) / std::sqrt(2.0 * d.df);
       d.q3 = pearson(residual[i], residual[j]);
       out.push_back(d);
+    }
+  }
+  return out;
+}
+
+std::vector<ResidualCorrelation> residual_correlations(const Model& model,
+                                                       const ResponseMatrix& data,
+                                                       size_t min_people, double min_q3) {
+  std::vector<ResidualCorrelation> out;
+  if (data.cols != model.size()) return out;
+  const auto residual = eap_residuals(model, data);
+  std::vector<double> a, b;
+  for (size_t i = 0; i < model.size(); ++i) {
+    for (size_t j = i + 1; j < model.size(); ++j) {
+      if (model.dimension[i] != model.dimension[j]) continue;
+      a.clear();
+      b.clear();
+      for (size_t r = 0; r < data.rows; ++r) {
+        if (std::isnan(residual[i][r]) || std::isnan(residual[j][r])) continue;
+        a.push_back(residual[i][r]);
+        b.push_back(residual[j][r]);
+      }
+      if (a.size() < min_people) continue;
+      const double q3 = pearson(a, b);
+      if (q3 >= min_q3) out.push_back({i, j, q3});
     }
   }
   return out;

@@ -63,6 +63,14 @@ Result<std::vector<PairDependence>> local_dependence(const Model& model,
                                                      const ResponseMatrix& complete,
                                                      const FitOptions& options = {});
 
+// Yen's Q3 for every pair of items on the same dimension, over the people who answered both
+// (answers may be missing; pairs with fewer than `min_people` such people are left out). Only
+// correlations of at least `min_q3` are returned, in the model's item order.
+std::vector<ResidualCorrelation> residual_correlations(const Model& model,
+                                                       const ResponseMatrix& data,
+                                                       size_t min_people = 100,
+                                                       double min_q3 = 0.005);
+
 // Benjamini-Hochberg adjusted p-values (the false discovery rate), in the input order.
 std::vector<double> benjamini_hochberg(const std::vector<double>& p);
 

@@ -93,6 +93,33 @@ Result<std::vector<std::pair<double, double>>> read_pairs(const json::value* v,
   return out;
 }
 
+// [["Q1", "Q3", 0.12], …]: two item ids of one dimension and their residual correlation.
+Result<std::vector<ResidualCorrelation>> read_residual_correlations(const json::value& v,
+                                                                    const Instrument& ins) {
+  const std::string where = "residual_correlations";
+  std::vector<ResidualCorrelation> out;
+  if (!v.is_array()) return invalid(where, "must be a list of [item, item, q3] triples");
+  for (size_t n = 0; n < v.get_array().size(); ++n) {
+    const auto& e = v.get_array()[n];
+    const std::string at = where + "[" + std::to_string(n) + "]";
+    if (!e.is_array() || e.get_array().size() != 3 || !e.get_array()[0].is_string() ||
+        !e.get_array()[1].is_string() || !e.get_array()[2].is_number()) {
+      return invalid(at, "must be an [item, item, q3] triple");
+    }
+    const int first = ins.item_index(std::string(e.get_array()[0].get_string()));
+    const int second = ins.item_index(std::string(e.get_array()[1].get_string()));
+    if (first < 0 || second < 0) return invalid(at, "names an item the instrument does not have");
+    if (first == second) return invalid(at, "pairs an item with itself");
+    const auto& a = ins.items[static_cast<size_t>(first)];
+    const auto& b = ins.items[static_cast<size_t>(second)];
+    if (a.dimension != b.dimension) return invalid(at, "pairs items of different dimensions");
+    const double q3 = e.get_array()[2].to_number<double>();
+    if (!(q3 > -1 && q3 < 1)) return invalid(at, "q3 must lie strictly between -1 and 1");
+    out.push_back({static_cast<size_t>(first), static_cast<size_t>(second), q3});
+  }
+  return out;
+}
+
 Result<InstrumentItem> read_item(const json::value& v, size_t index, const Instrument& ins) {
   const std::string path = "items[" + std::to_string(index) + "]";
   if (!v.is_object()) return invalid(path, "must be an object");
@@ -237,6 +264,7 @@ Result<Model> Instrument::model() const {
   m.categories = categories;
   m.dimensions = static_cast<int>(dimensions.size());
   m.correlation = correlation;
+  m.residual_correlations = residual_correlations;
   for (size_t j = 0; j < items.size(); ++j) {
     if (!items[j].parameters) {
       return invalid("items[" + std::to_string(j) + "].parameters",
@@ -255,7 +283,8 @@ Result<Instrument> parse_instrument(std::string_view text) {
   if (!doc.is_object()) return invalid("(file)", "must hold a JSON object");
   Reader r(doc.get_object(), "");
   if (auto st = r.allow_only({"format", "id", "version", "title", "language", "scale", "dimensions",
-                              "correlation", "items", "classification", "calibration_note"});
+                              "correlation", "items", "classification", "calibration_note",
+                              "residual_correlations"});
       !st)
     return st.error();
   Instrument ins;
@@ -397,6 +426,10 @@ Result<Instrument> parse_instrument(std::string_view text) {
   }
   SB_TRY(note, r.str("calibration_note", false));
   ins.calibration_note = note;
+  if (const auto* rc = r.get("residual_correlations")) {
+    SB_TRY(pairs, read_residual_correlations(*rc, ins));
+    ins.residual_correlations = std::move(pairs);
+  }
   return ins;
 }
 
@@ -472,6 +505,14 @@ std::string instrument_to_json(const Instrument& ins) {
                                        {"brennan_1998", c.brennan_1998}};
   }
   if (!ins.calibration_note.empty()) o["calibration_note"] = ins.calibration_note;
+  if (!ins.residual_correlations.empty()) {
+    json::array pairs;
+    for (const auto& rc : ins.residual_correlations) {
+      pairs.push_back(
+          json::array{ins.items[rc.first].id, ins.items[rc.second].id, round_to(rc.q3, 3)});
+    }
+    o["residual_correlations"] = pairs;
+  }
   std::ostringstream out;
   pretty(out, o, 0);
   out << "\n";

@@ -64,6 +64,9 @@ struct Instrument {
   std::vector<InstrumentItem> items;
   std::optional<ClassificationRule> classification;
   std::string calibration_note;
+  // Written by calibration on real answers: item pairs of one dimension whose residuals
+  // correlate (Yen's Q3), for the adaptive test's item choice.
+  std::vector<ResidualCorrelation> residual_correlations;
 
   int dimension_index(const std::string& id) const;  // -1 if unknown
   int item_index(const std::string& id) const;       // -1 if unknown

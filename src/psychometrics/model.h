@@ -2,6 +2,7 @@
 // standard-normal dimensions that may correlate (two at most).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -12,12 +13,22 @@ namespace sb::psy {
 
 constexpr int8_t kMissing = -1;
 
+// Two items' residuals correlate beyond what the model explains (Yen's 1984 Q3, from EAP
+// scores): items that share wording or keying tell less together than the model says.
+struct ResidualCorrelation {
+  size_t first = 0, second = 0;  // item indices
+  double q3 = 0.0;
+};
+
 struct Model {
   int categories = 5;
   std::vector<GrmItem> items;
   std::vector<int> dimension;  // per item: 0 or 1
   int dimensions = 1;
   double correlation = 0.0;  // between dimensions 0 and 1
+  // Measured by calibration on real answers (positive ones, within a dimension); adaptive
+  // tests use them to avoid asking redundant items. Empty when no such answers exist.
+  std::vector<ResidualCorrelation> residual_correlations;
 
   size_t size() const { return items.size(); }
   std::vector<size_t> items_of(int dim) const;

@@ -114,16 +114,16 @@ ResponseMatrix adaptive_answers(const Model& model, const CatOptions& cat, size_
     const CatEngine engine(scorer, own);
     Posterior p = scorer.posterior({});
     std::vector<bool> used(model.size(), false);
-    size_t answered = 0;
+    std::vector<size_t> asked;
     while (true) {
-      const auto decision = engine.decide(p, used, answered);
+      const auto decision = engine.decide(p, used, asked);
       if (decision.done) break;
       const size_t j = *decision.next_item;
       const int8_t x = full.at(r, j);
       scorer.update(p, j, x);
       used[j] = true;
       out.data[r * out.cols + j] = x;
-      ++answered;
+      asked.push_back(j);
     }
   }
   return out;

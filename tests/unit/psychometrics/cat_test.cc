@@ -153,6 +153,32 @@ TEST_F(CatTest, ExpectedPosteriorVarianceChoosesTheItemLeavingTheLeastVariance) 
   EXPECT_NEAR(relative_reduction(*d.next_item), best, 1e-12);
 }
 
+TEST_F(CatTest, AnItemWhoseResidualsFollowAnAskedItemWaits) {
+  CatOptions o;
+  const auto first = CatEngine(scorer, o).decide({}).next_item;
+  ASSERT_TRUE(first);
+  const std::vector<Answer> answers = {{*first, answer(*first)}};
+  // Only the first item's dimension is open, so the dependence is the only thing that differs.
+  std::vector<bool> other_dimension(model.size());
+  for (size_t j = 0; j < model.size(); ++j)
+    other_dimension[j] = model.dimension[j] != model.dimension[*first];
+  const auto second = CatEngine(scorer, o).decide(answers, &other_dimension).next_item;
+  ASSERT_TRUE(second);
+
+  Model dependent = model;
+  dependent.residual_correlations = {{std::min(*first, *second), std::max(*first, *second), 0.4}};
+  const Scorer dependent_scorer(dependent);
+  const auto penalised = CatEngine(dependent_scorer, o).decide(answers, &other_dimension);
+  ASSERT_TRUE(penalised.next_item);
+  EXPECT_NE(*penalised.next_item, *second);
+  EXPECT_EQ(model.dimension[*penalised.next_item], model.dimension[*first]);
+  // Turned off, the recorded dependence changes nothing; and it never touches the estimates.
+  o.dependence_penalty = 0;
+  const auto unpenalised = CatEngine(dependent_scorer, o).decide(answers, &other_dimension);
+  EXPECT_EQ(unpenalised.next_item, second);
+  EXPECT_DOUBLE_EQ(unpenalised.estimates[0].theta, penalised.estimates[0].theta);
+}
+
 TEST_F(CatTest, EverySelectionRuleFindsThePerson) {
   for (auto rule : {Selection::kPosteriorWeightedInformation, Selection::kKullbackLeibler,
                     Selection::kExpectedPosteriorVariance}) {

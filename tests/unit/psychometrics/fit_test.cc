@@ -201,6 +201,36 @@ TEST(LocalDependence, FindsAPairThatShareMoreThanTheTrait) {
   EXPECT_GT(first.q3 - mean_q3, 0.15);
 }
 
+TEST(ResidualCorrelations, FindADependentPairInSparseAnswersWithinOneDimension) {
+  // 20 items per dimension: Q3 runs below zero by about 1/(n-1) when nothing is shared, so
+  // few items would hide a dependent pair.
+  const Model truth = random_model(40, 4, 2, 0.3, 61);
+  auto data = simulate(truth, 3000, 62, 0.2).responses;  // a fifth of the answers missing
+  // Items 0 and 2 (both on dimension 0) share more than the trait: item 2 copies item 0 for
+  // half of the people who answered both.
+  for (size_t r = 0; r < data.rows; r += 2) {
+    if (data.at(r, 0) != kMissing && data.at(r, 2) != kMissing)
+      data.data[r * data.cols + 2] = data.at(r, 0);
+  }
+  const auto pairs = residual_correlations(truth, data, 100, -1.0);
+  ASSERT_FALSE(pairs.empty());
+  double dependent = 0, largest_other = -1;
+  for (const auto& rc : pairs) {
+    EXPECT_EQ(truth.dimension[rc.first], truth.dimension[rc.second]) << "across dimensions";
+    EXPECT_LT(rc.first, rc.second);
+    if (rc.first == 0 && rc.second == 2) {
+      dependent = rc.q3;
+    } else {
+      largest_other = std::max(largest_other, rc.q3);
+    }
+  }
+  EXPECT_GT(dependent, 0.2);
+  EXPECT_LT(largest_other, 0.08);
+  // By default only the positive ones are kept, and pairs too few people answered are left out.
+  for (const auto& rc : residual_correlations(truth, data)) EXPECT_GE(rc.q3, 0.005);
+  EXPECT_TRUE(residual_correlations(truth, data, 5000).empty());
+}
+
 TEST(Fit, RefusesIncompleteOrMismatchedData) {
   const Model m = random_model(6, 3, 1, 0.0, 1);
   auto data = simulate(m, 100, 2).responses;

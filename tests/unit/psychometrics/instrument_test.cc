@@ -69,6 +69,34 @@ TEST(Instrument, ErrorsNameTheFieldAndTheReason) {
   EXPECT_FALSE(parse_instrument("{not json"));
 }
 
+TEST(Instrument, ResidualCorrelationsRoundTripIntoTheModel) {
+  std::string text = kValid;
+  text.replace(text.find("  ],\n  \"classification\""), 3,
+               R"(,
+    {"id": "i3", "dimension": "anx", "parameters": {"a": 1.2, "thresholds": [-1, 0.5]}}
+  ],
+  "residual_correlations": [["i1", "i3", 0.25]])");
+  auto ins = parse_instrument(text);
+  ASSERT_TRUE(ins) << ins.error().field << " " << ins.error().message;
+  ASSERT_EQ(ins->residual_correlations.size(), 1u);
+  auto again = parse_instrument(instrument_to_json(*ins));
+  ASSERT_TRUE(again) << again.error().field << " " << again.error().message;
+  const auto model = again->model();
+  ASSERT_TRUE(model);
+  ASSERT_EQ(model->residual_correlations.size(), 1u);
+  EXPECT_EQ(model->residual_correlations[0].first, 0u);
+  EXPECT_EQ(model->residual_correlations[0].second, 2u);
+  EXPECT_NEAR(model->residual_correlations[0].q3, 0.25, 1e-12);
+
+  const std::string pair = R"(["i1", "i3", 0.25])";
+  EXPECT_EQ(parse_error(text, pair, R"(["i1", "i2", 0.25])").field, "residual_correlations[0]")
+      << "items of different dimensions";
+  EXPECT_EQ(parse_error(text, pair, R"(["i1", "i1", 0.25])").field, "residual_correlations[0]");
+  EXPECT_EQ(parse_error(text, pair, R"(["i1", "i9", 0.25])").field, "residual_correlations[0]");
+  EXPECT_EQ(parse_error(text, pair, R"(["i1", "i3", 1.5])").field, "residual_correlations[0]");
+  EXPECT_EQ(parse_error(text, pair, R"(["i1", "i3"])").field, "residual_correlations[0]");
+}
+
 TEST(Instrument, ModelNeedsParameters) {
   std::string text = kValid;
   text.replace(text.find(", \"parameters\": {\"a\": 1.0, \"thresholds\": [-0.5, 0.5]}"),
