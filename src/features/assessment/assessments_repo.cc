@@ -188,26 +188,43 @@ Result<int64_t> AssessmentsRepo::count_consented_complete(const std::string& ins
 
 Result<std::vector<std::vector<AnswerRecord>>> AssessmentsRepo::consented_answers(
     const std::string& instrument_id) {
+  // In chunks of assessments, each its own short read: one read over every answer would hold
+  // a snapshot for its whole length, and on SQLite no checkpoint can pass a snapshot, so the
+  // log grows behind it and the next writers pay for it.
+  constexpr int kChunk = 500;
   std::vector<std::vector<AnswerRecord>> out;
-  auto st = db_.run([&](soci::session& s) {
-    soci::rowset<soci::row> rows =
-        (s.prepare << "SELECT a.id, x.position, x.item_id, x.answer FROM assessments a "
-                      "JOIN assessment_answers x ON x.assessment_id = a.id "
-                      "WHERE a.instrument_id = :i AND a.consent = 1 AND a.status = 'completed' "
-                      "ORDER BY a.id, x.position",
-         soci::use(instrument_id));
-    int64_t current = -1;
-    for (const auto& r : rows) {
-      const int64_t id = get_int64(r, 0);
-      if (id != current) {
-        out.emplace_back();
-        current = id;
+  ll after = 0;
+  bool more = true;
+  while (more) {
+    auto st = db_.run([&](soci::session& s) {
+      ll last = after;
+      soci::rowset<soci::row> chunk =
+          (s.prepare << "SELECT id FROM assessments WHERE instrument_id = :i AND consent = 1 "
+                        "AND status = 'completed' AND id > :after ORDER BY id LIMIT :n",
+           soci::use(instrument_id), soci::use(after), soci::use(kChunk));
+      for (const auto& r : chunk) last = get_int64(r, 0);
+      more = last != after;
+      if (!more) return;
+      soci::rowset<soci::row> rows =
+          (s.prepare << "SELECT a.id, x.position, x.item_id, x.answer FROM assessments a "
+                        "JOIN assessment_answers x ON x.assessment_id = a.id "
+                        "WHERE a.instrument_id = :i AND a.consent = 1 AND a.status = 'completed' "
+                        "AND a.id > :after AND a.id <= :last ORDER BY a.id, x.position",
+           soci::use(instrument_id), soci::use(after), soci::use(last));
+      int64_t current = -1;
+      for (const auto& r : rows) {
+        const int64_t id = get_int64(r, 0);
+        if (id != current) {
+          out.emplace_back();
+          current = id;
+        }
+        out.back().push_back({static_cast<int>(get_int64(r, 1)), r.get<std::string>(2),
+                              static_cast<int>(get_int64(r, 3)), 0});
       }
-      out.back().push_back({static_cast<int>(get_int64(r, 1)), r.get<std::string>(2),
-                            static_cast<int>(get_int64(r, 3)), 0});
-    }
-  });
-  if (!st) return st.error();
+      after = last;
+    });
+    if (!st) return st.error();
+  }
   return out;
 }
 

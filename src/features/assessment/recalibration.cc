@@ -204,8 +204,13 @@ Status Recalibrations::run(const store::CalibrationRecord& calibration,
   if (auto st = repo.report_progress(calibration.id, "reading answers", 2, clock_.now()); !st)
     return st;
   store::AssessmentsRepo answers(db_);
+  const auto read_began = std::chrono::steady_clock::now();
   auto sets = answers.consented_answers(current.id);
   if (!sets) return sets.error();
+  spdlog::info("calibration {} read {} answer sets in {} ms", calibration.id, sets->size(),
+               std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - read_began)
+                   .count());
   psy::ResponseMatrix raw{sets->size(), current.items.size(),
                           std::vector<int8_t>(sets->size() * current.items.size(), 0)};
   for (size_t r = 0; r < sets->size(); ++r) {

@@ -47,6 +47,7 @@ class RecalibrationServiceTest : public ::testing::Test {
     store::AssessmentsRepo repo(*db);
     ASSERT_TRUE(
         repo.add_unowned_answer_sets(instrument->id, instrument->version, sets, "t-", clock.now()));
+    seeded.insert(seeded.end(), sets.begin(), sets.end());
   }
 
   ManualClock clock{1'800'000'000};
@@ -54,8 +55,24 @@ class RecalibrationServiceTest : public ::testing::Test {
   std::unique_ptr<psy::Instrument> instrument;
   std::unique_ptr<Assessments> assessments;
   std::unique_ptr<Recalibrations> service;
+  std::vector<std::vector<store::AnswerRecord>> seeded;
   const std::atomic<bool> keep_going{false}, stop_now{true};
 };
+
+TEST_F(RecalibrationServiceTest, ReadsEveryConsentedSetWholeAcrossItsChunks) {
+  seed(1234);  // more than two chunks of 500, the last one partial
+  store::AssessmentsRepo repo(*db);
+  const auto sets = repo.consented_answers(instrument->id);
+  ASSERT_TRUE(sets) << sets.error().message;
+  ASSERT_EQ(sets->size(), seeded.size());
+  for (size_t r = 0; r < seeded.size(); ++r) {
+    ASSERT_EQ((*sets)[r].size(), seeded[r].size()) << "set " << r;
+    for (size_t k = 0; k < seeded[r].size(); ++k) {
+      EXPECT_EQ((*sets)[r][k].item_id, seeded[r][k].item_id);
+      EXPECT_EQ((*sets)[r][k].answer, seeded[r][k].answer);
+    }
+  }
+}
 
 TEST_F(RecalibrationServiceTest, NothingQueuedNothingRuns) {
   auto ran = service->run_next(keep_going);
