@@ -103,6 +103,49 @@ void BM_CatStep100ItemBank(benchmark::State& state) {
 }
 BENCHMARK(BM_CatStep100ItemBank)->Unit(benchmark::kMicrosecond);
 
+// The same step on SecureBase's 48-item bank (eight facets of six items), between-item (0) and
+// as a bifactor version whose every item also loads 1.0 on its facet's own trait (1): a
+// facet item's answer probabilities then come from integrating that trait out, per candidate.
+void BM_CatStepBank(benchmark::State& state) {
+  auto bank = load_instrument(std::string(SECUREBASE_CONTENT_DIR) +
+                              "/instruments/securebase-relationships.json");
+  if (!bank) {
+    state.SkipWithError("the bank is missing");
+    return;
+  }
+  if (state.range(0) == 1) {
+    for (auto& item : bank->items) item.specific_slope = 1.0;
+  }
+  const Model model = *bank->model();
+  const Scorer scorer(model);
+  const CatEngine engine(scorer, CatOptions{});
+  const auto sim = simulate(model, 64, 9);
+  // Ten answers, then one more answer and a next-item choice per step.
+  std::vector<size_t> asked;
+  for (size_t j = 0; asked.size() < 10; j += 4) asked.push_back(j);
+  std::vector<Posterior> start;
+  for (size_t p = 0; p < 64; ++p) {
+    Posterior post = scorer.posterior({});
+    for (size_t j : asked) scorer.update(post, j, sim.responses.at(p, j));
+    start.push_back(std::move(post));
+  }
+  const size_t next = 1;
+  std::vector<bool> used(model.size(), false);
+  for (size_t j : asked) used[j] = true;
+  used[next] = true;
+  asked.push_back(next);
+  size_t person = 0;
+  for (auto _ : state) {
+    Posterior post = start[person];
+    scorer.update(post, next, sim.responses.at(person, next));
+    auto decision = engine.decide(post, used, asked);
+    benchmark::DoNotOptimize(decision);
+    person = (person + 1) % 64;
+  }
+  state.counters["facets"] = model.facets;
+}
+BENCHMARK(BM_CatStepBank)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
 void BM_Eap36ItemsTwoDimensions(benchmark::State& state) {
   const auto& d = ecr();
   static const Model model = *d.instrument.model();

@@ -402,4 +402,23 @@ InformationCriteria information_criteria(double log_likelihood, int parameters, 
           -2 * log_likelihood + parameters * std::log(static_cast<double>(persons))};
 }
 
+GrmItem marginal_item(const GrmItem& general, double specific_slope) {
+  const double shrink = 1.0 / std::sqrt(1.0 + 0.346 * specific_slope * specific_slope);
+  GrmItem out{general.a * shrink, general.c};
+  for (auto& c : out.c) c *= shrink;
+  return out;
+}
+
+Model marginal_model(const Model& model) {
+  Model out = model;
+  for (size_t j = 0; j < out.size(); ++j) {
+    if (model.facet_of(j) >= 0)
+      out.items[j] = marginal_item(model.items[j], model.specific_slope[j]);
+  }
+  out.facet.clear();
+  out.specific_slope.clear();
+  out.facets = 0;
+  return out;
+}
+
 }  // namespace sb::psy

@@ -14,6 +14,8 @@ CatEngine::CatEngine(const Scorer& scorer, const CatOptions& options)
   log_independence_.assign(n * n, 0.0);
   for (const auto& rc : m.residual_correlations) {
     if (rc.first >= n || rc.second >= n || rc.q3 <= 0 || rc.q3 >= 1) continue;
+    // Items of one facet share a trait the model already integrates out: no second discount.
+    if (m.facet_of(rc.first) >= 0 && m.facet_of(rc.first) == m.facet_of(rc.second)) continue;
     log_independence_[rc.first * n + rc.second] = std::log1p(-rc.q3);
     log_independence_[rc.second * n + rc.first] = std::log1p(-rc.q3);
   }
@@ -44,11 +46,43 @@ CatDecision CatEngine::decide(const std::vector<Answer>& answers,
   return decide(p, used, asked);
 }
 
-CatEngine::Candidate CatEngine::evaluate(size_t item, const std::vector<double>& marginal,
+namespace {
+
+// Fisher information about the node's trait in an answer whose category probabilities over
+// the nodes are `table` ([category][node]), the slopes by central differences on the grid.
+double table_information(const std::vector<double>& table, const std::vector<double>& nodes,
+                         size_t q) {
+  const size_t Q = nodes.size(), K = table.size() / Q;
+  const size_t lo = q == 0 ? 0 : q - 1, hi = q + 1 == Q ? q : q + 1;
+  double info = 0;
+  for (size_t k = 0; k < K; ++k) {
+    const double slope = (table[k * Q + hi] - table[k * Q + lo]) / (nodes[hi] - nodes[lo]);
+    info += slope * slope / std::max(table[k * Q + q], 1e-300);
+  }
+  return info;
+}
+
+// The table's category probabilities at theta, linear between nodes.
+void table_probabilities(const std::vector<double>& table, const std::vector<double>& nodes,
+                         double theta, std::vector<double>& out) {
+  const size_t Q = nodes.size(), K = table.size() / Q;
+  const double step = nodes[1] - nodes[0];
+  const double x = std::clamp((theta - nodes[0]) / step, 0.0, static_cast<double>(Q - 1));
+  const auto q = std::min(static_cast<size_t>(x), Q - 2);
+  const double t = x - static_cast<double>(q);
+  out.resize(K);
+  for (size_t k = 0; k < K; ++k) out[k] = (1 - t) * table[k * Q + q] + t * table[k * Q + q + 1];
+}
+
+}  // namespace
+
+CatEngine::Candidate CatEngine::evaluate(size_t item, const std::vector<double>& table,
+                                         const std::vector<double>& marginal,
                                          const Estimate& estimate, bool need_reduction) const {
   const auto& nodes = scorer_.quadrature().nodes;
-  const auto& table = scorer_.probability_table(item);  // [category][node]
   const size_t Q = nodes.size(), K = table.size() / Q;
+  // An item of a facet: its answer's probabilities depend on the facet's answers so far.
+  const bool in_facet = scorer_.model().facet_of(item) >= 0;
   Candidate c;
   double variance = 0, expected_variance = 0, expected_sd = 0;
   if (need_reduction || options_.selection == Selection::kExpectedPosteriorVariance) {
@@ -77,11 +111,19 @@ CatEngine::Candidate CatEngine::evaluate(size_t item, const std::vector<double>&
   }
   switch (options_.selection) {
     case Selection::kPosteriorWeightedInformation:
-      c.value = scorer_.posterior_weighted_information(item, marginal);
+      if (!in_facet) {
+        c.value = scorer_.posterior_weighted_information(item, marginal);
+      } else {
+        for (size_t q = 0; q < Q; ++q) c.value += marginal[q] * table_information(table, nodes, q);
+      }
       break;
     case Selection::kKullbackLeibler: {
       std::vector<double> at_estimate(K);
-      category_probabilities(scorer_.model().items[item], estimate.theta, at_estimate);
+      if (!in_facet) {
+        category_probabilities(scorer_.model().items[item], estimate.theta, at_estimate);
+      } else {
+        table_probabilities(table, nodes, estimate.theta, at_estimate);
+      }
       for (size_t q = 0; q < Q; ++q) {
         double divergence = 0;
         for (size_t k = 0; k < K; ++k) {
@@ -121,10 +163,12 @@ CatDecision CatEngine::decide(const Posterior& p, const std::vector<bool>& used,
   const bool predict = options_.min_se_reduction > 0;
   std::vector<std::pair<Candidate, size_t>> candidates;
   std::vector<double> best_reduction(D, 0.0);
+  std::vector<double> scratch;
   for (size_t j = 0; j < m.size(); ++j) {
     if (used[j]) continue;
     const auto d = static_cast<size_t>(m.dimension[j]);
-    Candidate c = evaluate(j, marginal[d], out.estimates[d], predict);
+    const auto& table = scorer_.predictive_table(p, j, scratch);
+    Candidate c = evaluate(j, table, marginal[d], out.estimates[d], predict);
     // A redundant item is expected to tell less than the model says: both its value for the
     // choice and its predicted SD reduction for the stop are discounted.
     const double factor = dependence_factor(j, asked);

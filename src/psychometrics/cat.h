@@ -71,7 +71,9 @@ class CatEngine {
     double value = 0;         // larger is better
     double se_reduction = 0;  // expected drop in the posterior SD of the item's dimension
   };
-  Candidate evaluate(size_t item, const std::vector<double>& marginal, const Estimate& estimate,
+  // `table`: the item's answer probabilities over the nodes (Scorer::predictive_table).
+  Candidate evaluate(size_t item, const std::vector<double>& table,
+                     const std::vector<double>& marginal, const Estimate& estimate,
                      bool need_reduction) const;
   // The factor for asking `item` after `asked` (1 when nothing depends on it).
   double dependence_factor(size_t item, std::span<const size_t> asked) const;

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -120,6 +121,26 @@ Result<std::vector<ResidualCorrelation>> read_residual_correlations(const json::
   return out;
 }
 
+// A facet's own trait is identified only by two or more items with a slope on it, all of one
+// dimension. Items of the facet without one load on the general trait alone (a recalibration
+// estimates facet slopes only for the items with enough answers).
+Status check_facet_slopes(const Instrument& ins) {
+  std::map<std::string, std::vector<size_t>> members;
+  for (size_t j = 0; j < ins.items.size(); ++j) {
+    if (ins.items[j].specific_slope > 0) members[ins.items[j].facet].push_back(j);
+  }
+  for (const auto& [facet, list] : members) {
+    const std::string where = "items[" + std::to_string(list.front()) + "].parameters.specific_a";
+    if (list.size() < 2)
+      return invalid(where, "facet " + facet + " needs at least two items for a specific slope");
+    for (size_t j : list) {
+      if (ins.items[j].dimension != ins.items[list.front()].dimension)
+        return invalid(where, "facet " + facet + " spans two dimensions");
+    }
+  }
+  return ok_status();
+}
+
 Result<InstrumentItem> read_item(const json::value& v, size_t index, const Instrument& ins) {
   const std::string path = "items[" + std::to_string(index) + "]";
   if (!v.is_object()) return invalid(path, "must be an object");
@@ -151,9 +172,17 @@ Result<InstrumentItem> read_item(const json::value& v, size_t index, const Instr
     if (!p->is_object())
       return invalid(r.where("parameters"), "must be an object with a and thresholds");
     Reader pr(p->get_object(), r.where("parameters"));
-    if (auto st = pr.allow_only({"a", "thresholds"}); !st) return st.error();
+    if (auto st = pr.allow_only({"a", "specific_a", "thresholds"}); !st) return st.error();
     SB_TRY(a, pr.number("a"));
     if (!(a > 0)) return invalid(pr.where("a"), "must be a positive number");
+    if (pr.has("specific_a")) {
+      SB_TRY(specific, pr.number("specific_a"));
+      if (!(specific > 0 && specific <= 10))
+        return invalid(pr.where("specific_a"), "must be a number above 0 and at most 10");
+      if (item.facet.empty())
+        return invalid(pr.where("specific_a"), "needs the item's facet (the trait it loads on)");
+      item.specific_slope = specific;
+    }
     const auto* th = pr.get("thresholds");
     if (!th || !th->is_array()) return invalid(pr.where("thresholds"), "must be a list of numbers");
     GrmItem g;
@@ -272,6 +301,20 @@ Result<Model> Instrument::model() const {
     }
     m.items.push_back(*items[j].parameters);
     m.dimension.push_back(dimension_index(items[j].dimension));
+  }
+  // Facets with specific slopes, numbered in order of first appearance.
+  std::vector<std::string> facet_names;
+  for (const auto& item : items) {
+    if (item.specific_slope <= 0) continue;
+    auto at = std::find(facet_names.begin(), facet_names.end(), item.facet);
+    if (at == facet_names.end()) facet_names.push_back(item.facet);
+  }
+  if (facet_names.empty()) return m;
+  m.facets = static_cast<int>(facet_names.size());
+  for (const auto& item : items) {
+    const auto at = std::find(facet_names.begin(), facet_names.end(), item.facet);
+    m.facet.push_back(item.specific_slope > 0 ? static_cast<int>(at - facet_names.begin()) : -1);
+    m.specific_slope.push_back(item.specific_slope);
   }
   return m;
 }
@@ -396,6 +439,7 @@ Result<Instrument> parse_instrument(std::string_view text) {
       return invalid("items[" + std::to_string(j) + "].id", "repeats " + item.id);
     ins.items.push_back(std::move(item));
   }
+  if (auto st = check_facet_slopes(ins); !st) return st.error();
 
   if (r.has("classification")) {
     const auto* cv = r.get("classification");
@@ -491,7 +535,10 @@ std::string instrument_to_json(const Instrument& ins) {
       json::array b;
       for (size_t k = 0; k < it.parameters->c.size(); ++k)
         b.push_back(round_to(it.parameters->threshold(k), 4));
-      ij["parameters"] = json::object{{"a", round_to(it.parameters->a, 4)}, {"thresholds", b}};
+      json::object parameters{{"a", round_to(it.parameters->a, 4)}};
+      if (it.specific_slope > 0) parameters["specific_a"] = round_to(it.specific_slope, 4);
+      parameters["thresholds"] = b;
+      ij["parameters"] = parameters;
     }
     items.push_back(ij);
   }

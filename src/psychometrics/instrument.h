@@ -20,6 +20,9 @@ struct InstrumentItem {
   bool reverse = false;
   std::string facet;
   std::optional<GrmItem> parameters;  // for the keyed response
+  // Bifactor models: the slope on the item's facet's own trait (parameters.a is then the slope
+  // on the general trait). 0: the item loads on its dimension alone.
+  double specific_slope = 0.0;
   bool provisional = false;
 };
 

@@ -29,8 +29,18 @@ struct Model {
   // Measured by calibration on real answers (positive ones, within a dimension); adaptive
   // tests use them to avoid asking redundant items. Empty when no such answers exist.
   std::vector<ResidualCorrelation> residual_correlations;
+  // Bifactor (testlet) structure (psychometrics/bifactor.h): an item of facet f >= 0 also
+  // loads on that facet's own trait, standard normal and independent of every other trait,
+  // with slope specific_slope[j]; its items[j].a is then its slope on the general trait (its
+  // dimension). Scoring integrates each facet's trait out, so a facet's items count as less
+  // independent evidence than the between-item model says. Empty: the between-item model.
+  std::vector<int> facet;  // per item: 0 .. facets-1, or -1 for none
+  std::vector<double> specific_slope;
+  int facets = 0;
 
   size_t size() const { return items.size(); }
+  bool has_facets() const { return facets > 0; }
+  int facet_of(size_t item) const { return facets > 0 ? facet[item] : -1; }
   std::vector<size_t> items_of(int dim) const;
 };
 

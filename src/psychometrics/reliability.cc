@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "psychometrics/bifactor.h"
+
 namespace sb::psy {
 namespace {
 
@@ -139,7 +141,12 @@ std::vector<double> test_information(const Model& model, int dimension,
   std::vector<double> out;
   for (double t : thetas) {
     double s = 0;
-    for (size_t j : model.items_of(dimension)) s += item_information(model.items[j], t);
+    for (size_t j : model.items_of(dimension)) {
+      // An item of a facet: its curve with the facet's trait integrated out.
+      const int facet = model.facet_of(j);
+      s += item_information(
+          facet < 0 ? model.items[j] : marginal_item(model.items[j], model.specific_slope[j]), t);
+    }
     out.push_back(s);
   }
   return out;

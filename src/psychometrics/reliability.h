@@ -19,7 +19,9 @@ std::vector<double> item_rest_correlations(const ResponseMatrix& data,
 double mcdonald_omega(const ResponseMatrix& data, const std::vector<size_t>& columns);
 // var(EAP) / (var(EAP) + mean(PSD^2)) over a sample.
 double marginal_reliability(const std::vector<Estimate>& estimates);
-// Sum of item information of a dimension at each theta.
+// Sum of item information of a dimension at each theta. An item of a facet counts with its
+// facet's trait integrated out of its curve (marginal_item); that still treats the facet's items
+// as independent given the general trait, so it overstates their information somewhat.
 std::vector<double> test_information(const Model& model, int dimension,
                                      const std::vector<double>& thetas);
 // Percentile (0-100) of each of `points` within `sample`, as (point, percentile) pairs.

@@ -38,31 +38,132 @@ Scorer::Scorer(const Model& model, int points, double range)
     }
     for (auto& d : prior2d_) d /= total;
   }
+  if (model.has_facets()) build_facet_tables();
+}
+
+// The facet traits' grid matches bifactor calibration's default (21 points on -5 .. 5).
+void Scorer::build_facet_tables() {
+  specific_q_ = Quadrature::normal(21, 5.0);
+  const size_t Q = q_.nodes.size(), S = specific_q_.nodes.size();
+  facet_prob_.assign(model_.size(), {});
+  facet_dimension_.assign(static_cast<size_t>(model_.facets), 0);
+  std::vector<double> probs;
+  for (size_t j = 0; j < model_.size(); ++j) {
+    const int f = model_.facet_of(j);
+    if (f < 0) continue;
+    facet_dimension_[static_cast<size_t>(f)] = model_.dimension[j];
+    const GrmItem& item = model_.items[j];
+    const size_t K = item.c.size() + 1;
+    probs.resize(K);
+    facet_prob_[j].assign(K * Q * S, 0.0);
+    for (size_t g = 0; g < Q; ++g) {
+      for (size_t s = 0; s < S; ++s) {
+        // a_g g + a_s s + c_k, written as the GRM item at theta 1 with slope a_g g + a_s s.
+        const double slope = item.a * q_.nodes[g] + model_.specific_slope[j] * specific_q_.nodes[s];
+        category_probabilities(GrmItem{slope, item.c}, 1.0, probs);
+        for (size_t k = 0; k < K; ++k) facet_prob_[j][(k * Q + g) * S + s] = probs[k];
+      }
+    }
+  }
 }
 
 Posterior Scorer::posterior(std::span<const int8_t> responses) const {
   Posterior p;
   const size_t Q = q_.nodes.size();
   for (int d = 0; d < model_.dimensions; ++d) p.likelihood[d].assign(Q, 1.0);
+  if (model_.has_facets()) {
+    for (int d = 0; d < model_.dimensions; ++d) p.outside[d].assign(Q, 1.0);
+    p.facet.assign(static_cast<size_t>(model_.facets),
+                   std::vector<double>(Q * specific_q_.nodes.size(), 1.0));
+  }
   for (size_t j = 0; j < responses.size() && j < model_.size(); ++j) {
     if (responses[j] != kMissing) update(p, j, responses[j]);
   }
   return p;
 }
 
+namespace {
+
+// Multiplies `values` by `factor` element by element and rescales so long answer strings never
+// underflow; the scale cancels in every ratio.
+void multiply_rescaled(std::vector<double>& values, const double* factor) {
+  double peak = 0.0;
+  for (size_t i = 0; i < values.size(); ++i) {
+    values[i] *= factor[i];
+    peak = std::max(peak, values[i]);
+  }
+  if (peak > 0.0 && peak < 1e-200) {
+    for (auto& v : values) v /= peak;
+  }
+}
+
+}  // namespace
+
 void Scorer::update(Posterior& p, size_t item, int8_t category) const {
   const size_t Q = q_.nodes.size();
-  auto& L = p.likelihood[model_.dimension[item]];
-  const double* row = prob_[item].data() + static_cast<size_t>(category) * Q;
-  double peak = 0.0;
-  for (size_t q = 0; q < Q; ++q) {
-    L[q] *= row[q];
-    peak = std::max(peak, L[q]);
+  const int dim = model_.dimension[item];
+  const auto k = static_cast<size_t>(static_cast<unsigned char>(category));  // not missing
+  if (!model_.has_facets()) {
+    multiply_rescaled(p.likelihood[dim], prob_[item].data() + k * Q);
+    return;
   }
-  // Rescale so long answer strings never underflow; the scale cancels in every ratio.
-  if (peak > 0.0 && peak < 1e-200) {
+  const int f = model_.facet_of(item);
+  if (f < 0) {
+    multiply_rescaled(p.outside[dim], prob_[item].data() + k * Q);
+  } else {
+    const size_t S = specific_q_.nodes.size();
+    multiply_rescaled(p.facet[static_cast<size_t>(f)], facet_prob_[item].data() + k * Q * S);
+  }
+  combine(p, dim);
+}
+
+void Scorer::combine(Posterior& p, int dim) const {
+  const size_t Q = q_.nodes.size(), S = specific_q_.nodes.size();
+  auto& L = p.likelihood[dim];
+  L = p.outside[dim];
+  for (size_t f = 0; f < facet_dimension_.size(); ++f) {
+    if (facet_dimension_[f] != dim) continue;
+    // Each facet's trait integrated out given the general trait; every factor is brought to
+    // peak 1 so that the product of several cannot underflow.
+    std::vector<double> integral(Q, 0.0);
+    double peak = 0.0;
+    for (size_t g = 0; g < Q; ++g) {
+      const double* row = p.facet[f].data() + g * S;
+      for (size_t s = 0; s < S; ++s) integral[g] += row[s] * specific_q_.weights[s];
+      peak = std::max(peak, integral[g]);
+    }
+    for (size_t g = 0; g < Q; ++g) L[g] *= peak > 0 ? integral[g] / peak : 0.0;
+  }
+  const double peak = *std::max_element(L.begin(), L.end());
+  if (peak > 0.0) {
     for (auto& v : L) v /= peak;
   }
+}
+
+const std::vector<double>& Scorer::predictive_table(const Posterior& p, size_t item,
+                                                    std::vector<double>& scratch) const {
+  const int f = model_.facet_of(item);
+  if (f < 0) return prob_[item];
+  // P(k | g) = sum_s P(k | g, s) F(g, s) w(s) / sum_s F(g, s) w(s), where F holds the
+  // likelihood of the facet's answers so far: the facet trait's posterior given g.
+  const size_t Q = q_.nodes.size(), S = specific_q_.nodes.size();
+  const size_t K = model_.items[item].c.size() + 1;
+  const auto& F = p.facet[static_cast<size_t>(f)];
+  const auto& table = facet_prob_[item];
+  scratch.assign(K * Q, 0.0);
+  std::vector<double> weight(S);
+  for (size_t g = 0; g < Q; ++g) {
+    double total = 0;
+    for (size_t s = 0; s < S; ++s) total += weight[s] = F[g * S + s] * specific_q_.weights[s];
+    if (!(total > 0)) continue;
+    for (size_t k = 0; k < K; ++k) {
+      const double* row = table.data() + (k * Q + g) * S;
+      double v = 0;
+      for (size_t s = 0; s < S; ++s) v += row[s] * weight[s];
+      scratch[k * Q + g] = v / total;
+    }
+  }
+  return scratch;
 }
 
 void Scorer::moments(const Posterior& p, double m[2], double v[2], double* cov) const {
@@ -199,7 +300,33 @@ std::array<double, 4> Scorer::quadrant_probabilities(const Posterior& p, double 
   return mass;
 }
 
+std::vector<Estimate> Scorer::marginal_modes(const Posterior& p) const {
+  const auto marginal = marginals(p);
+  const auto& x = q_.nodes;
+  const double h = x[1] - x[0];
+  std::vector<Estimate> out;
+  for (int d = 0; d < model_.dimensions; ++d) {
+    const auto& m = marginal[static_cast<size_t>(d)];
+    const auto top = static_cast<size_t>(std::max_element(m.begin(), m.end()) - m.begin());
+    if (top == 0 || top + 1 == m.size() || m[top - 1] <= 0 || m[top + 1] <= 0) {
+      out.push_back({x[top], h});  // at the grid's edge: the node itself
+      continue;
+    }
+    // A parabola through the log density at the top node and its neighbours.
+    const double lo = std::log(m[top - 1]), mid = std::log(m[top]), hi = std::log(m[top + 1]);
+    const double curvature = (hi - 2 * mid + lo) / (h * h);
+    const double slope = (hi - lo) / (2 * h);
+    if (!(curvature < 0)) {
+      out.push_back({x[top], h});
+      continue;
+    }
+    out.push_back({x[top] - slope / curvature, 1.0 / std::sqrt(-curvature)});
+  }
+  return out;
+}
+
 std::vector<Estimate> Scorer::map(std::span<const int8_t> responses) const {
+  if (model_.has_facets()) return marginal_modes(posterior(responses));
   const int D = model_.dimensions;
   const double r = D == 2 ? model_.correlation : 0.0;
   // Prior precision: the inverse of [[1, r], [r, 1]].

@@ -7,8 +7,11 @@
 
 #include <cmath>
 #include <random>
+#include <set>
 
 #include "psychometrics/calibrate.h"
+#include "psychometrics/cat.h"
+#include "psychometrics/scoring.h"
 
 namespace sb::psy {
 namespace {
@@ -152,6 +155,138 @@ TEST(Bifactor, ALoneFacetItemHasNoSpecificSlope) {
   EXPECT_EQ(fit->model.items[11].a_specific, 0.0);
   EXPECT_EQ(fit->model.facets, 3);
   EXPECT_FALSE(calibrate_bifactor(sim.data, kCategories, {0, 1}, options));
+}
+
+// The same items as a scoring model on one dimension; `with_facets` false drops the facets,
+// which leaves the between-item model with the same general slopes.
+Model scoring_model(const BifactorModel& b, bool with_facets) {
+  Model m;
+  m.categories = b.categories;
+  for (const auto& item : b.items) m.items.push_back({item.a_general, item.c});
+  m.dimension.assign(b.items.size(), 0);
+  if (with_facets) {
+    m.facets = b.facets;
+    m.facet = b.facet;
+    for (const auto& item : b.items) m.specific_slope.push_back(item.a_specific);
+  }
+  return m;
+}
+
+TEST(BifactorScoring, TheScorerAgreesWithBifactorEapAnswerByAnswer) {
+  const auto planted = truth(1.0);
+  const auto sim = simulate_bifactor(planted, 40, 11);
+  const Model model = scoring_model(planted, true);
+  const Scorer scorer(model, 21, 5.0);  // bifactor_eap's grid
+  for (size_t i = 0; i < sim.data.rows; ++i) {
+    const auto row = sim.data.row(i);
+    const auto reference = bifactor_eap(planted, row);
+    const auto batch = scorer.eap(row)[0];
+    EXPECT_NEAR(batch.theta, reference.theta, 1e-9);
+    EXPECT_NEAR(batch.se, reference.se, 1e-9);
+    // Answer by answer, in an order that moves between facets, as an adaptive test would.
+    Posterior p = scorer.posterior({});
+    for (size_t j : {5, 0, 9, 1, 6, 11, 2, 3, 4, 7, 8, 10}) scorer.update(p, j, row[j]);
+    EXPECT_NEAR(scorer.eap(p)[0].theta, reference.theta, 1e-9);
+  }
+}
+
+TEST(BifactorScoring, ThePosteriorSdIsHonestOnlyWhenTheFacetsAreModelled) {
+  const auto planted = truth(1.2);
+  const auto sim = simulate_bifactor(planted, 1000, 12);
+  auto claimed_and_actual = [&](const Model& m) {
+    const Scorer scorer(m);
+    double claimed = 0, actual = 0;
+    for (size_t i = 0; i < sim.data.rows; ++i) {
+      const auto e = scorer.eap(sim.data.row(i))[0];
+      claimed += e.se * e.se;
+      actual += std::pow(e.theta - sim.general[i], 2);
+    }
+    return std::pair{std::sqrt(claimed / 1000), std::sqrt(actual / 1000)};
+  };
+  const auto [b_claimed, b_actual] = claimed_and_actual(scoring_model(planted, true));
+  const auto [u_claimed, u_actual] = claimed_and_actual(scoring_model(planted, false));
+  EXPECT_NEAR(b_claimed / b_actual, 1.0, 0.1) << b_claimed << " against " << b_actual;
+  EXPECT_LT(u_claimed, 0.8 * u_actual) << u_claimed << " against " << u_actual;
+}
+
+TEST(BifactorScoring, MapIsTheModeWithTheFacetsIntegratedOut) {
+  const auto planted = truth(1.2);
+  const auto sim = simulate_bifactor(planted, 200, 13);
+  const Model with_facets = scoring_model(planted, true);
+  const Model without = scoring_model(planted, false);
+  const Scorer scorer(with_facets), between_item(without);
+  double gap = 0, se_ratio = 0, between_item_se_ratio = 0;
+  for (size_t i = 0; i < sim.data.rows; ++i) {
+    const auto eap = scorer.eap(sim.data.row(i))[0];
+    const auto map = scorer.map(sim.data.row(i))[0];
+    gap += std::abs(map.theta - eap.theta);
+    se_ratio += map.se / eap.se;
+    between_item_se_ratio += between_item.map(sim.data.row(i))[0].se / eap.se;
+  }
+  const double n = static_cast<double>(sim.data.rows);
+  EXPECT_LT(gap / n, 0.1) << "a near-normal posterior's mode lies near its mean";
+  EXPECT_NEAR(se_ratio / n, 1.0, 0.1);
+  EXPECT_LT(between_item_se_ratio / n, 0.8) << "ignoring the facets overstates precision";
+}
+
+TEST(BifactorScoring, TheAnswerProbabilitiesOfAFacetItemFollowItsFacetsAnswers) {
+  const Model model = scoring_model(truth(1.5), true);
+  const Scorer scorer(model);
+  // One scratch table per call: a facet item's table lives in it.
+  std::vector<double> scratch[4];
+  Posterior p = scorer.posterior({});
+  const auto& before = scorer.predictive_table(p, 1, scratch[0]);
+  const auto& other_facet_before = scorer.predictive_table(p, 4, scratch[1]);
+  scorer.update(p, 0, 4);  // the top answer to another item of facet 0
+  const auto& after_same_facet = scorer.predictive_table(p, 1, scratch[2]);
+  const auto& other_facet_after = scorer.predictive_table(p, 4, scratch[3]);
+  const size_t Q = scorer.quadrature().nodes.size(), mid = Q / 2;
+  double total = 0;
+  for (size_t k = 0; k < 5; ++k) total += after_same_facet[k * Q + mid];
+  EXPECT_NEAR(total, 1.0, 1e-12);
+  // At the same general trait, the shared facet trait makes the top answer more likely.
+  EXPECT_GT(after_same_facet[4 * Q + mid], before[4 * Q + mid] + 0.05);
+  EXPECT_EQ(other_facet_after, other_facet_before) << "facet 1's trait learnt nothing";
+  // Integrated over its facet's trait, an item's answers are less extreme than at that
+  // trait's mean: the top answer is less likely where the general trait is high.
+  EXPECT_LT(other_facet_before[4 * Q + Q - 10], scorer.probability_table(4)[4 * Q + Q - 10]);
+}
+
+TEST(BifactorScoring, TheAdaptiveTestMovesToAnotherFacetOnceOneIsKnown) {
+  // Two facets of six: facet 0's items have slightly higher general slopes, and both facets a
+  // strong trait of their own. The between-item model keeps choosing facet 0; the bifactor
+  // model sees that a facet's second item mostly repeats its first and turns to facet 1.
+  BifactorModel b;
+  b.categories = kCategories;
+  b.facets = 2;
+  for (int j = 0; j < 12; ++j) {
+    const double a = j < 6 ? 1.6 : 1.5;
+    b.items.push_back({a, 2.0, {2.0, 0.7, -0.6, -2.0}});
+    b.facet.push_back(j < 6 ? 0 : 1);
+  }
+  auto first_items = [&](const Model& m, Selection selection) {
+    const Scorer scorer(m);
+    CatOptions options;
+    options.selection = selection;
+    options.min_items = 4;
+    options.max_items = 4;
+    const CatEngine engine(scorer, options);
+    std::vector<Answer> answers;
+    std::set<int> facets;
+    while (true) {
+      const auto d = engine.decide(answers);
+      if (d.done) break;
+      answers.emplace_back(*d.next_item, 2);  // the middle answer
+      facets.insert(b.facet[*d.next_item]);
+    }
+    EXPECT_EQ(answers.size(), 4u);
+    return facets;
+  };
+  for (auto selection : {Selection::kExpectedPosteriorVariance, Selection::kKullbackLeibler,
+                         Selection::kPosteriorWeightedInformation}) {
+    EXPECT_EQ(first_items(scoring_model(b, false), selection), std::set<int>{0});
+    EXPECT_EQ(first_items(scoring_model(b, true), selection), (std::set<int>{0, 1}));
+  }
 }
 
 }  // namespace

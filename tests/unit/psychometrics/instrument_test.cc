@@ -97,6 +97,48 @@ TEST(Instrument, ResidualCorrelationsRoundTripIntoTheModel) {
   EXPECT_EQ(parse_error(text, pair, R"(["i1", "i3"])").field, "residual_correlations[0]");
 }
 
+TEST(Instrument, FacetSlopesRoundTripIntoABifactorModel) {
+  std::string text = kValid;
+  text.replace(text.find("  ],\n  \"classification\""), 3,
+               R"(,
+    {"id": "i3", "dimension": "anx", "facet": "f", "parameters": {"a": 1.2, "specific_a": 0.8, "thresholds": [-1, 0.5]}},
+    {"id": "i4", "dimension": "anx", "facet": "f", "parameters": {"a": 0.9, "specific_a": 1.1, "thresholds": [-0.5, 1]}}
+  ])");
+  auto ins = parse_instrument(text);
+  ASSERT_TRUE(ins) << ins.error().field << " " << ins.error().message;
+  auto again = parse_instrument(instrument_to_json(*ins));
+  ASSERT_TRUE(again) << again.error().field << " " << again.error().message;
+  const auto model = again->model();
+  ASSERT_TRUE(model);
+  EXPECT_EQ(model->facets, 1);
+  EXPECT_EQ(model->facet, (std::vector<int>{-1, -1, 0, 0}));
+  EXPECT_NEAR(model->specific_slope[3], 1.1, 1e-12);
+  EXPECT_NEAR(model->items[3].a, 0.9, 1e-12) << "a stays the general slope";
+  EXPECT_NEAR(model->items[3].threshold(0), -0.5, 1e-12);
+  EXPECT_FALSE(parse_instrument(kValid)->model()->has_facets());
+
+  const std::string slope = R"("specific_a": 1.1, )";
+  EXPECT_EQ(parse_error(text, slope, "").field, "items[2].parameters.specific_a")
+      << "a facet slope on one item only";
+  EXPECT_EQ(parse_error(text, slope, R"("specific_a": -1, )").field,
+            "items[3].parameters.specific_a");
+  EXPECT_EQ(parse_error(text, R"("facet": "f", "parameters": {"a": 0.9)",
+                        R"("facet": "g", "parameters": {"a": 0.9)")
+                .field,
+            "items[2].parameters.specific_a")
+      << "a facet of one item";
+  EXPECT_EQ(parse_error(text, R"("id": "i4", "dimension": "anx", "facet": "f")",
+                        R"("id": "i4", "dimension": "anx")")
+                .field,
+            "items[3].parameters.specific_a")
+      << "no facet to load on";
+  EXPECT_EQ(
+      parse_error(text, R"("id": "i4", "dimension": "anx")", R"("id": "i4", "dimension": "av")")
+          .field,
+      "items[2].parameters.specific_a")
+      << "a facet across two dimensions";
+}
+
 TEST(Instrument, ModelNeedsParameters) {
   std::string text = kValid;
   text.replace(text.find(", \"parameters\": {\"a\": 1.0, \"thresholds\": [-0.5, 0.5]}"),
