@@ -1,5 +1,7 @@
 #include "cli/demo_data.h"
 
+#include <cmath>
+#include <optional>
 #include <random>
 
 #include "core/clock.h"
@@ -178,14 +180,39 @@ Status seed_demo_data(store::Database& db, const std::string& content_dir,
   return complete_assessment(assessments, *ins, owner, 1.0, rng);
 }
 
+namespace {
+
+// The bank as a bifactor truth: every item of a facet also loads `slope` on the facet's own
+// trait, with general parameters steeper by as much as integrating that trait out flattens
+// them (psy::marginal_item), so the items' curves stay the bank's.
+Result<psy::Model> with_facet_slopes(psy::Instrument instrument, double slope) {
+  const double steepen = std::sqrt(1.0 + 0.346 * slope * slope);
+  for (auto& item : instrument.items) {
+    if (item.facet.empty() || !item.parameters) continue;
+    item.specific_slope = slope;
+    item.parameters->a *= steepen;
+    for (auto& c : item.parameters->c) c *= steepen;
+  }
+  return instrument.model();
+}
+
+}  // namespace
+
 Result<int64_t> seed_answer_sets(store::Database& db, const std::string& content_dir, size_t count,
-                                 uint64_t seed, int64_t now) {
+                                 uint64_t seed, int64_t now, double facet_slope) {
   auto instrument =
       psy::load_instrument(content_dir + "/instruments/securebase-relationships.json");
   if (!instrument) return instrument.error();
   if (auto st = assessment::check_assessment_instrument(*instrument); !st) return st.error();
   const assessment::Bank bank(*instrument);
-  const auto keyed = psy::adaptive_answers(bank.model, bank.options, count, seed);
+  std::optional<psy::Model> truth;
+  if (facet_slope > 0) {
+    auto model = with_facet_slopes(*instrument, facet_slope);
+    if (!model) return model.error();
+    truth = std::move(*model);
+  }
+  const auto keyed =
+      psy::adaptive_answers(bank.model, bank.options, count, seed, truth ? &*truth : nullptr);
   std::vector<std::vector<store::AnswerRecord>> sets(count);
   for (size_t r = 0; r < count; ++r) {
     for (size_t j = 0; j < keyed.cols; ++j) {

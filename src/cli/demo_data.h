@@ -25,8 +25,10 @@ Status seed_demo_data(store::Database& db, const std::string& content_dir,
 // `count` consented, completed answer sets from respondents simulated from the questionnaire's
 // current parameters, each answering only what the adaptive test asked them (as the
 // assessment runs it), belonging to nobody: answers for trying the recalibration pages and for
-// benchmarks, never for a real deployment's store.
+// benchmarks, never for a real deployment's store. `facet_slope` > 0: the respondents'
+// answers also share a trait per facet (each item loads that much on it; the items' curves stay
+// the bank's), as a bank whose facets matter would give.
 Result<int64_t> seed_answer_sets(store::Database& db, const std::string& content_dir, size_t count,
-                                 uint64_t seed, int64_t now);
+                                 uint64_t seed, int64_t now, double facet_slope = 0.0);
 
 }  // namespace sb::cli

@@ -243,6 +243,13 @@ int run(int argc, char** argv) {
   seed_answers->add_option("--count", answer_sets, "How many answer sets.")->required();
   seed_answers->add_option("--seed", answer_seed, "Simulation seed.")->capture_default_str();
   seed_answers->add_option("--content", content_dir, "The content folder.")->capture_default_str();
+  double facet_slope = 0.0;
+  seed_answers
+      ->add_option("--facet-slope", facet_slope,
+                   "Answers also share a trait per facet, each item loading this much on it "
+                   "(0: one trait per scale, as the bank's parameters say).")
+      ->check(CLI::Range(0.0, 5.0))
+      ->capture_default_str();
   bool run_here = false;
   auto* start_calibration = admin->add_subcommand(
       "start-calibration",
@@ -362,7 +369,8 @@ int run(int argc, char** argv) {
     auto db = open_store(database_url(db_flag), 1, rc);
     if (!db) return rc;
     sb::SystemClock clock;
-    auto added = sb::cli::seed_answer_sets(*db, content_dir, answer_sets, answer_seed, clock.now());
+    auto added = sb::cli::seed_answer_sets(*db, content_dir, answer_sets, answer_seed, clock.now(),
+                                           facet_slope);
     if (!added) return fail(added.error().message);
     std::cout << "added " << *added << " simulated answer sets\n";
     return 0;

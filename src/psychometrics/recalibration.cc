@@ -52,12 +52,16 @@ void add_fit(const Model& proposed, const ResponseMatrix& keyed, const std::vect
   }
 }
 
+struct FacetResult {
+  FacetComparison comparison;
+  BifactorModel bifactor;  // over the dimension's recalibrated items, in column order
+};
+
 // One trait against a bifactor model over the facets of a dimension's recalibrated items.
-std::optional<FacetComparison> compare_facets(const Instrument& current,
-                                              const ResponseMatrix& keyed,
-                                              const std::vector<size_t>& columns,
-                                              const RecalibrationOptions& options,
-                                              const std::string& stage, int percent) {
+std::optional<FacetResult> compare_facets(const Instrument& current, const ResponseMatrix& keyed,
+                                          const std::vector<size_t>& columns,
+                                          const RecalibrationOptions& options,
+                                          const std::string& stage, int percent) {
   std::vector<int> facet;
   std::vector<std::string> names;
   for (size_t j : columns) {
@@ -92,15 +96,55 @@ std::optional<FacetComparison> compare_facets(const Instrument& current,
   if (!one) return std::nullopt;
   const auto ic_one = information_criteria(one->log_likelihood, one->parameters, sub.rows);
   const auto ic_bi = information_criteria(bifactor->log_likelihood, bifactor->parameters, sub.rows);
-  return FacetComparison{bifactor->model.facets,
-                         one->log_likelihood,
-                         bifactor->log_likelihood,
-                         one->parameters,
-                         bifactor->parameters,
-                         ic_one.bic,
-                         ic_bi.bic,
-                         ic_one.aic,
-                         ic_bi.aic};
+  return FacetResult{
+      {bifactor->model.facets, one->log_likelihood, bifactor->log_likelihood, one->parameters,
+       bifactor->parameters, ic_one.bic, ic_bi.bic, ic_one.aic, ic_bi.aic},
+      bifactor->model};
+}
+
+// Puts a dimension's bifactor calibration into the proposed version: the items' curves with
+// their facets integrated out are linked to the current version's curves, and the same linear
+// map carries the general slopes and intercepts (scaling an item's predictor commutes with it).
+Status adopt_bifactor(const Model& current, const BifactorModel& bifactor,
+                      const std::vector<size_t>& columns, DimensionComparison& dim,
+                      Recalibration& out) {
+  const Model current_curves = marginal_model(current);
+  std::vector<GrmItem> anchors_current, anchors_fresh;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    const auto& item = bifactor.items[i];
+    anchors_current.push_back(current_curves.items[columns[i]]);
+    anchors_fresh.push_back(marginal_item(GrmItem{item.a_general, item.c}, item.a_specific));
+  }
+  auto link = stocking_lord(anchors_current, anchors_fresh);
+  if (!link) return link.error();
+  dim.link = *link;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    const auto& item = bifactor.items[i];
+    const size_t j = columns[i];
+    const GrmItem general = to_current_scale(GrmItem{item.a_general, item.c}, link->constants);
+    out.instrument.items[j].parameters = general;
+    out.instrument.items[j].specific_slope = item.a_specific;
+    auto& row = out.report.items[j];
+    row.proposed = general;
+    row.specific_proposed = item.a_specific;
+    row.se_a = 0;  // the bifactor calibration gives no standard errors
+  }
+  return ok_status();
+}
+
+// A facet slope on one item alone is not identified: where a recalibration leaves an item of
+// an earlier bifactor version the only one of its facet, it keeps its curve without the facet.
+void drop_lone_facet_slopes(Instrument& instrument) {
+  for (auto& item : instrument.items) {
+    if (item.specific_slope <= 0) continue;
+    const auto peers = std::count_if(instrument.items.begin(), instrument.items.end(),
+                                     [&](const InstrumentItem& other) {
+                                       return other.specific_slope > 0 && other.facet == item.facet;
+                                     });
+    if (peers >= 2) continue;
+    item.parameters = marginal_item(*item.parameters, item.specific_slope);
+    item.specific_slope = 0;
+  }
 }
 
 }  // namespace
@@ -191,15 +235,19 @@ Result<Recalibration> recalibrate(const Instrument& current, const ResponseMatri
     item.dimension = current.items[j].dimension;
     item.answers = readiness[j].answers;
     item.current = item.proposed = current_model->items[j];
+    item.specific_current = item.specific_proposed = current.items[j].specific_slope;
   }
   out.instrument.correlation = fitted->model.correlation;
+  // Linking compares curves; an item of a facet (in a bifactor version) has its facet's trait
+  // integrated out of its curve first.
+  const Model current_curves = marginal_model(*current_model);
   for (int d = 0; d < dimensions; ++d) {
     std::vector<GrmItem> anchors_current, anchors_fresh;
     std::vector<size_t> positions;  // in `ready`
     for (size_t i = 0; i < ready.size(); ++i) {
       if (dimension[i] != d) continue;
       positions.push_back(i);
-      anchors_current.push_back(current_model->items[ready[i]]);
+      anchors_current.push_back(current_curves.items[ready[i]]);
       anchors_fresh.push_back(fitted->items[i].item);
     }
     auto link = stocking_lord(anchors_current, anchors_fresh);
@@ -216,12 +264,39 @@ Result<Recalibration> recalibrate(const Instrument& current, const ResponseMatri
       item.proposed = to_current_scale(fitted->items[i].item, link->constants);
       item.se_a = fitted->items[i].se_a / link->constants.A;
       out.instrument.items[j].parameters = item.proposed;
+      out.instrument.items[j].specific_slope = 0;
       out.instrument.items[j].provisional = false;
+      item.specific_proposed = 0;
     }
     report.dimensions.push_back(std::move(dim));
   }
 
   report_progress(options, "checking reliability and fit", 85);
+  drop_lone_facet_slopes(out.instrument);
+  // Before any facets are adopted: the recalibrated items carry the between-item calibration.
+  auto before_facets = out.instrument.model();
+  if (!before_facets) return before_facets.error();
+  std::vector<std::string> bifactor_scales;
+  for (int d = 0; d < dimensions; ++d) {
+    auto& dim = report.dimensions[static_cast<size_t>(d)];
+    std::vector<size_t> columns;
+    for (size_t i = 0; i < ready.size(); ++i)
+      if (dimension[i] == d) columns.push_back(ready[i]);
+    // Fit is that of the between-item calibration, whichever model the version adopts.
+    add_fit(*before_facets, keyed, columns, options, dim, report.items);
+    const std::string stage = "comparing one trait with a bifactor model over facets";
+    report_progress(options, stage, 88 + 5 * d);
+    auto facets = compare_facets(current, keyed, columns, options, stage, 88 + 5 * d);
+    if (!facets) continue;
+    dim.facets = facets->comparison;
+    if (facets->comparison.bic_bifactor < facets->comparison.bic_one_trait) {
+      if (auto st = adopt_bifactor(*current_model, facets->bifactor, columns, dim, out); !st)
+        return st.error();
+      dim.facets->adopted = true;
+      bifactor_scales.push_back(dim.name);
+    }
+  }
+  drop_lone_facet_slopes(out.instrument);
   auto proposed_model = out.instrument.model();
   if (!proposed_model) return proposed_model.error();
   for (int d = 0; d < dimensions; ++d) {
@@ -231,13 +306,10 @@ Result<Recalibration> recalibrate(const Instrument& current, const ResponseMatri
     dim.thetas = {-2, -1, 0, 1, 2};
     dim.information_current = test_information(*current_model, d, dim.thetas);
     dim.information_proposed = test_information(*proposed_model, d, dim.thetas);
-    std::vector<size_t> columns;
-    for (size_t i = 0; i < ready.size(); ++i)
-      if (dimension[i] == d) columns.push_back(ready[i]);
-    add_fit(*proposed_model, keyed, columns, options, dim, report.items);
-    const std::string stage = "comparing one trait with a bifactor model over facets";
-    report_progress(options, stage, 88 + 5 * d);
-    dim.facets = compare_facets(current, keyed, columns, options, stage, 88 + 5 * d);
+  }
+  for (size_t j = 0; j < current.items.size(); ++j) {
+    report.items[j].proposed = *out.instrument.items[j].parameters;
+    report.items[j].specific_proposed = out.instrument.items[j].specific_slope;
   }
   out.instrument.calibration_note =
       "Recalibrated from " + std::to_string(raw.rows) +
@@ -245,6 +317,10 @@ Result<Recalibration> recalibrate(const Instrument& current, const ResponseMatri
       std::to_string(options.rule.min_answers) + " answers, " +
       std::to_string(options.rule.min_per_category) +
       " per category) were linked to the previous version's scale by Stocking-Lord.";
+  for (const auto& name : bifactor_scales) {
+    out.instrument.calibration_note +=
+        " " + name + " is scored with a bifactor model over its facets, which BIC favoured.";
+  }
   report_progress(options, "done", 100);
   return out;
 }

@@ -43,7 +43,10 @@ struct ItemComparison {
   size_t answers = 0;
   bool recalibrated = false;
   GrmItem current, proposed;  // proposed == current when not recalibrated
-  double se_a = 0;            // of the proposed slope, on the current scale
+  // Slopes on the item's facet's own trait (bifactor versions; 0: none). With one, `a` above is
+  // the slope on the general trait.
+  double specific_current = 0, specific_proposed = 0;
+  double se_a = 0;  // of the proposed slope, on the current scale (0: not estimated)
   std::optional<ItemFit> fit;
 };
 
@@ -54,6 +57,10 @@ struct FacetComparison {
   double log_likelihood_one_trait = 0, log_likelihood_bifactor = 0;
   int parameters_one_trait = 0, parameters_bifactor = 0;
   double bic_one_trait = 0, bic_bifactor = 0, aic_one_trait = 0, aic_bifactor = 0;
+  // BIC favours the bifactor model, so the proposed version scores the scale with it: its
+  // general slopes and intercepts, linked to the current scale (Stocking-Lord on the items'
+  // curves with the facets integrated out), and its facet slopes.
+  bool adopted = false;
 };
 
 struct DimensionComparison {

@@ -101,8 +101,8 @@ double median(std::vector<double> v) {
 }  // namespace
 
 ResponseMatrix adaptive_answers(const Model& model, const CatOptions& cat, size_t persons,
-                                uint64_t seed) {
-  const auto full = simulate(model, persons, seed).responses;
+                                uint64_t seed, const Model* truth) {
+  const auto full = simulate(truth ? *truth : model, persons, seed).responses;
   const Scorer scorer(model);
   ResponseMatrix out;
   out.rows = persons;

@@ -49,9 +49,10 @@ struct SampleSizeOptions {
 };
 
 // The answers that respondents simulated from `model` give under the adaptive test: each row
-// holds only the items the test asked.
+// holds only the items the test asked. With `truth`, the answers come from it (the same items
+// in the same order, say with facets the test does not know of) and the test runs on `model`.
 ResponseMatrix adaptive_answers(const Model& model, const CatOptions& cat, size_t persons,
-                                uint64_t seed);
+                                uint64_t seed, const Model* truth = nullptr);
 
 SampleSizeStudy sample_size_study(const Model& model, const CatOptions& cat,
                                   const SampleSizeOptions& options);

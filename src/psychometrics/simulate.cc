@@ -19,15 +19,22 @@ SimulatedData simulate(const Model& model, size_t persons, uint64_t seed, double
     const double z0 = normal(rng), z1 = normal(rng);
     std::vector<double> theta = {z0};
     if (model.dimensions == 2) theta.push_back(r * z0 + std::sqrt(1 - r * r) * z1);
+    // A model with facets: each facet's own trait, drawn only then so that other models'
+    // draws stay as they were.
+    std::vector<double> facet_trait(static_cast<size_t>(model.facets));
+    for (auto& s : facet_trait) s = normal(rng);
     for (size_t j = 0; j < model.size(); ++j) {
       const double u = uniform(rng);
       const double m = uniform(rng);
       const auto& item = model.items[j];
+      const int f = model.facet_of(j);
+      const double shift =
+          f < 0 ? 0.0 : model.specific_slope[j] * facet_trait[static_cast<size_t>(f)];
       const double t = theta[static_cast<size_t>(model.dimension[j])];
       // Category = number of cumulative boundaries passed.
       int k = 0;
       while (k < static_cast<int>(item.c.size()) &&
-             u < logistic(item.a * t + item.c[static_cast<size_t>(k)]))
+             u < logistic(item.a * t + shift + item.c[static_cast<size_t>(k)]))
         ++k;
       out.responses.data[i * model.size() + j] =
           m < missing_rate ? kMissing : static_cast<int8_t>(k);

@@ -13,6 +13,7 @@ struct SimulatedData {
   std::vector<std::vector<double>> theta;  // per person, per dimension
 };
 
+// A model with facets also gives each person a trait per facet (bifactor).
 SimulatedData simulate(const Model& model, size_t persons, uint64_t seed,
                        double missing_rate = 0.0);
 // A bank of `items` random items (slopes 0.8-2.5, spread thresholds), alternating dimensions.

@@ -1288,11 +1288,21 @@ test('an administrator recalibrates the questionnaire in the background and publ
   await page.locator('[aria-label="Recent calibrations"] a').first().click();
   await axeCheck(page, '/admin/questionnaire/calibrations/{calibration}');
   expect((await page.locator('h2').first().innerText()) === 'Report', 'the report');
+  // The seeded answers' facets share a trait of their own (scripts/run-tests: --facet-slope).
+  const adopted = await page.getByText('Publishing scores this scale with the bifactor model').count();
+  expect(adopted >= 1, `the bifactor model is adopted for a scale (${adopted})`);
   await shoot(page, 'admin-calibration');
   await page.getByRole('button', { name: /Publish as version/ }).click();
   expect((await page.locator('.notice').innerText()).includes('new assessments use version'), 'published');
   await axeCheck(page, '/admin/questionnaire/calibrations/{calibration}, published');
   await shoot(page, 'admin-calibration-published');
+  // The published version's adaptive test and scores integrate the facets' traits out.
+  await startAssessment(page);
+  await answerUntilResult(page, personas[1]);
+  const lead = await page.locator('.lead').innerText();
+  expect(lead.includes('fit the Anxious-preoccupied pattern best'), `bifactor version result: ${lead}`);
+  await axeCheck(page, 'result page, bifactor version');
+  await shoot(page, 'result-bifactor');
 });
 
 const browser = await launchChromium();

@@ -6,6 +6,7 @@
 #include <soci/soci.h>
 
 #include <chrono>
+#include <cmath>
 #include <thread>
 
 #include "features/assessment/recalibration.h"
@@ -34,9 +35,19 @@ class RecalibrationTest : public ::testing::TestWithParam<TestBackend> {
     bank = *loaded;
   }
 
-  // `people` consented, completed assessments answering every item, simulated from the bank.
-  void seed_answer_sets(size_t people) {
-    auto model = bank.model();
+  // `people` consented, completed assessments answering every item, simulated from the bank;
+  // with `facet_slope`, each item also loads that much on its facet's own trait, its general
+  // parameters steepened so that its curve with that trait integrated out stays the bank's.
+  void seed_answer_sets(size_t people, double facet_slope = 0.0) {
+    psy::Instrument truth = bank;
+    const double steepen = std::sqrt(1.0 + 0.346 * facet_slope * facet_slope);
+    for (auto& item : truth.items) {
+      if (facet_slope <= 0) break;
+      item.specific_slope = facet_slope;
+      item.parameters->a *= steepen;
+      for (auto& c : item.parameters->c) c *= steepen;
+    }
+    auto model = truth.model();
     ASSERT_TRUE(model);
     const auto data = psy::simulate(*model, people, 5);
     std::vector<long long> assessment;
@@ -74,6 +85,30 @@ class RecalibrationTest : public ::testing::TestWithParam<TestBackend> {
       s << "SELECT status FROM calibrations WHERE id = :i", soci::use(id), soci::into(status);
     }));
     return status;
+  }
+
+  // The newest calibration's page once the server's worker has run it through, or "" when it
+  // failed or five minutes passed.
+  std::string finished_calibration_path() {
+    long long id = 0;
+    EXPECT_TRUE(site->db->run(
+        [&](soci::session& s) { s << "SELECT MAX(id) FROM calibrations", soci::into(id); }));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+    while (calibration_status(id) != "done" && calibration_status(id) != "failed" &&
+           std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    if (calibration_status(id) != "done") return "";
+    return std::string(kBase) + "/calibrations/" + std::to_string(id);
+  }
+
+  // A version as the store holds it after publishing.
+  Result<psy::Instrument> published_version(const std::string& version) {
+    std::string stored;
+    EXPECT_TRUE(site->db->run([&](soci::session& s) {
+      s << "SELECT instrument_json FROM instrument_versions WHERE version = :v", soci::use(version),
+          soci::into(stored);
+    }));
+    return psy::parse_instrument(stored);
   }
 
   // The version an assessment just started through the pages was stored with.
@@ -132,16 +167,8 @@ TEST_P(RecalibrationTest, AnAdministratorCalibratesInTheBackgroundAndPublishesTh
   EXPECT_EQ(root.post(std::string(kBase) + "/calibrations", {}).status, 409);
 
   // The server's worker runs it; the test only watches the store.
-  long long id = 0;
-  ASSERT_TRUE(site->db->run(
-      [&](soci::session& s) { s << "SELECT MAX(id) FROM calibrations", soci::into(id); }));
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
-  while (calibration_status(id) != "done" && calibration_status(id) != "failed" &&
-         std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  ASSERT_EQ(calibration_status(id), "done");
-
-  const std::string report_path = std::string(kBase) + "/calibrations/" + std::to_string(id);
+  const std::string report_path = finished_calibration_path();
+  ASSERT_FALSE(report_path.empty()) << "the calibration did not finish";
   auto report = root.get(report_path);
   ASSERT_EQ(report.status, 200);
   EXPECT_NE(report.body.find("900 answer sets"), std::string::npos);
@@ -176,15 +203,64 @@ TEST_P(RecalibrationTest, AnAdministratorCalibratesInTheBackgroundAndPublishesTh
                        {"answer", "4"}})
                 .status,
             303);
-  std::string stored;
-  ASSERT_TRUE(site->db->run([&](soci::session& s) {
-    s << "SELECT instrument_json FROM instrument_versions WHERE version = '0.2.0'",
-        soci::into(stored);
-  }));
-  auto parsed = psy::parse_instrument(stored);
+  auto parsed = published_version("0.2.0");
   ASSERT_TRUE(parsed) << parsed.error().message;
   EXPECT_EQ(parsed->version, "0.2.0");
   EXPECT_FALSE(parsed->items[0].provisional);
+}
+
+// Answers whose facets share more than the scales explain: the report says the bifactor model
+// is favoured and will score the scales, publishing carries the facet slopes into the version,
+// and the adaptive test runs on it.
+TEST_P(RecalibrationTest, WhereFacetsShareMoreThePublishedVersionScoresWithTheBifactorModel) {
+  seed_answer_sets(900, 1.5);
+  Browser root = admin();
+  ASSERT_EQ(root.post(std::string(kBase) + "/calibrations", {}).status, 303);
+  const std::string report_path = finished_calibration_path();
+  ASSERT_FALSE(report_path.empty()) << "the calibration did not finish";
+  auto report = root.get(report_path);
+  ASSERT_EQ(report.status, 200);
+  size_t adopted = 0;
+  for (size_t at = report.body.find("scores this scale with the bifactor model");
+       at != std::string::npos;
+       at = report.body.find("scores this scale with the bifactor model", at + 1))
+    ++adopted;
+  EXPECT_EQ(adopted, 2u) << "both scales";
+  EXPECT_NE(report.body.find("(facet "), std::string::npos) << "items show their facet slope";
+
+  ASSERT_EQ(root.post(report_path + "/publish", {}).status, 303);
+  auto parsed = published_version("0.2.0");
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  auto model = parsed->model();
+  ASSERT_TRUE(model);
+  EXPECT_EQ(model->facets, 8);
+
+  // Someone takes the new version: the adaptive test asks and scores with the facets.
+  Browser person = site->browser();
+  EXPECT_EQ(version_of_new_assessment(person), "0.2.0");
+  const std::string path = last_location;
+  int answered = 0;
+  while (answered < 30) {
+    auto question = person.get(path);
+    if (question.status == 303) break;  // the test has ended: on to the result
+    ASSERT_EQ(question.status, 200);
+    ASSERT_EQ(
+        person
+            .post(path + "/answer", {{"position", testing::find_input(question.body, "position")},
+                                     {"item", testing::find_input(question.body, "item")},
+                                     {"answer", answered % 2 ? "6" : "3"}})
+            .status,
+        303);
+    ++answered;
+  }
+  EXPECT_GE(answered, 6) << "the minimum length";
+  EXPECT_LE(answered, 20) << "the maximum length";
+  std::string status;
+  ASSERT_TRUE(site->db->run([&](soci::session& s) {
+    s << "SELECT status FROM assessments WHERE instrument_version = '0.2.0'", soci::into(status);
+  }));
+  EXPECT_EQ(status, "completed");
+  EXPECT_EQ(person.get(path + "/result").status, 200);
 }
 
 // A version calibrated elsewhere (admin import-instrument) is published in the store too, so

@@ -32,6 +32,13 @@ std::string number(const json::value& v, const char* format = "{:.2f}") {
   return fmt::format(fmt::runtime(format), v.to_number<double>());
 }
 
+// "1.20", or "1.20 (facet 0.80)" for an item that also loads on its facet's own trait.
+std::string slopes(const json::object& item, const char* which, const char* specific) {
+  std::string out = number(item.at(which).at("a"));
+  if (const auto* s = item.if_contains(specific)) out += " (facet " + number(*s) + ")";
+  return out;
+}
+
 // "-1.92 to 2.35": the item's lowest and highest threshold.
 std::string threshold_range(const json::value& item) {
   const auto& b = item.at("b").as_array();
@@ -69,7 +76,9 @@ json::object dimension_view(const json::object& d) {
                                 "scale explains, and one trait overstates the score's precision"
                               : "one trait: the facets add nothing the scale does not explain"},
         {"bic_one_trait", number(f.at("bic_one_trait"), "{:.1f}")},
-        {"bic_bifactor", number(f.at("bic_bifactor"), "{:.1f}")}};
+        {"bic_bifactor", number(f.at("bic_bifactor"), "{:.1f}")},
+        // Reports written before versions could carry a bifactor model have no "adopted".
+        {"adopted", f.contains("adopted") && f.at("adopted").as_bool()}};
   }
   if (const auto* fit = d.if_contains("fit")) {
     const auto& f = fit->as_object();
@@ -97,8 +106,8 @@ json::object report_view(const std::string& report_json) {
     json::object row{{"id", i.at("id")},
                      {"answers", i.at("answers")},
                      {"recalibrated", i.at("recalibrated")},
-                     {"slope_current", number(i.at("current").at("a"))},
-                     {"slope_proposed", number(i.at("proposed").at("a"))},
+                     {"slope_current", slopes(i, "current", "specific_current")},
+                     {"slope_proposed", slopes(i, "proposed", "specific_proposed")},
                      {"thresholds_current", threshold_range(i.at("current"))},
                      {"thresholds_proposed", threshold_range(i.at("proposed"))},
                      {"fit", ""}};

@@ -72,7 +72,8 @@ std::string report_to_json(const psy::RecalibrationReport& report) {
                                  {"aic_one_trait", f.aic_one_trait},
                                  {"aic_bifactor", f.aic_bifactor},
                                  {"log_likelihood_one_trait", f.log_likelihood_one_trait},
-                                 {"log_likelihood_bifactor", f.log_likelihood_bifactor}};
+                                 {"log_likelihood_bifactor", f.log_likelihood_bifactor},
+                                 {"adopted", f.adopted}};
     }
     dimensions.push_back(std::move(o));
   }
@@ -84,6 +85,8 @@ std::string report_to_json(const psy::RecalibrationReport& report) {
                    {"current", item_json(i.current)},
                    {"proposed", item_json(i.proposed)},
                    {"se_a", i.se_a}};
+    if (i.specific_current > 0) o["specific_current"] = i.specific_current;
+    if (i.specific_proposed > 0) o["specific_proposed"] = i.specific_proposed;
     if (i.fit)
       o["fit"] = json::object{
           {"sx2", i.fit->sx2}, {"df", i.fit->df}, {"p", i.fit->p}, {"rmsea", i.fit->rmsea}};

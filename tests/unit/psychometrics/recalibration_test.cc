@@ -4,8 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <random>
 
+#include "psychometrics/scoring.h"
 #include "psychometrics/simulate.h"
 
 namespace sb::psy {
@@ -112,6 +116,101 @@ TEST(Recalibration, RecoversTheItemsOnTheCurrentScaleAndKeepsTheUnready) {
     ++recalibrated;
   }
   EXPECT_LT(std::sqrt(squared / static_cast<double>(recalibrated)), 0.15);
+}
+
+// Answers from a bifactor truth whose curves, facets integrated out, are the current ones: each
+// item also loads 1.0 on its facet's own trait. The sample is shifted as above.
+struct FacetSample {
+  ResponseMatrix raw;
+  std::vector<std::array<double, 2>> theta;  // on the current scale
+  std::vector<double> general_slope;         // planted, on the current scale
+};
+
+FacetSample answers_where_facets_share_more(const Instrument& instrument, size_t persons) {
+  const auto model = *instrument.model();
+  const double specific = 1.0, shrink = 1.0 / std::sqrt(1.0 + 0.346 * specific * specific);
+  std::vector<std::string> facets;
+  std::vector<size_t> facet_of;
+  FacetSample out{{persons, model.size(), std::vector<int8_t>(persons * model.size())}, {}, {}};
+  for (size_t j = 0; j < model.size(); ++j) {
+    const auto& name = instrument.items[j].facet;
+    auto at = std::find(facets.begin(), facets.end(), name);
+    if (at == facets.end()) at = facets.insert(facets.end(), name);
+    facet_of.push_back(static_cast<size_t>(at - facets.begin()));
+    out.general_slope.push_back(model.items[j].a / shrink);
+  }
+  std::mt19937_64 rng(21);
+  std::normal_distribution<double> normal;
+  std::uniform_real_distribution<double> uniform;
+  const double r = model.correlation;
+  std::vector<double> s(facets.size());
+  for (size_t i = 0; i < persons; ++i) {
+    const double z0 = normal(rng), z1 = r * z0 + std::sqrt(1 - r * r) * normal(rng);
+    out.theta.push_back({1.2 * z0 + 0.4, 1.2 * z1 + 0.4});
+    for (auto& v : s) v = normal(rng);
+    for (size_t j = 0; j < model.size(); ++j) {
+      const auto& item = model.items[j];
+      const double eta = item.a / shrink * out.theta[i][static_cast<size_t>(model.dimension[j])] +
+                         specific * s[facet_of[j]];
+      const double u = uniform(rng);
+      int keyed = 0;
+      for (double c : item.c) keyed += u < logistic(eta + c / shrink) ? 1 : 0;
+      for (int x = 1; x <= instrument.categories; ++x) {
+        if (instrument.key(j, x) == keyed)
+          out.raw.data[i * model.size() + j] = static_cast<int8_t>(x);
+      }
+    }
+  }
+  return out;
+}
+
+TEST(Recalibration, WhereFacetsShareMoreTheProposedVersionScoresWithTheBifactorModel) {
+  const Instrument current = bank();
+  const auto sample = answers_where_facets_share_more(current, 1500);
+  RecalibrationOptions options;
+  options.threads = 2;
+  auto result = recalibrate(current, sample.raw, options);
+  ASSERT_TRUE(result) << result.error().message;
+  for (const auto& dim : result->report.dimensions) {
+    ASSERT_TRUE(dim.facets.has_value()) << dim.id;
+    EXPECT_LT(dim.facets->bic_bifactor, dim.facets->bic_one_trait) << dim.id;
+    EXPECT_TRUE(dim.facets->adopted) << dim.id;
+    // The link, made on the curves with the facets integrated out, finds the planted shift.
+    EXPECT_NEAR(dim.link.constants.A, 1.2, 0.15) << dim.id;
+    EXPECT_NEAR(dim.link.constants.B, 0.4, 0.15) << dim.id;
+  }
+  double general = 0, specific = 0;
+  for (size_t j = 0; j < current.items.size(); ++j) {
+    const auto& item = result->instrument.items[j];
+    general += std::pow(item.parameters->a - sample.general_slope[j], 2);
+    specific += std::pow(item.specific_slope - 1.0, 2);
+    EXPECT_EQ(result->report.items[j].specific_proposed, item.specific_slope);
+  }
+  const double n = static_cast<double>(current.items.size());
+  EXPECT_LT(std::sqrt(general / n), 0.25);
+  EXPECT_LT(std::sqrt(specific / n), 0.25);
+  EXPECT_NE(result->instrument.calibration_note.find("bifactor"), std::string::npos);
+
+  // What publishing gives: the version reads back with its facets, and its scores claim the
+  // precision they have on the current scale.
+  auto published = parse_instrument(instrument_to_json(result->instrument));
+  ASSERT_TRUE(published) << published.error().field << " " << published.error().message;
+  const auto model = published->model();
+  ASSERT_TRUE(model);
+  EXPECT_EQ(model->facets, 8);
+  const Scorer scorer(*model);
+  double claimed = 0, actual = 0;
+  const size_t people = 300;
+  for (size_t i = 0; i < people; ++i) {
+    std::vector<int8_t> keyed(current.items.size());
+    for (size_t j = 0; j < keyed.size(); ++j) keyed[j] = current.key(j, sample.raw.at(i, j));
+    const auto estimates = scorer.eap(keyed);
+    for (size_t d = 0; d < 2; ++d) {
+      claimed += estimates[d].se * estimates[d].se;
+      actual += std::pow(estimates[d].theta - sample.theta[i][d], 2);
+    }
+  }
+  EXPECT_NEAR(std::sqrt(claimed / actual), 1.0, 0.2);
 }
 
 // The facet comparison reports after every EM cycle, so a server shutting down can end even the
