@@ -1301,6 +1301,9 @@ test('an administrator recalibrates the questionnaire in the background and publ
   await answerUntilResult(page, personas[1]);
   const lead = await page.locator('.lead').innerText();
   expect(lead.includes('fit the Anxious-preoccupied pattern best'), `bifactor version result: ${lead}`);
+  // The adaptive answers were enough for some items only: the footnote says how many.
+  const footnote = await page.locator('.footnote').last().innerText();
+  expect(/has \d+ of its 48 items calibrated/.test(footnote), `says what is calibrated: ${footnote}`);
   await axeCheck(page, 'result page, bifactor version');
   await shoot(page, 'result-bifactor');
 });

@@ -260,7 +260,10 @@ TEST_P(RecalibrationTest, WhereFacetsShareMoreThePublishedVersionScoresWithTheBi
     s << "SELECT status FROM assessments WHERE instrument_version = '0.2.0'", soci::into(status);
   }));
   EXPECT_EQ(status, "completed");
-  EXPECT_EQ(person.get(path + "/result").status, 200);
+  auto result = person.get(path + "/result");
+  ASSERT_EQ(result.status, 200);
+  // Every item had full answers, so none is provisional any more and no footnote says so.
+  EXPECT_EQ(result.body.find("provisional"), std::string::npos);
 }
 
 // A version calibrated elsewhere (admin import-instrument) is published in the store too, so

@@ -1,6 +1,7 @@
 // Pages of the attachment assessment: start, one question at a time, result, history, exports.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cmath>
 
@@ -207,6 +208,11 @@ Response AssessmentPages::assessment_result(Ctx& ctx) {
     probabilities.push_back(json::object{{"name", psy::style_name(static_cast<psy::Style>(k))},
                                          {"percent", percent(r->style_probability[k])}});
   }
+  const auto bank = assessments_->bank(r->instrument_version);
+  // A recalibration calibrates the items with enough answers; the rest stay provisional.
+  const auto& items = bank->instrument.items;
+  const auto provisional_items =
+      std::count_if(items.begin(), items.end(), [](const auto& i) { return i.provisional; });
   json::object view{
       {"title", "Your result"},
       {"id", id},
@@ -225,11 +231,15 @@ Response AssessmentPages::assessment_result(Ctx& ctx) {
       {"avoidance_percentile", ordinal_percentile(r->avoidance.percentile)},
       {"avoidance_words", avoidance_words(r->avoidance.theta)},
       {"items", r->items_answered},
-      {"map",
-       assessment::attachment_map_svg(*r, assessments_->bank(r->instrument_version)->instrument)},
+      {"map", assessment::attachment_map_svg(*r, bank->instrument)},
       {"about", about ? *about : ""},
       {"directory_href", directory_link(top)},
       {"provisional", r->provisional},
+      {"partly_calibrated",
+       provisional_items > 0 && static_cast<size_t>(provisional_items) < items.size()},
+      {"calibrated_items", items.size() - static_cast<size_t>(provisional_items)},
+      {"provisional_items", provisional_items},
+      {"items_total", items.size()},
       {"version", r->instrument_version},
       {"date", spoken_date(day_of(r->completed_at), day_of(clock_.now()))},
   };
