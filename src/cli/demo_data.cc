@@ -1,6 +1,5 @@
 #include "cli/demo_data.h"
 
-#include <cmath>
 #include <optional>
 #include <random>
 
@@ -14,6 +13,7 @@
 #include "features/plan/plan.h"
 #include "features/reconsider/reconsider.h"
 #include "features/skills/skills.h"
+#include "psychometrics/bifactor.h"
 #include "psychometrics/instrument.h"
 #include "psychometrics/sample_size.h"
 
@@ -186,7 +186,7 @@ namespace {
 // trait, with general parameters steeper by as much as integrating that trait out flattens
 // them (psy::marginal_item), so the items' curves stay the bank's.
 Result<psy::Model> with_facet_slopes(psy::Instrument instrument, double slope) {
-  const double steepen = std::sqrt(1.0 + 0.346 * slope * slope);
+  const double steepen = 1.0 / psy::facet_flattening(slope);
   for (auto& item : instrument.items) {
     if (item.facet.empty() || !item.parameters) continue;
     item.specific_slope = slope;

@@ -402,8 +402,12 @@ InformationCriteria information_criteria(double log_likelihood, int parameters, 
           -2 * log_likelihood + parameters * std::log(static_cast<double>(persons))};
 }
 
+double facet_flattening(double specific_slope) {
+  return 1.0 / std::sqrt(1.0 + 0.346 * specific_slope * specific_slope);
+}
+
 GrmItem marginal_item(const GrmItem& general, double specific_slope) {
-  const double shrink = 1.0 / std::sqrt(1.0 + 0.346 * specific_slope * specific_slope);
+  const double shrink = facet_flattening(specific_slope);
   GrmItem out{general.a * shrink, general.c};
   for (auto& c : out.c) c *= shrink;
   return out;

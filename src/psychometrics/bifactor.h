@@ -63,9 +63,12 @@ Result<BifactorFit> calibrate_bifactor(const ResponseMatrix& data, int categorie
 Estimate bifactor_eap(const BifactorModel& model, std::span<const int8_t> responses,
                       const BifactorOptions& options = {});
 
-// An item's curve on the general trait with its facet's trait integrated out, as a GRM item.
 // For a standard normal s, E[logistic(x + a_s s)] is close to logistic(x / sqrt(1 + 0.346
-// a_s^2)) (Zeger, Liang & Albert 1988), so the slope and intercepts shrink by that factor.
+// a_s^2)) (Zeger, Liang & Albert 1988): integrating a facet's trait out of an item's curve
+// flattens it by this factor, 1 / sqrt(1 + 0.346 a_s^2).
+double facet_flattening(double specific_slope);
+// An item's curve on the general trait with its facet's trait integrated out, as a GRM item:
+// slope and intercepts times facet_flattening.
 GrmItem marginal_item(const GrmItem& general, double specific_slope);
 // `model` with each item of a facet replaced by its marginal_item and the facets dropped: the
 // between-item model whose curves match it (used to link and to draw test information).

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "features/assessment/recalibration.h"
+#include "psychometrics/bifactor.h"
 #include "psychometrics/instrument.h"
 #include "psychometrics/simulate.h"
 #include "support/test_site.h"
@@ -40,7 +41,7 @@ class RecalibrationTest : public ::testing::TestWithParam<TestBackend> {
   // parameters steepened so that its curve with that trait integrated out stays the bank's.
   void seed_answer_sets(size_t people, double facet_slope = 0.0) {
     psy::Instrument truth = bank;
-    const double steepen = std::sqrt(1.0 + 0.346 * facet_slope * facet_slope);
+    const double steepen = 1.0 / psy::facet_flattening(facet_slope);
     for (auto& item : truth.items) {
       if (facet_slope <= 0) break;
       item.specific_slope = facet_slope;

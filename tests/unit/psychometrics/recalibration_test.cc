@@ -9,6 +9,7 @@
 #include <cmath>
 #include <random>
 
+#include "psychometrics/bifactor.h"
 #include "psychometrics/scoring.h"
 #include "psychometrics/simulate.h"
 
@@ -128,7 +129,7 @@ struct FacetSample {
 
 FacetSample answers_where_facets_share_more(const Instrument& instrument, size_t persons) {
   const auto model = *instrument.model();
-  const double specific = 1.0, shrink = 1.0 / std::sqrt(1.0 + 0.346 * specific * specific);
+  const double specific = 1.0, shrink = facet_flattening(specific);
   std::vector<std::string> facets;
   std::vector<size_t> facet_of;
   FacetSample out{{persons, model.size(), std::vector<int8_t>(persons * model.size())}, {}, {}};
