@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "psychometrics/calibrate.h"
@@ -70,6 +71,17 @@ BENCHMARK(BM_CalibrateEcrScaleOneCore)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(5);
 
+// SecureBase's own bank, or nothing (and the benchmark marked as failed) if it is missing.
+std::optional<Instrument> load_bank(benchmark::State& state) {
+  auto bank = load_instrument(std::string(SECUREBASE_CONTENT_DIR) +
+                              "/instruments/securebase-relationships.json");
+  if (!bank) {
+    state.SkipWithError("the bank is missing");
+    return std::nullopt;
+  }
+  return std::move(*bank);
+}
+
 void BM_CatStep100ItemBank(benchmark::State& state) {
   static const Model model = random_model(100, 5, 2, 0.2, 1);
   static const Scorer scorer(model);
@@ -107,12 +119,8 @@ BENCHMARK(BM_CatStep100ItemBank)->Unit(benchmark::kMicrosecond);
 // as a bifactor version whose every item also loads 1.0 on its facet's own trait (1): a
 // facet item's answer probabilities then come from integrating that trait out, per candidate.
 void BM_CatStepBank(benchmark::State& state) {
-  auto bank = load_instrument(std::string(SECUREBASE_CONTENT_DIR) +
-                              "/instruments/securebase-relationships.json");
-  if (!bank) {
-    state.SkipWithError("the bank is missing");
-    return;
-  }
+  auto bank = load_bank(state);
+  if (!bank) return;
   if (state.range(0) == 1) {
     for (auto& item : bank->items) item.specific_slope = 1.0;
   }
@@ -219,12 +227,8 @@ BENCHMARK(BM_JointCalibrationEcr36Items)->Unit(benchmark::kMillisecond)->Iterati
 // while another thread recalibrates the bank from 5,000 adaptive answer sets over and over.
 // Reports each step's p99 in microseconds.
 void BM_CatStepP99DuringRecalibration(benchmark::State& state) {
-  auto bank = load_instrument(std::string(SECUREBASE_CONTENT_DIR) +
-                              "/instruments/securebase-relationships.json");
-  if (!bank) {
-    state.SkipWithError("the bank is missing");
-    return;
-  }
+  auto bank = load_bank(state);
+  if (!bank) return;
   const Model model = *bank->model();
   CatOptions cat;
   cat.randomesque = 3;

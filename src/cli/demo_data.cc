@@ -180,24 +180,6 @@ Status seed_demo_data(store::Database& db, const std::string& content_dir,
   return complete_assessment(assessments, *ins, owner, 1.0, rng);
 }
 
-namespace {
-
-// The bank as a bifactor truth: every item of a facet also loads `slope` on the facet's own
-// trait, with general parameters steeper by as much as integrating that trait out flattens
-// them (psy::marginal_item), so the items' curves stay the bank's.
-Result<psy::Model> with_facet_slopes(psy::Instrument instrument, double slope) {
-  const double steepen = 1.0 / psy::facet_flattening(slope);
-  for (auto& item : instrument.items) {
-    if (item.facet.empty() || !item.parameters) continue;
-    item.specific_slope = slope;
-    item.parameters->a *= steepen;
-    for (auto& c : item.parameters->c) c *= steepen;
-  }
-  return instrument.model();
-}
-
-}  // namespace
-
 Result<int64_t> seed_answer_sets(store::Database& db, const std::string& content_dir, size_t count,
                                  uint64_t seed, int64_t now, double facet_slope) {
   auto instrument =
@@ -207,7 +189,7 @@ Result<int64_t> seed_answer_sets(store::Database& db, const std::string& content
   const assessment::Bank bank(*instrument);
   std::optional<psy::Model> truth;
   if (facet_slope > 0) {
-    auto model = with_facet_slopes(*instrument, facet_slope);
+    auto model = psy::with_facet_slopes(*instrument, facet_slope).model();
     if (!model) return model.error();
     truth = std::move(*model);
   }

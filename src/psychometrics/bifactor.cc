@@ -413,6 +413,17 @@ GrmItem marginal_item(const GrmItem& general, double specific_slope) {
   return out;
 }
 
+Instrument with_facet_slopes(Instrument instrument, double slope) {
+  const double steepen = 1.0 / facet_flattening(slope);
+  for (auto& item : instrument.items) {
+    if (item.facet.empty() || !item.parameters) continue;
+    item.specific_slope = slope;
+    item.parameters->a *= steepen;
+    for (auto& c : item.parameters->c) c *= steepen;
+  }
+  return instrument;
+}
+
 Model marginal_model(const Model& model) {
   Model out = model;
   for (size_t j = 0; j < out.size(); ++j) {

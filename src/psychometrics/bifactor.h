@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "psychometrics/instrument.h"
 #include "psychometrics/model.h"
 #include "psychometrics/scoring.h"
 
@@ -70,6 +71,11 @@ double facet_flattening(double specific_slope);
 // An item's curve on the general trait with its facet's trait integrated out, as a GRM item:
 // slope and intercepts times facet_flattening.
 GrmItem marginal_item(const GrmItem& general, double specific_slope);
+// `instrument` as a bifactor truth: every item of a facet also loads `slope` on the facet's own
+// trait, its general slope and intercepts steeper by as much as integrating that trait out
+// flattens them, so each item's curve stays what it was (for simulating answers whose facets
+// share more than the scales explain).
+Instrument with_facet_slopes(Instrument instrument, double slope);
 // `model` with each item of a facet replaced by its marginal_item and the facets dropped: the
 // between-item model whose curves match it (used to link and to draw test information).
 Model marginal_model(const Model& model);

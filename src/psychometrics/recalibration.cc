@@ -103,12 +103,12 @@ std::optional<FacetResult> compare_facets(const Instrument& current, const Respo
 }
 
 // Puts a dimension's bifactor calibration into the proposed version: the items' curves with
-// their facets integrated out are linked to the current version's curves, and the same linear
+// their facets integrated out are linked to the current version's (`current_curves`,
+// marginal_model of it), and the same linear
 // map carries the general slopes and intercepts (scaling an item's predictor commutes with it).
-Status adopt_bifactor(const Model& current, const BifactorModel& bifactor,
+Status adopt_bifactor(const Model& current_curves, const BifactorModel& bifactor,
                       const std::vector<size_t>& columns, DimensionComparison& dim,
                       Recalibration& out) {
-  const Model current_curves = marginal_model(current);
   std::vector<GrmItem> anchors_current, anchors_fresh;
   for (size_t i = 0; i < columns.size(); ++i) {
     const auto& item = bifactor.items[i];
@@ -290,7 +290,7 @@ Result<Recalibration> recalibrate(const Instrument& current, const ResponseMatri
     if (!facets) continue;
     dim.facets = facets->comparison;
     if (facets->comparison.bic_bifactor < facets->comparison.bic_one_trait) {
-      if (auto st = adopt_bifactor(*current_model, facets->bifactor, columns, dim, out); !st)
+      if (auto st = adopt_bifactor(current_curves, facets->bifactor, columns, dim, out); !st)
         return st.error();
       dim.facets->adopted = true;
       bifactor_scales.push_back(dim.name);

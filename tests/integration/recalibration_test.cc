@@ -40,14 +40,7 @@ class RecalibrationTest : public ::testing::TestWithParam<TestBackend> {
   // with `facet_slope`, each item also loads that much on its facet's own trait, its general
   // parameters steepened so that its curve with that trait integrated out stays the bank's.
   void seed_answer_sets(size_t people, double facet_slope = 0.0) {
-    psy::Instrument truth = bank;
-    const double steepen = 1.0 / psy::facet_flattening(facet_slope);
-    for (auto& item : truth.items) {
-      if (facet_slope <= 0) break;
-      item.specific_slope = facet_slope;
-      item.parameters->a *= steepen;
-      for (auto& c : item.parameters->c) c *= steepen;
-    }
+    const auto truth = facet_slope > 0 ? psy::with_facet_slopes(bank, facet_slope) : bank;
     auto model = truth.model();
     ASSERT_TRUE(model);
     const auto data = psy::simulate(*model, people, 5);

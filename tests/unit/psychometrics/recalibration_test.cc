@@ -4,10 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <array>
 #include <cmath>
-#include <random>
 
 #include "psychometrics/bifactor.h"
 #include "psychometrics/scoring.h"
@@ -23,26 +21,33 @@ Instrument bank() {
   return *instrument;
 }
 
-// Answers on the 1..K scale from people whose current-scale trait is 1.2 * z + 0.4: a sample
-// unlike the one that defined the scale, as consenting users will be.
-ResponseMatrix answers_on_a_shifted_sample(const Instrument& instrument, size_t persons) {
-  auto model = instrument.model();
-  EXPECT_TRUE(model);
-  Model seen = *model;
-  const LinkingConstants to_sample{1 / 1.2, -0.4 / 1.2};
-  for (auto& item : seen.items) item = to_current_scale(item, to_sample);
-  const auto data = simulate(seen, persons, 11);
-  ResponseMatrix raw{data.responses.rows, data.responses.cols,
-                     std::vector<int8_t>(data.responses.data.size(), 0)};
+// The current-scale trait of the people answering is 1.2 * z + 0.4: a sample unlike the one
+// that defined the scale, as consenting users will be. `model` seen from that sample.
+constexpr LinkingConstants kToSample{1 / 1.2, -0.4 / 1.2};
+Model seen_by_the_sample(Model model) {
+  for (auto& item : model.items) item = to_current_scale(item, kToSample);
+  return model;
+}
+
+// Simulated keyed answers back on the 1..K scale the store holds.
+ResponseMatrix raw_answers(const Instrument& instrument, const ResponseMatrix& keyed) {
+  ResponseMatrix raw{keyed.rows, keyed.cols, std::vector<int8_t>(keyed.data.size(), 0)};
   for (size_t r = 0; r < raw.rows; ++r) {
     for (size_t j = 0; j < raw.cols; ++j) {
       for (int x = 1; x <= instrument.categories; ++x) {
-        if (instrument.key(j, x) == data.responses.at(r, j))
+        if (instrument.key(j, x) == keyed.at(r, j))
           raw.data[r * raw.cols + j] = static_cast<int8_t>(x);
       }
     }
   }
   return raw;
+}
+
+// Answers on the 1..K scale from the shifted sample, one trait per scale.
+ResponseMatrix answers_on_a_shifted_sample(const Instrument& instrument, size_t persons) {
+  auto model = instrument.model();
+  EXPECT_TRUE(model);
+  return raw_answers(instrument, simulate(seen_by_the_sample(*model), persons, 11).responses);
 }
 
 TEST(Recalibration, ReadinessFollowsTheRule) {
@@ -119,8 +124,8 @@ TEST(Recalibration, RecoversTheItemsOnTheCurrentScaleAndKeepsTheUnready) {
   EXPECT_LT(std::sqrt(squared / static_cast<double>(recalibrated)), 0.15);
 }
 
-// Answers from a bifactor truth whose curves, facets integrated out, are the current ones: each
-// item also loads 1.0 on its facet's own trait. The sample is shifted as above.
+// Answers from the shifted sample where each item also loads 1.0 on its facet's own trait, its
+// curve with that trait integrated out staying the current one (with_facet_slopes).
 struct FacetSample {
   ResponseMatrix raw;
   std::vector<std::array<double, 2>> theta;  // on the current scale
@@ -128,40 +133,11 @@ struct FacetSample {
 };
 
 FacetSample answers_where_facets_share_more(const Instrument& instrument, size_t persons) {
-  const auto model = *instrument.model();
-  const double specific = 1.0, shrink = facet_flattening(specific);
-  std::vector<std::string> facets;
-  std::vector<size_t> facet_of;
-  FacetSample out{{persons, model.size(), std::vector<int8_t>(persons * model.size())}, {}, {}};
-  for (size_t j = 0; j < model.size(); ++j) {
-    const auto& name = instrument.items[j].facet;
-    auto at = std::find(facets.begin(), facets.end(), name);
-    if (at == facets.end()) at = facets.insert(facets.end(), name);
-    facet_of.push_back(static_cast<size_t>(at - facets.begin()));
-    out.general_slope.push_back(model.items[j].a / shrink);
-  }
-  std::mt19937_64 rng(21);
-  std::normal_distribution<double> normal;
-  std::uniform_real_distribution<double> uniform;
-  const double r = model.correlation;
-  std::vector<double> s(facets.size());
-  for (size_t i = 0; i < persons; ++i) {
-    const double z0 = normal(rng), z1 = r * z0 + std::sqrt(1 - r * r) * normal(rng);
-    out.theta.push_back({1.2 * z0 + 0.4, 1.2 * z1 + 0.4});
-    for (auto& v : s) v = normal(rng);
-    for (size_t j = 0; j < model.size(); ++j) {
-      const auto& item = model.items[j];
-      const double eta = item.a / shrink * out.theta[i][static_cast<size_t>(model.dimension[j])] +
-                         specific * s[facet_of[j]];
-      const double u = uniform(rng);
-      int keyed = 0;
-      for (double c : item.c) keyed += u < logistic(eta + c / shrink) ? 1 : 0;
-      for (int x = 1; x <= instrument.categories; ++x) {
-        if (instrument.key(j, x) == keyed)
-          out.raw.data[i * model.size() + j] = static_cast<int8_t>(x);
-      }
-    }
-  }
+  const auto truth = *with_facet_slopes(instrument, 1.0).model();
+  const auto data = simulate(seen_by_the_sample(truth), persons, 21);
+  FacetSample out{raw_answers(instrument, data.responses), {}, {}};
+  for (const auto& z : data.theta) out.theta.push_back({1.2 * z[0] + 0.4, 1.2 * z[1] + 0.4});
+  for (const auto& item : truth.items) out.general_slope.push_back(item.a);
   return out;
 }
 
