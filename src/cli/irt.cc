@@ -35,6 +35,10 @@ struct IrtArgs {
   bool quiet = false;
   bool extended = false;
   std::string bank;
+  // Calibration precision (irt calibrate): the joint step's grid and the EM's stopping rule.
+  int joint_points = psy::CalibrationOptions{}.joint_points;
+  double joint_range = psy::CalibrationOptions{}.joint_range;
+  double tolerance = psy::CalibrationOptions{}.loglik_tolerance;
 } args;
 
 CLI::App* calibrate_cmd = nullptr;
@@ -116,6 +120,10 @@ Result<psy::ResponseMatrix> rows_of(const Loaded& in, const std::string& range_t
 psy::CalibrationOptions calibration_options() {
   psy::CalibrationOptions o;
   o.threads = thread_count();
+  o.joint_points = args.joint_points;
+  o.joint_range = args.joint_range;
+  o.loglik_tolerance = args.tolerance;
+  o.param_tolerance = args.tolerance;
   if (!args.quiet) {
     o.progress = [](int, int steps, double ll) {
       std::cerr << fmt::format("\r  EM steps {:4d}  log-likelihood {:.4f}   ", steps, ll)
@@ -134,12 +142,12 @@ std::string calibration_markdown(const psy::Instrument& ins, const psy::Calibrat
   if (rep.joint_steps > 0) {
     md += fmt::format(
         "Joint fit: each dimension is fitted alone, then the correlation, then items and "
-        "correlation together by EM on a 41 × 41 grid ({} EM steps, {}converged, {:.2f} s). "
-        "Log-likelihood before the joint step {:.2f}, after it {:.2f} (gain {:.2f}). Standard "
-        "errors below are from the one-dimension fits.\n\n",
-        rep.joint_steps, rep.joint_converged ? "" : "not ", rep.joint_seconds,
-        rep.sequential_log_likelihood, rep.log_likelihood,
-        rep.log_likelihood - rep.sequential_log_likelihood);
+        "correlation together by EM on a {} × {} grid over ±{:g} ({} EM steps, {}converged, "
+        "{:.2f} s). Log-likelihood before the joint step {:.4f}, after it {:.4f} (gain {:.4f}). "
+        "Standard errors below are from the one-dimension fits.\n\n",
+        args.joint_points, args.joint_points, args.joint_range, rep.joint_steps,
+        rep.joint_converged ? "" : "not ", rep.joint_seconds, rep.sequential_log_likelihood,
+        rep.log_likelihood, rep.log_likelihood - rep.sequential_log_likelihood);
   }
   md +=
       "| Dimension | EM steps | converged | seconds | log-likelihood | alpha | omega | marginal "
@@ -620,6 +628,23 @@ void add_irt_commands(CLI::App& app) {
       "--link-to", link_to,
       "The version in use (calibrated JSON): put the new parameters, norms and cut points on "
       "its scale (Stocking-Lord, shared items as anchors), so old and new scores compare.");
+  calibrate_cmd
+      ->add_option("--joint-points", args.joint_points,
+                   "Two dimensions: grid points per dimension for the joint step and its "
+                   "log-likelihood (more: slower, closer to the exact integral).")
+      ->check(CLI::Range(11, 201))
+      ->capture_default_str();
+  calibrate_cmd
+      ->add_option("--joint-range", args.joint_range,
+                   "Two dimensions: the joint grid spans this many SDs either side of 0.")
+      ->check(CLI::Range(3.0, 10.0))
+      ->capture_default_str();
+  calibrate_cmd
+      ->add_option("--tolerance", args.tolerance,
+                   "EM stops when an accelerated cycle changes the log-likelihood and every "
+                   "parameter by less than this.")
+      ->check(CLI::Range(1e-12, 1e-2))
+      ->capture_default_str();
 
   score_cmd = irt->add_subcommand(
       "score", "Score each row: EAP, MAP, classic means and style probabilities.");
