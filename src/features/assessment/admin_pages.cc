@@ -110,11 +110,12 @@ json::object report_view(const std::string& report_json) {
                      {"slope_proposed", slopes(i, "proposed", "specific_proposed")},
                      {"thresholds_current", threshold_range(i.at("current"))},
                      {"thresholds_proposed", threshold_range(i.at("proposed"))},
-                     {"fit", ""}};
+                     {"item_fit", false}};
     if (const auto* fit = i.if_contains("fit")) {
-      row["fit"] =
-          fmt::format("S-X² {:.1f} on {} df, p = {:.3f}", fit->at("sx2").to_number<double>(),
-                      fit->at("df").to_number<int>(), fit->at("p").to_number<double>());
+      row["item_fit"] = json::object{
+          {"statistic", fmt::format("S-X² {:.1f} on {} df,", fit->at("sx2").to_number<double>(),
+                                    fit->at("df").to_number<int>())},
+          {"p", fmt::format("p = {:.3f}", fit->at("p").to_number<double>())}};
     }
     items.push_back(std::move(row));
   }
