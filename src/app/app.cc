@@ -12,11 +12,22 @@ namespace sb::app {
 
 namespace json = boost::json;
 
+namespace {
+// Well above a normal write (about a millisecond) and the assessment step's 20 ms goal.
+constexpr double kSlowTransactionMs = 100;
+}  // namespace
+
 Result<std::unique_ptr<App>> App::create(AppConfig config, store::Database& db,
                                          const Clock& clock) {
   auto key = crypto::DataKey::load(config.data_key_file);
   if (!key) return key.error();
   if (auto st = crypto::check_store_key(db, *key, clock.now()); !st) return st.error();
+  // Every request queued behind a slow write waits as long: the log names such writes, so a
+  // slow step can be traced to one (docs/OPERATIONS.md).
+  db.on_slow_transaction(kSlowTransactionMs, [](const store::Database::SlowTransaction& t) {
+    spdlog::warn("slow store transaction: waited {:.0f} ms to begin, then ran {:.0f} ms ({})",
+                 t.waited_ms, t.held_ms, t.committed ? "committed" : "rolled back");
+  });
   std::unique_ptr<App> app(new App(std::move(config), db, clock, std::move(*key)));
   if (auto st = app->build(); !st) return st.error();
   return app;

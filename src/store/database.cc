@@ -8,9 +8,11 @@
 #include <sys/stat.h>
 #include <boost/url/parse.hpp>
 
+#include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -237,12 +239,58 @@ void roll_back(soci::session& s, int depth) {
 
 }  // namespace
 
+void Database::on_slow_transaction(double threshold_ms,
+                                   std::function<void(const SlowTransaction&)> report) {
+  slow_threshold_ms_ = threshold_ms;
+  report_slow_ = std::move(report);
+}
+
+namespace {
+
+double milliseconds_between(std::chrono::steady_clock::time_point from,
+                            std::chrono::steady_clock::time_point to) {
+  return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+// Times one top-level transaction and reports it on destruction (commit, rollback or a BEGIN
+// that failed) if it was slow.
+class TransactionTimer {
+ public:
+  // `report` may be null or empty: then nothing is reported.
+  TransactionTimer(double threshold_ms,
+                   const std::function<void(const Database::SlowTransaction&)>* report)
+      : threshold_ms_(threshold_ms), report_(report != nullptr && *report ? report : nullptr) {}
+  TransactionTimer(const TransactionTimer&) = delete;
+  TransactionTimer& operator=(const TransactionTimer&) = delete;
+  ~TransactionTimer() {
+    if (report_ == nullptr) return;
+    const auto ended = std::chrono::steady_clock::now();
+    const auto began = began_.value_or(ended);
+    const Database::SlowTransaction t{milliseconds_between(asked_, began),
+                                      milliseconds_between(began, ended), committed_};
+    if (t.waited_ms >= threshold_ms_ || t.held_ms >= threshold_ms_) (*report_)(t);
+  }
+  void begun() { began_ = std::chrono::steady_clock::now(); }
+  void committed() { committed_ = true; }
+
+ private:
+  double threshold_ms_;
+  const std::function<void(const Database::SlowTransaction&)>* report_;
+  std::chrono::steady_clock::time_point asked_ = std::chrono::steady_clock::now();
+  std::optional<std::chrono::steady_clock::time_point> began_;
+  bool committed_ = false;
+};
+
+}  // namespace
+
 Status Database::transaction(const std::function<void(soci::session&)>& work) {
   auto lease = acquire();
   Conn& c = lease.conn();
   soci::session& s = *c.session;
   const int depth = c.depth + 1;
   const std::string savepoint = "sb_" + std::to_string(depth);
+  // Only the outermost transaction: a savepoint's time is part of its transaction's.
+  TransactionTimer timer(slow_threshold_ms_, depth == 1 ? &report_slow_ : nullptr);
   try {
     if (depth > 1) {
       s << "SAVEPOINT " + savepoint;
@@ -257,10 +305,12 @@ Status Database::transaction(const std::function<void(soci::session&)>& work) {
   } catch (const std::exception& e) {
     return classify_driver_error(e.what());
   }
+  timer.begun();
   c.depth = depth;
   try {
     work(s);
     s << (depth > 1 ? "RELEASE SAVEPOINT " + savepoint : std::string("COMMIT"));
+    timer.committed();
     c.depth = depth - 1;
     return ok_status();
   } catch (const StoreError& e) {

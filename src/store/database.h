@@ -73,6 +73,19 @@ class Database {
 
   // Runs `work` inside one transaction; any exception rolls it back and becomes an Error.
   Status transaction(const std::function<void(soci::session&)>& work);
+
+  // A transaction (not a savepoint inside one) that waited long to begin or ran long. On SQLite
+  // it begins by taking the write lock, so `waited_ms` is the time queued behind other writers
+  // and `held_ms` how long it kept them waiting.
+  struct SlowTransaction {
+    double waited_ms = 0;  // until BEGIN returned
+    double held_ms = 0;    // from then until COMMIT or ROLLBACK returned
+    bool committed = false;
+  };
+  // Calls `report` on the transaction's thread after each transaction whose wait or hold
+  // reached `threshold_ms`: the server logs them, so a slow step can be traced to the write
+  // that held it up. Set it before the Database is shared between threads.
+  void on_slow_transaction(double threshold_ms, std::function<void(const SlowTransaction&)> report);
   // Runs `work` on a pooled connection, turning driver exceptions into an Error.
   Status run(const std::function<void(soci::session&)>& work);
   // Several store calls as one transaction, for code above the store (no SOCI): everything
@@ -95,6 +108,8 @@ class Database {
 
   Backend backend_;
   std::unique_ptr<Pool> pool_;
+  double slow_threshold_ms_ = 0;
+  std::function<void(const SlowTransaction&)> report_slow_;
 };
 
 // Applies every migration that has not been recorded yet, each in its own transaction.

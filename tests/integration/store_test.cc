@@ -4,7 +4,12 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "accounts/accounts_repo.h"
 #include "app/features.h"
@@ -154,6 +159,57 @@ TEST_P(StoreTest, ConcurrentReadThenWriteTransactionsAllCommit) {
   ASSERT_TRUE(db->run(
       [&](soci::session& s) { s << "SELECT COUNT(*) FROM login_failures", soci::into(total); }));
   EXPECT_EQ(total, kThreads * kEach);
+}
+
+// The server logs every transaction that waited or ran this long, so a slow step can be traced
+// to the write that held it up.
+TEST_P(StoreTest, SlowTransactionsAreReportedWithTheirWaitAndTheirHold) {
+  std::mutex mu;
+  std::vector<Database::SlowTransaction> slow;
+  db->on_slow_transaction(40, [&](const Database::SlowTransaction& t) {
+    const std::lock_guard lock(mu);
+    slow.push_back(t);
+  });
+  const auto pause = [](int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); };
+  EXPECT_TRUE(db->transaction([](soci::session&) {}));  // quick: not reported
+  {
+    Database::Scope scope(*db);  // the inner transaction becomes a savepoint of the outer one
+    EXPECT_TRUE(db->transaction(
+        [&](soci::session&) { EXPECT_TRUE(db->transaction([&](soci::session&) { pause(60); })); }));
+  }
+  EXPECT_FALSE(db->transaction([&](soci::session&) {
+    pause(60);
+    throw std::runtime_error("rolled back");
+  }));
+  ASSERT_EQ(slow.size(), 2u) << "one report per transaction, none for the savepoint";
+  EXPECT_GE(slow[0].held_ms, 60);
+  EXPECT_LT(slow[0].waited_ms, 40);
+  EXPECT_TRUE(slow[0].committed);
+  EXPECT_GE(slow[1].held_ms, 60);
+  EXPECT_FALSE(slow[1].committed);
+  if (GetParam() != TestBackend::kSqlite) return;  // PostgreSQL's BEGIN takes no lock
+
+  // On SQLite a transaction begins by taking the write lock: one queued behind another waits.
+  std::atomic<bool> holding{false};
+  std::thread holder([&] {
+    EXPECT_TRUE(db->transaction([&](soci::session& s) {
+      s << "INSERT INTO login_failures(account_key, address, at) VALUES('h', 'a', 1)";
+      holding = true;
+      pause(150);
+    }));
+  });
+  while (!holding) pause(1);
+  EXPECT_TRUE(db->transaction([](soci::session& s) {
+    s << "INSERT INTO login_failures(account_key, address, at) VALUES('w', 'a', 2)";
+  }));
+  holder.join();
+  const std::lock_guard lock(mu);
+  ASSERT_EQ(slow.size(), 4u);
+  const auto& held = slow[2].held_ms >= slow[3].held_ms ? slow[2] : slow[3];
+  const auto& waited = slow[2].held_ms >= slow[3].held_ms ? slow[3] : slow[2];
+  EXPECT_GE(held.held_ms, 150);
+  EXPECT_GE(waited.waited_ms, 100);
+  EXPECT_LT(waited.held_ms, 40);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest,
