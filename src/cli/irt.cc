@@ -143,7 +143,8 @@ std::string calibration_markdown(const psy::Instrument& ins, const psy::Calibrat
     md += fmt::format(
         "Joint fit: each dimension is fitted alone, then the correlation, then items and "
         "correlation together by EM on a {} × {} grid over ±{:g} ({} EM steps, {}converged, "
-        "{:.2f} s). Log-likelihood before the joint step {:.4f}, after it {:.4f} (gain {:.4f}). "
+        "{:.2f} s). Log-likelihood on that grid before the joint step {:.4f}, after it {:.4f} "
+        "(gain {:.4f}). "
         "Standard errors below are from the one-dimension fits.\n\n",
         args.joint_points, args.joint_points, args.joint_range, rep.joint_steps,
         rep.joint_converged ? "" : "not ", rep.joint_seconds, rep.sequential_log_likelihood,
