@@ -1,6 +1,8 @@
 #include "features/assessment/assessment.h"
 
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cassert>
 #include <cmath>
@@ -59,9 +61,9 @@ Bank::Bank(psy::Instrument from) : instrument(std::move(from)) {
   }
 }
 
-bool Bank::provisional() const {
-  return std::any_of(instrument.items.begin(), instrument.items.end(),
-                     [](const auto& i) { return i.provisional; });
+size_t Bank::provisional_items() const {
+  return static_cast<size_t>(std::count_if(instrument.items.begin(), instrument.items.end(),
+                                           [](const auto& i) { return i.provisional; }));
 }
 
 Status check_assessment_instrument(const psy::Instrument& instrument) {

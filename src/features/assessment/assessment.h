@@ -63,7 +63,10 @@ struct Bank {
   explicit Bank(psy::Instrument instrument);
   Bank(const Bank&) = delete;
   Bank& operator=(const Bank&) = delete;
-  bool provisional() const;
+  // Items still on provisional parameters: a recalibration calibrates only the items with
+  // enough answers, so a version can be partly calibrated.
+  size_t provisional_items() const;
+  bool provisional() const { return provisional_items() > 0; }
 
   psy::Instrument instrument;
   psy::Model model;

@@ -1,7 +1,6 @@
 // Pages of the attachment assessment: start, one question at a time, result, history, exports.
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <boost/json.hpp>
 #include <cmath>
 
@@ -209,10 +208,8 @@ Response AssessmentPages::assessment_result(Ctx& ctx) {
                                          {"percent", percent(r->style_probability[k])}});
   }
   const auto bank = assessments_->bank(r->instrument_version);
-  // A recalibration calibrates the items with enough answers; the rest stay provisional.
-  const auto& items = bank->instrument.items;
-  const auto provisional_items =
-      std::count_if(items.begin(), items.end(), [](const auto& i) { return i.provisional; });
+  const size_t items_total = bank->instrument.items.size();
+  const size_t provisional_items = bank->provisional_items();
   json::object view{
       {"title", "Your result"},
       {"id", id},
@@ -235,11 +232,10 @@ Response AssessmentPages::assessment_result(Ctx& ctx) {
       {"about", about ? *about : ""},
       {"directory_href", directory_link(top)},
       {"provisional", r->provisional},
-      {"partly_calibrated",
-       provisional_items > 0 && static_cast<size_t>(provisional_items) < items.size()},
-      {"calibrated_items", items.size() - static_cast<size_t>(provisional_items)},
+      {"partly_calibrated", provisional_items > 0 && provisional_items < items_total},
+      {"calibrated_items", items_total - provisional_items},
       {"provisional_items", provisional_items},
-      {"items_total", items.size()},
+      {"items_total", items_total},
       {"version", r->instrument_version},
       {"date", spoken_date(day_of(r->completed_at), day_of(clock_.now()))},
   };
