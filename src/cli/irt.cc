@@ -644,7 +644,15 @@ void add_irt_commands(CLI::App& app) {
       ->add_option("--tolerance", args.tolerance,
                    "EM stops when an accelerated cycle changes the log-likelihood and every "
                    "parameter by less than this.")
-      ->check(CLI::Range(1e-12, 1e-2))
+      ->check(CLI::Validator(
+          [](const std::string& text) {
+            double value = 0;
+            const bool number = CLI::detail::lexical_cast(text, value);
+            return number && value > 0 && value <= 1e-2
+                       ? std::string()
+                       : "'" + text + "' must be a number above 0 and at most 0.01";
+          },
+          "in (0, 0.01]"))
       ->capture_default_str();
 
   score_cmd = irt->add_subcommand(
